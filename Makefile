@@ -1,0 +1,21 @@
+# Day-to-day commands; the README has the two that matter most.
+PY := .venv/bin/python
+
+.PHONY: serve test lint format bench
+
+serve:
+	bash bin/serve
+
+test:
+	bash bin/test $(ARGS)
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench:
+	$(PY) manage.py bench $(ARGS)
