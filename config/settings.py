@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "liaison.councils",
     "liaison.reports",
     "liaison.dashboard",
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "liaison.access.middleware.IdleTimeoutMiddleware",
-    "liaison.access.middleware.LoginRequiredMiddleware",
+    "liaison.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -194,6 +196,9 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # --- Static files, uploads ------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Outside production whitenoise serves straight from the app folders, so no collectstatic is needed to try things.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

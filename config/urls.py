@@ -1,22 +1,15 @@
-"""
-URL configuration for config project.
+from django.urls import include, path
 
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
-from django.contrib import admin
-from django.urls import path
+from liaison.access import views as access_views
+from liaison.dashboard import views as dashboard_views
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("", dashboard_views.home, name="home"),
+    path("healthz", access_views.healthz, name="healthz"),
+    path("accounts/login/", access_views.login, name="login"),
+    path("accounts/logout/", access_views.logout, name="logout"),
+    path("accounts/password/", access_views.password_change, name="password_change"),
+    path("accounts/password/done/", access_views.password_change_done, name="password_change_done"),
+    path("org/", include("liaison.org.urls")),
+    path("audit/", include("liaison.audit.urls")),
 ]

@@ -1,0 +1,47 @@
+"""What every page's shell needs: the prefecture, the officer and the navigation for their role."""
+
+from django.urls import reverse
+
+from liaison.org.models import PrefectureSettings
+
+from .permissions import Perm
+from .policy import officer_of, permissions_of
+
+# (label, url name, permission needed). The first matching permission shows the item; order is screen order.
+NAVIGATION = [
+    ("ホーム", "home", None),
+    ("連絡協議会", "councils:list", Perm.VIEW_COUNCILS),
+    ("任期更新", "councils:renewals", Perm.APPOINT_MEMBERS),
+    ("住民等", "people:list", Perm.VIEW_PEOPLE),
+    ("警察署", "org:stations", Perm.VIEW_STATION),
+    ("職員", "org:officers", Perm.VIEW_STATION),
+    ("再編整備", "org:reorganisations", Perm.MANAGE_ORGANISATION),
+    ("監査記録", "audit:list", Perm.VIEW_AUDIT_STATION),
+    ("県の設定", "org:settings", Perm.MANAGE_SETTINGS),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    perms = permissions_of(user)
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm is not None and perm not in perms:
+            continue
+        try:
+            url = reverse(url_name)
+        except Exception:  # an item whose app is not installed yet
+            continue
+        items.append({"label": label, "url": url})
+    return items
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"prefecture": PrefectureSettings.current()}
+    return {
+        "prefecture": PrefectureSettings.current(),
+        "current_officer": officer_of(user),
+        "navigation": navigation_for(user),
+        "user_perms": {p.value for p in permissions_of(user)},
+    }

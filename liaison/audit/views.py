@@ -1,0 +1,48 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import has_perm, require_any, visible_to
+from liaison.lib.dates import parse_date_input
+from liaison.org.models import Station
+
+from .models import AuditEntry
+
+
+@require_any(Perm.VIEW_AUDIT_ALL, Perm.VIEW_AUDIT_STATION)
+def audit_list(request):
+    """HQ administrators see every entry; station chiefs and deputies see their station's."""
+    entries = visible_to(request.user, AuditEntry).select_related("station")
+    if not has_perm(request.user, Perm.VIEW_AUDIT_ALL):
+        entries = entries.exclude(station__isnull=True)
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "station", "date_from", "date_to", "user")}
+    errors = []
+    if filters["q"]:
+        entries = entries.filter(summary__contains=filters["q"])
+    if filters["user"]:
+        entries = entries.filter(user_label__contains=filters["user"])
+    if filters["kind"] in AuditEntry.Kind.values:
+        entries = entries.filter(kind=filters["kind"])
+    if request.GET.get("personal") == "1":
+        entries = entries.filter(personal_data=True)
+    if filters["station"].isdigit():
+        entries = entries.filter(station_id=int(filters["station"]))
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        if filters[key]:
+            try:
+                entries = entries.filter(**{lookup: parse_date_input(filters[key])})
+            except ValueError as error:
+                errors.append(str(error))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/audit_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "errors": errors,
+            "kinds": AuditEntry.Kind.choices,
+            "stations": visible_to(request.user, Station),
+            "personal": request.GET.get("personal") == "1",
+        },
+    )

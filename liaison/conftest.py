@@ -1,0 +1,28 @@
+import pytest
+from django.test import Client
+
+from liaison.testing import World
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("station_chief") → a test client logged in as that role in station A."""
+
+    def make(role_or_user):
+        client = Client()
+        user = world.user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+        client.force_login(user)
+        return client
+
+    return make

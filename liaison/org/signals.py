@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so that org never imports them (higher layers react, org does not call up)."""
+
+from django.dispatch import Signal
+
+# Sent inside the reorganisation's transaction with reorganisation=…, transfers=[KobanTransfer, …], acting_user=….
+# Councils re-commission affected members for their remaining term under the new station chief (C6.2(2)).
+kobans_transferred = Signal()
