@@ -1,0 +1,123 @@
+"""Civilians (住民等), recorded once and shared by every programme (councils, the safety network)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison.lib.dates import age_on, today_tokyo
+from liaison.lib.kana import family_given_key
+from liaison.lib.phone import format_phone
+
+
+class Person(models.Model):
+    """One civilian. The kanji name is stored as typed (never NFKC: 髙, 﨑, 神 survive); readings are katakana."""
+
+    STATION_PATH = "station"
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("女性")
+        MALE = "male", _("男性")
+        OTHER = "other", _("その他")
+        NO_ANSWER = "no_answer", _("回答しない")
+
+    station = models.ForeignKey(
+        "org.Station", verbose_name=_("登録した警察署"), on_delete=models.PROTECT, related_name="people"
+    )
+    family_name = models.CharField(_("姓"), max_length=30)
+    given_name = models.CharField(_("名"), max_length=30)
+    family_kana = models.CharField(_("セイ"), max_length=60)
+    given_kana = models.CharField(_("メイ"), max_length=60)
+    sort_key = models.CharField(max_length=130, editable=False, db_index=True)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    gender = models.CharField(_("性別"), max_length=10, choices=Gender.choices, blank=True)
+    occupation = models.CharField(_("職業"), max_length=60, blank=True)
+    organisation = models.CharField(_("団体名"), max_length=100, blank=True)
+    organisation_title = models.CharField(_("役職"), max_length=60, blank=True)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address_prefecture = models.CharField(_("都道府県"), max_length=10, blank=True)
+    address_city = models.CharField(_("市区町村"), max_length=40, blank=True)
+    address_town = models.CharField(_("町域"), max_length=60, blank=True)
+    address_rest = models.CharField(_("番地・建物"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=11, blank=True, db_index=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    notes = models.TextField(_("備考"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("統合先"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sort_key", "pk"]
+        verbose_name = _("住民等")
+        verbose_name_plural = _("住民等")
+        indexes = [models.Index(fields=["family_kana", "given_kana", "birth_date"], name="person_reading_birth")]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = family_given_key(self.family_kana, self.given_kana)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def full_kana(self) -> str:
+        return f"{self.family_kana} {self.given_kana}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.address_prefecture}{self.address_city}{self.address_town}{self.address_rest}"
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone) if self.phone else ""
+
+    def age(self, on: datetime.date | None = None) -> int | None:
+        """Age in full years on a date (today in Tokyo by default); None when the birth date is unknown."""
+        if self.birth_date is None:
+            return None
+        return age_on(self.birth_date, on or today_tokyo())
+
+    def public_office_on(self, day: datetime.date) -> "PublicOfficeRecord | None":
+        """The candidacy or office this person holds on ``day`` (C6.4(1)), if any. Uses prefetched records."""
+        for record in self.public_offices.all():
+            if record.covers(day):
+                return record
+        return None
+
+
+class PublicOfficeRecord(models.Model):
+    """公職: a candidacy for, or holding of, public office (heads of local government, assembly members …)."""
+
+    STATION_PATH = "person__station"
+
+    class Kind(models.TextChoices):
+        CANDIDACY = "candidacy", _("公職の候補者")
+        OFFICE = "office", _("公職")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="public_offices")
+    kind = models.CharField(_("区分"), max_length=10, choices=Kind.choices)
+    office = models.CharField(_("公職名"), max_length=100, help_text=_("例: 仙台市議会議員、○○町長"))
+    start_date = models.DateField(_("開始日"))
+    end_date = models.DateField(_("終了日"), null=True, blank=True)
+    note = models.CharField(_("備考"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("公職歴")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.office}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
