@@ -1,0 +1,91 @@
+"""CSV bytes as Japanese offices produce and expect them.
+
+Import: a UTF-8 BOM is stripped, then UTF-8 is tried, then CP932 (Windows' Shift_JIS, which Excel writes). Plain
+``shift_jis`` is never used: it cannot decode 髙, ①, ㈱ and other NEC/IBM extension characters that CP932 has.
+A UTF-16 file with a BOM (Excel's "Unicode text") is decoded too.
+
+Export: ``utf-8-sig`` (UTF-8 with BOM, which Excel opens correctly) by default, or ``cp932`` for older systems.
+Rows end with CRLF. Text cells beginning with ``= + - @`` (or a tab / carriage return) are prefixed with ``'`` so
+spreadsheet programs do not run them as formulas (CSV injection); pass ``escape_formulas=False`` for
+machine-to-machine files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable
+
+__all__ = ["DECODE_ERROR", "decode_csv_bytes", "encode_csv"]
+
+DECODE_ERROR = "CSVファイルの文字コードを判別できません。UTF-8 または Shift_JIS（CP932）で保存してください。"
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Characters that CP932 cannot encode but that have an obvious CP932 twin (a Mac/Unicode em dash vs. the Japanese
+# horizontal bar that CP932 maps 0x815C to).
+_CP932_TWINS = str.maketrans({"\u2014": "\u2015"})
+
+_ENCODINGS = {
+    "utf-8-sig": "utf-8-sig",
+    "utf8-sig": "utf-8-sig",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+}
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """Decode an uploaded CSV file. Raises ``ValueError(DECODE_ERROR)`` if it is neither UTF-8 nor CP932."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(DECODE_ERROR) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError(DECODE_ERROR) from None
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(DECODE_ERROR)
+
+
+def _cell(value: object, escape_formulas: bool) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if escape_formulas and isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def encode_csv(rows: Iterable[Iterable[object]], encoding: str = "utf-8-sig", *, escape_formulas: bool = True) -> bytes:
+    """Write ``rows`` as CSV bytes in ``encoding`` (``"utf-8-sig"`` or ``"cp932"``; ``"shift_jis"`` means cp932).
+
+    ``None`` becomes an empty cell. For cp932, a character it cannot represent raises ``ValueError`` naming it.
+    """
+    codec = _ENCODINGS.get(encoding.lower().replace("_", "-").replace("shift-jis", "shift_jis"))
+    if codec is None:
+        raise ValueError(f"CSVの文字コードは utf-8-sig または cp932 を指定してください: {encoding}")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(value, escape_formulas) for value in row])
+    text = buffer.getvalue()
+    if codec == "cp932":
+        text = text.translate(_CP932_TWINS)
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        raise ValueError(f"CP932（Shift_JIS）で表せない文字が含まれています: {bad}（U+{ord(bad[0]):04X}）") from None

@@ -1,0 +1,138 @@
+import datetime as dt
+
+import pytest
+from django import forms
+from django.utils import formats, translation
+
+from liaison.lib.forms import DateInput, JapaneseDateField, JapaneseDateInput
+
+MESSAGE = "日付は 2025-05-20、2025/05/20、2025年5月20日、令和7年5月20日 のように入力してください。"
+
+
+class EventForm(forms.Form):
+    day = JapaneseDateField(label="日付")
+    optional_day = JapaneseDateField(label="任意", required=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-05-20",
+        "2025/05/20",
+        "2025/5/20",
+        "2025年5月20日",
+        "令和7年5月20日",
+        "R7.5.20",
+        "２０２５／０５／２０",
+        "令和７年５月２０日",
+        " 2025-05-20 ",
+    ],
+)
+def test_field_accepts(text):
+    """X3: the date field reads era dates and full-width digits."""
+    assert JapaneseDateField().clean(text) == dt.date(2025, 5, 20)
+
+
+def test_field_accepts_gannen():
+    """X3: 元年 in a form."""
+    assert JapaneseDateField().clean("令和元年5月1日") == dt.date(2019, 5, 1)
+
+
+@pytest.mark.parametrize("text", ["abc", "2025-02-30", "平成32年1月1日", "5/20", "令和7年"])
+def test_field_error_message(text):
+    """X3: bad input gets the Japanese guidance message."""
+    with pytest.raises(forms.ValidationError) as excinfo:
+        JapaneseDateField().clean(text)
+    assert excinfo.value.messages == [MESSAGE]
+    assert excinfo.value.error_list[0].code == "invalid"
+
+
+def test_form_errors():
+    form = EventForm(data={"day": "きのう", "optional_day": ""})
+    assert not form.is_valid()
+    assert form.errors["day"] == [MESSAGE]
+    assert "optional_day" not in form.errors
+
+
+def test_form_valid_and_optional():
+    form = EventForm(data={"day": "令和7年5月20日", "optional_day": ""})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"day": dt.date(2025, 5, 20), "optional_day": None}
+
+
+def test_required():
+    with pytest.raises(forms.ValidationError) as excinfo:
+        JapaneseDateField().clean("")
+    assert excinfo.value.error_list[0].code == "required"
+
+
+def test_date_objects_pass():
+    assert JapaneseDateField().clean(dt.date(2025, 5, 20)) == dt.date(2025, 5, 20)
+    aware = dt.datetime(2025, 5, 19, 15, 0, tzinfo=dt.UTC)
+    assert JapaneseDateField().clean(aware) == dt.date(2025, 5, 20)
+
+
+def test_widget_is_a_text_box():
+    html = EventForm()["day"].as_widget()
+    assert 'type="text"' in html
+    assert 'type="date"' not in html
+    assert 'inputmode="numeric"' in html
+    assert 'placeholder="例: 令和7年5月20日"' in html
+    assert isinstance(EventForm().fields["day"].widget, JapaneseDateInput)
+    assert DateInput is JapaneseDateInput
+
+
+def test_widget_attrs_can_be_extended():
+    html = JapaneseDateInput(attrs={"class": "date", "placeholder": "生年月日"}).render("d", None)
+    assert 'class="date"' in html
+    assert 'placeholder="生年月日"' in html
+    assert 'inputmode="numeric"' in html
+
+
+def test_widget_renders_initial_value():
+    with translation.override("ja"):
+        html = EventForm(initial={"day": dt.date(2025, 5, 20)})["day"].as_widget()
+    assert 'value="2025-05-20"' in html
+    html = JapaneseDateInput(wareki=True).render("d", dt.date(2019, 5, 1))
+    assert 'value="令和元年5月1日"' in html
+
+
+def test_changed_data_with_era_input():
+    form = EventForm(data={"day": "令和7年5月20日", "optional_day": ""}, initial={"day": dt.date(2025, 5, 20)})
+    assert form.has_changed() is False
+
+
+# --- FORMAT_MODULE_PATH (config/formats) --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("text", ["2025-05-20", "2025/05/20", "2025/5/20", "2025年5月20日"])
+def test_plain_django_date_field_accepts_japanese_formats(language, text):
+    """X3: even a stock DateField takes 2025/05/20 and 2025年5月20日 through our format modules."""
+    with translation.override(language):
+        assert forms.DateField().clean(text) == dt.date(2025, 5, 20)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_datetime_input_formats(language):
+    with translation.override(language):
+        field = forms.DateTimeField()
+        for text in ["2025/05/20 14:30", "2025年5月20日 14:30", "2025-05-20 14:30"]:
+            value = field.clean(text)
+            assert (value.year, value.month, value.day, value.hour, value.minute) == (2025, 5, 20, 14, 30)
+
+
+def test_ja_display_formats():
+    with translation.override("ja"):
+        assert formats.get_format("DATE_FORMAT") == "Y年n月j日"
+        assert formats.date_format(dt.date(2025, 5, 20)) == "2025年5月20日"
+        assert formats.date_format(dt.date(2025, 5, 20), "SHORT_DATE_FORMAT") == "2025/05/20"
+        assert formats.get_format("DATE_INPUT_FORMATS")[:3] == ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+
+
+def test_en_keeps_english_display_and_iso_first():
+    with translation.override("en"):
+        assert formats.date_format(dt.date(2025, 5, 20)) == "May 20, 2025"
+        input_formats = formats.get_format("DATE_INPUT_FORMATS")
+        assert input_formats[0] == "%Y-%m-%d"
+        assert {"%Y/%m/%d", "%Y年%m月%d日", "%m/%d/%Y"} <= set(input_formats)

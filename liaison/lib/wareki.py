@@ -1,0 +1,174 @@
+"""Japanese era (和暦) dates.
+
+The era table is written by hand: five modern eras are all the product needs, and a small table is easier to audit
+than a dependency.
+
+Boundaries (first day of each era, Gregorian):
+
+* 明治 1868-10-23 — the day of the era-change edict (旧暦 明治元年9月8日). The era was applied retroactively to the
+  whole lunisolar year 1868, but dates before the adoption of the Gregorian calendar (1873) are not lunisolar-converted
+  here; dates before 1868-10-23 raise ``ValueError``. Nothing in this product needs them.
+* 大正 1912-07-30 (明治45年7月29日 is the last 明治 day)
+* 昭和 1926-12-25 (大正15年12月24日 is the last 大正 day)
+* 平成 1989-01-08 (昭和64年1月7日 is the last 昭和 day)
+* 令和 2019-05-01 (平成31年4月30日 is the last 平成 day)
+
+The first year of an era is written 元年 (``令和元年5月1日``).
+
+Parsing is strict by default: ``平成32年1月1日`` does not exist (平成 ended in its 31st year) and raises
+``ValueError``. Documents printed before the 2019 era change (licences, certificates) do carry such overflowing
+years, so ``parse_wareki(..., strict=False)`` accepts an era year past the end of its era and counts on
+(平成32年 → 2020). A date before the start of its era (``令和元年4月30日``) is rejected in both modes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "ERAS",
+    "Era",
+    "WarekiFormatError",
+    "TOKYO",
+    "era_for",
+    "era_year",
+    "local_date",
+    "parse_wareki",
+    "to_wareki",
+    "to_wareki_month",
+]
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str  # 令和
+    letter: str  # R
+    start: dt.date  # first day of the era
+    end: dt.date | None  # last day of the era; None for the current one
+
+
+# Newest first, so the first era whose start is <= a date is the era of that date.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", dt.date(2019, 5, 1), None),
+    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    Era("明治", "M", dt.date(1868, 10, 23), dt.date(1912, 7, 29)),
+)
+
+
+class WarekiFormatError(ValueError):
+    """The text does not look like an era date at all (as opposed to an era date that does not exist)."""
+
+
+_BY_TOKEN: dict[str, Era] = {}
+for _era in ERAS:
+    _BY_TOKEN[_era.name] = _era
+    _BY_TOKEN[_era.letter] = _era
+    _BY_TOKEN[_era.letter.lower()] = _era
+
+
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar date of ``value``: aware datetimes are converted to Asia/Tokyo first, naive ones taken as they are."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(TOKYO)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"日付ではありません: {value!r}")
+
+
+def era_for(value: dt.date | dt.datetime) -> Era:
+    """The era containing ``value``; ``ValueError`` before 明治."""
+    day = local_date(value)
+    for era in ERAS:
+        if day >= era.start:
+            return era
+    raise ValueError("明治より前の日付は和暦で表せません。")
+
+
+def era_year(value: dt.date | dt.datetime) -> tuple[str, int]:
+    """``date(2025, 5, 20)`` → ``("令和", 7)``."""
+    day = local_date(value)
+    era = era_for(day)
+    return era.name, day.year - era.start.year + 1
+
+
+def _year_text(year: int, gannen: bool) -> str:
+    return "元" if (year == 1 and gannen) else str(year)
+
+
+def to_wareki(value: dt.date | dt.datetime | None, *, empty: str | None = None, gannen: bool = True) -> str:
+    """``date(2025, 5, 20)`` → ``"令和7年5月20日"``; ``date(2019, 5, 1)`` → ``"令和元年5月1日"``.
+
+    ``None`` returns ``empty`` when it is given (``to_wareki(None, empty="—")``) and raises ``TypeError`` otherwise.
+    ``gannen=False`` writes the first year as ``1年``.
+    """
+    if value is None:
+        if empty is not None:
+            return empty
+        raise TypeError("日付がありません。")
+    day = local_date(value)
+    name, year = era_year(day)
+    return f"{name}{_year_text(year, gannen)}年{day.month}月{day.day}日"
+
+
+def to_wareki_month(value: dt.date | dt.datetime | None, *, empty: str | None = None, gannen: bool = True) -> str:
+    """``date(2025, 5, 20)`` → ``"令和7年5月"`` (the era of the given day, so 2019-04-30 gives 平成31年4月)."""
+    if value is None:
+        if empty is not None:
+            return empty
+        raise TypeError("日付がありません。")
+    day = local_date(value)
+    name, year = era_year(day)
+    return f"{name}{_year_text(year, gannen)}年{day.month}月"
+
+
+_ERA_TOKEN = "|".join(sorted((re.escape(t) for t in _BY_TOKEN), key=len, reverse=True))
+# 令和7年5月20日 / 令和元年5月1日 (日 optional)
+_KANJI_RE = re.compile(rf"^(?P<era>{_ERA_TOKEN})(?P<year>元|\d{{1,2}})年(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日?$")
+# R7.5.20 / R07/05/20 / H31-4-30 / 令和7.5.20
+_SHORT_RE = re.compile(
+    rf"^(?P<era>{_ERA_TOKEN})(?P<year>元|\d{{1,2}})(?P<sep>[./-])(?P<month>\d{{1,2}})(?P=sep)(?P<day>\d{{1,2}})$"
+)
+
+
+def _normalise(text: str) -> str:
+    # NFKC is safe here: the text is a date. It turns full-width digits into ASCII and 「㋿」「㍻」 into 令和/平成.
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
+
+
+def parse_wareki(text: str, *, strict: bool = True) -> dt.date:
+    """``"令和7年5月20日"`` / ``"令和元年5月1日"`` / ``"R7.5.20"`` → ``date``.
+
+    Full-width digits and spaces are accepted. Raises ``ValueError`` (Japanese message) for text that is not an era
+    date, for a day that does not exist, and for a date outside its era (see the module docstring for ``strict``).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"文字列ではありません: {text!r}")
+    norm = _normalise(text)
+    match = _KANJI_RE.match(norm) or _SHORT_RE.match(norm)
+    if match is None:
+        raise WarekiFormatError(f"和暦の日付として読み取れません: {text}")
+    era = _BY_TOKEN[match["era"]]
+    year = 1 if match["year"] == "元" else int(match["year"])
+    if year < 1:
+        raise ValueError(f"{era.name}0年という年はありません。")
+    month, day_of_month = int(match["month"]), int(match["day"])
+    try:
+        day = dt.date(era.start.year + year - 1, month, day_of_month)
+    except ValueError:
+        raise ValueError(f"存在しない日付です: {era.name}{_year_text(year, True)}年{month}月{day_of_month}日") from None
+    if day < era.start:
+        raise ValueError(f"{era.name}は{to_wareki(era.start)}からです: {text}")
+    if strict and era.end is not None and day > era.end:
+        raise ValueError(f"{era.name}は{to_wareki(era.end)}までです: {text}")
+    return day
