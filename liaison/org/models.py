@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
 
 
@@ -164,7 +165,7 @@ class Officer(models.Model):
     given_name = models.CharField(_("名"), max_length=30)
     family_kana = models.CharField(_("セイ"), max_length=60)
     given_kana = models.CharField(_("メイ"), max_length=60)
-    sort_key = models.CharField(max_length=130, editable=False, db_index=True)
+    sort_key = SortKeyField(max_length=130, editable=False, db_index=True)
     rank = models.CharField(_("階級"), max_length=12, choices=Rank.choices)
     title = models.CharField(_("職名"), max_length=40, blank=True)
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
@@ -183,7 +184,7 @@ class Officer(models.Model):
     active = models.BooleanField(_("在職"), default=True)
 
     class Meta:
-        ordering = ["sort_key"]
+        ordering = ["sort_key", "pk"]
         verbose_name = _("警察職員")
         constraints = [
             models.CheckConstraint(

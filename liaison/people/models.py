@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.dates import age_on, today_tokyo
+from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
 from liaison.lib.phone import format_phone
 
@@ -29,7 +30,7 @@ class Person(models.Model):
     given_name = models.CharField(_("名"), max_length=30)
     family_kana = models.CharField(_("セイ"), max_length=60)
     given_kana = models.CharField(_("メイ"), max_length=60)
-    sort_key = models.CharField(max_length=130, editable=False, db_index=True)
+    sort_key = SortKeyField(max_length=130, editable=False, db_index=True)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     gender = models.CharField(_("性別"), max_length=10, choices=Gender.choices, blank=True)
     occupation = models.CharField(_("職業"), max_length=60, blank=True)

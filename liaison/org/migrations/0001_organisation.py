@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import liaison.lib.fields
 from django.db import migrations, models
 
 
@@ -124,7 +125,7 @@ class Migration(migrations.Migration):
                 ('given_name', models.CharField(max_length=30, verbose_name='名')),
                 ('family_kana', models.CharField(max_length=60, verbose_name='セイ')),
                 ('given_kana', models.CharField(max_length=60, verbose_name='メイ')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=130)),
+                ('sort_key', liaison.lib.fields.SortKeyField(db_index=True, editable=False, max_length=130)),
                 ('rank', models.CharField(choices=[('junsa', '巡査'), ('junsa_bucho', '巡査部長'), ('keibuho', '警部補'), ('keibu', '警部'), ('keishi', '警視'), ('keishisei', '警視正'), ('keishicho', '警視長'), ('keishikan', '警視監')], max_length=12, verbose_name='階級')),
                 ('title', models.CharField(blank=True, max_length=40, verbose_name='職名')),
                 ('role', models.CharField(choices=[('hq_admin', '本部地域課（管理者）'), ('hq_staff', '本部各所属'), ('station_chief', '署長'), ('deputy', '副署長・次長'), ('community_section', '署地域課'), ('section_staff', '署各課'), ('koban_chief', '交番所長・駐在所長'), ('koban_staff', '交番・駐在所勤務員')], max_length=20, verbose_name='役割')),

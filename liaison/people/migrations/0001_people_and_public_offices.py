@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import liaison.lib.fields
 from django.db import migrations, models
 
 
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
                 ('given_name', models.CharField(max_length=30, verbose_name='名')),
                 ('family_kana', models.CharField(max_length=60, verbose_name='セイ')),
                 ('given_kana', models.CharField(max_length=60, verbose_name='メイ')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=130)),
+                ('sort_key', liaison.lib.fields.SortKeyField(db_index=True, editable=False, max_length=130)),
                 ('birth_date', models.DateField(blank=True, null=True, verbose_name='生年月日')),
                 ('gender', models.CharField(blank=True, choices=[('female', '女性'), ('male', '男性'), ('other', 'その他'), ('no_answer', '回答しない')], max_length=10, verbose_name='性別')),
                 ('occupation', models.CharField(blank=True, max_length=60, verbose_name='職業')),
