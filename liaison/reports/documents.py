@@ -1,0 +1,147 @@
+"""Forms of the circular as PDF: 別記様式第1号 委嘱状 (C6.3) and 別記様式第2号 設置報告書 (C11.1(1)).
+
+Both are A4 portrait (X5) and carry Japanese-era dates (X3).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db.models import Q
+
+from liaison.councils.models import Council, Membership
+from liaison.lib.dates import today_tokyo
+from liaison.lib.wareki import to_wareki
+from liaison.org.models import Officer, PrefectureSettings, Station
+
+from .pdf import render_document, render_pdf, write_documents
+
+LETTER_TEMPLATE = "reports/appointment_letter.html"
+SETUP_REPORT_TEMPLATE = "reports/setup_report.html"
+
+_POST_ORDER = {Membership.Post.CHAIR: 0, Membership.Post.VICE_CHAIR: 1, Membership.Post.OTHER: 2}
+
+
+def council_committee_name(council: Council) -> str:
+    """The seed reads 「あなたを○○連絡協議会委員に委嘱します。」: a name already ending in 協議会 is used as it is."""
+    name = council.name.strip()
+    return name if name.endswith("協議会") else f"{name}連絡協議会"
+
+
+def station_chief_title(station: Station, prefecture: PrefectureSettings | None = None) -> str:
+    """「青葉警察署長」: the station's name with 長, or the configured chief title when the name is not a 署."""
+    prefecture = prefecture or PrefectureSettings.current()
+    if station.name.endswith("署"):
+        return f"{station.name}長"
+    return f"{station.name}{prefecture.station_chief_title}"
+
+
+def station_chiefs(station_ids: Iterable[int]) -> dict[int, Officer]:
+    """The active station chief of each station (the first by reading when several are recorded)."""
+    chiefs: dict[int, Officer] = {}
+    for officer in Officer.objects.filter(
+        role=Officer.Role.STATION_CHIEF, active=True, station_id__in=set(station_ids)
+    ).order_by("sort_key", "pk"):
+        chiefs.setdefault(officer.station_id, officer)
+    return chiefs
+
+
+def letter_context(memberships: Sequence[Membership]) -> dict:
+    """Template context for Form 1: one entry per membership, in the order given."""
+    prefecture = PrefectureSettings.current()
+    chiefs = station_chiefs(m.station_id for m in memberships)
+    letters = []
+    for m in memberships:
+        chief = chiefs.get(m.station_id)
+        letters.append(
+            {
+                "membership": m,
+                "number": m.letter_number,
+                "member_name": m.person.full_name,
+                "committee": council_committee_name(m.council),
+                "start": to_wareki(m.start_date),
+                "end": to_wareki(m.end_date),
+                "date": to_wareki(m.letter_date or m.start_date),
+                "issuer_title": station_chief_title(m.station, prefecture),
+                "issuer_name": chief.full_name if chief else "",
+            }
+        )
+    return {"letters": letters}
+
+
+def letter_queryset():
+    return Membership.objects.select_related("council", "person", "station")
+
+
+def appointment_letters_pdf(memberships: Iterable[Membership]) -> bytes:
+    """C6.3: one A4 page of 委嘱状 (別記様式第1号) per membership, in the order given."""
+    memberships = list(memberships)
+    if not memberships:
+        raise ValueError("委嘱状を印刷する委員がいません。")
+    return render_pdf(LETTER_TEMPLATE, letter_context(memberships))
+
+
+def appointment_letters_pdf_in_chunks(
+    memberships: Sequence[Membership], *, chunk_size: int = 20, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """Like ``appointment_letters_pdf`` but lays out ``chunk_size`` letters at a time, reporting the count done.
+
+    Layout is most of the work, so ``progress`` is honest; the pages are then joined and written once.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    memberships = list(memberships)
+    if not memberships:
+        raise ValueError("委嘱状を印刷する委員がいません。")
+    font_config = FontConfiguration()
+    documents = []
+    for start in range(0, len(memberships), chunk_size):
+        chunk = memberships[start : start + chunk_size]
+        documents.append(render_document(LETTER_TEMPLATE, letter_context(chunk), font_config=font_config))
+        if progress is not None:
+            progress(start + len(chunk))
+    return write_documents(documents)
+
+
+def members_for_report(council: Council, day: datetime.date) -> list[Membership]:
+    """Members serving on ``day`` or appointed to start later: 会長, 副会長, other posts, then 五十音順."""
+    memberships = (
+        council.memberships.filter(end_date__gte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .select_related("person")
+    )
+    return sorted(memberships, key=lambda m: (_POST_ORDER.get(m.post, 3), m.person.sort_key, m.person.pk))
+
+
+def setup_report_context(council: Council, *, number: str = "", report_date: datetime.date | None = None) -> dict:
+    """Template context for Form 2."""
+    prefecture = PrefectureSettings.current()
+    day = report_date or today_tokyo()
+    members = []
+    for m in members_for_report(council, day):
+        person = m.person
+        organisation = " ".join(p for p in (person.organisation, person.organisation_title) if p)
+        age = person.age(day)
+        members.append(
+            {
+                "name": person.full_name,
+                "post": m.post_label,
+                "organisation": organisation,
+                "age": "" if age is None else age,
+            }
+        )
+    return {
+        "council": council,
+        "prefecture": prefecture,
+        "number": number.strip(),
+        "date": to_wareki(day),
+        "issuer_title": station_chief_title(council.station, prefecture),
+        "members": members,
+        "manager": council.operation_manager,
+    }
+
+
+def setup_report_pdf(council: Council, *, number: str = "", report_date: datetime.date | None = None) -> bytes:
+    """C11.1(1): 交番・駐在所連絡協議会設置報告書 (別記様式第2号) for one council, dated in the Japanese era."""
+    return render_pdf(SETUP_REPORT_TEMPLATE, setup_report_context(council, number=number, report_date=report_date))

@@ -1,0 +1,46 @@
+"""Print jobs: large batches of forms rendered in the background, with progress the requester can watch."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PrintJob(models.Model):
+    """One background print of many appointment letters (C6.3); the PDF is kept until someone downloads it."""
+
+    STATION_PATH = "station"
+
+    class Kind(models.TextChoices):
+        APPOINTMENT_LETTERS = "form1", _("委嘱状（別記様式第1号）")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("作成中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    station = models.ForeignKey("org.Station", verbose_name=_("警察署"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.APPOINTMENT_LETTERS)
+    membership_ids = models.JSONField(_("委嘱"), default=list)
+    total = models.PositiveIntegerField(_("枚数"), default=0)
+    done = models.PositiveIntegerField(_("作成済み"), default=0)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("エラー"), blank=True)
+    result = models.FileField(_("PDF"), upload_to="print_jobs/%Y/%m/", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("印刷ジョブ")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.total}件"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,57 @@
+"""HTML → PDF with WeasyPrint (X5: A4 forms laid out with CSS ``@page``).
+
+Official forms are set in IPAex明朝 from Debian's ``fonts-ipaexfont``. The font is declared with ``@font-face`` on
+the local file when it is there, and by its fontconfig family name otherwise, so the PDF embeds a Japanese font
+instead of silently drawing boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+MINCHO_FAMILY = "IPAexMincho"
+MINCHO_FILES = (
+    Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"),
+    Path("/usr/share/fonts/truetype/fonts-japanese-mincho.ttf"),
+)
+
+
+def mincho_font_face() -> str:
+    """CSS ``@font-face`` rule for IPAex明朝 (a local file when installed, else the fontconfig name)."""
+    for path in MINCHO_FILES:
+        if path.exists():
+            return f'@font-face {{ font-family: "{MINCHO_FAMILY}"; src: url("{path.as_uri()}"); }}'
+    return f'@font-face {{ font-family: "{MINCHO_FAMILY}"; src: local("{MINCHO_FAMILY}"); }}'
+
+
+def _html(template_name: str, context: dict):
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {**context, "font_face": mincho_font_face()})
+    return HTML(string=html, base_url=str(settings.BASE_DIR))
+
+
+def render_document(template_name: str, context: dict, font_config=None):
+    """Lay out a template as a WeasyPrint document (the slow part); ``write_documents`` turns documents into a PDF."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = font_config or FontConfiguration()
+    return _html(template_name, context).render(font_config=font_config)
+
+
+def write_documents(documents: Iterable) -> bytes:
+    """One PDF with the pages of every document, in order."""
+    documents = list(documents)
+    if not documents:
+        raise ValueError("印刷するページがありません。")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template to PDF bytes."""
+    return render_document(template_name, context).write_pdf()
