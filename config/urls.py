@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/password/done/", access_views.password_change_done, name="password_change_done"),
     path("org/", include("liaison.org.urls")),
     path("audit/", include("liaison.audit.urls")),
+    path("people/", include("liaison.people.urls")),
 ]

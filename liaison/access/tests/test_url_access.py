@@ -13,6 +13,8 @@ ALL = set(ROLES)
 HQ = {"hq_admin", "hq_staff"}
 STATION_READERS = ALL  # every role reads its own station's organisation
 PEOPLE_READERS = {"hq_admin", "station_chief", "deputy", "community_section", "koban_chief", "koban_staff"}
+PEOPLE_MANAGERS = {"station_chief", "deputy", "community_section", "koban_chief"}
+PEOPLE_MERGERS = {"hq_admin", "station_chief", "community_section"}
 COUNCIL_EDITORS = {"station_chief", "deputy", "community_section"}
 APPOINTERS = COUNCIL_EDITORS | {"koban_chief"}
 PRINTERS = APPOINTERS | {"hq_admin"}
@@ -20,6 +22,14 @@ PRINTERS = APPOINTERS | {"hq_admin"}
 
 def _none(world):
     return {}
+
+
+def _person(world):
+    from liaison.people.models import Person
+
+    return Person.objects.create(
+        station=world.station_a, family_name="山田", given_name="花子", family_kana="ヤマダ", given_kana="ハナコ"
+    )
 
 
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?)
@@ -38,6 +48,13 @@ URLS: dict[str, tuple] = {
     "org:reorganisations": (_none, {"hq_admin"}, False),
     "org:reorganisation_new": (_none, {"hq_admin"}, False),
     "audit:list": (_none, {"hq_admin", "station_chief", "deputy"}, False),
+    "people:list": (_none, PEOPLE_READERS, False),
+    "people:detail": (lambda w: {"pk": _person(w).pk}, PEOPLE_READERS, True),
+    "people:create": (_none, PEOPLE_MANAGERS, False),
+    "people:edit": (lambda w: {"pk": _person(w).pk}, PEOPLE_MANAGERS, True),
+    "people:public_office_new": (lambda w: {"pk": _person(w).pk}, PEOPLE_MANAGERS, True),
+    "people:merge": (lambda w: {"pk": _person(w).pk}, PEOPLE_MERGERS, True),
+    "people:postal": (lambda w: {"code": "9800811"}, PEOPLE_MANAGERS, False),
 }
 
 

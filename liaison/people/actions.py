@@ -1,0 +1,245 @@
+"""Writes to persons (住民等). Each action validates, saves and writes its audit entry in one transaction.
+
+Names in kanji are kept exactly as typed (only whitespace is tidied: 髙, 﨑, 神 survive); readings are stored as
+full-width katakana whatever was typed; phone numbers as digits; postal codes as 123-4567.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from liaison.audit.log import record
+from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normalize_reading
+from liaison.lib.phone import phone_digits
+from liaison.org.actions import StaleEdit
+
+from .models import Person, PublicOfficeRecord
+from .postal import normalize_postal_code
+from .signals import public_office_recorded
+
+__all__ = [
+    "PERSON_FIELDS",
+    "StaleEdit",
+    "clean_person_data",
+    "person_create",
+    "person_merge",
+    "person_update",
+    "public_office_record",
+]
+
+PERSON_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birth_date",
+    "gender",
+    "occupation",
+    "organisation",
+    "organisation_title",
+    "postal_code",
+    "address_prefecture",
+    "address_city",
+    "address_town",
+    "address_rest",
+    "phone",
+    "email",
+    "notes",
+]
+_NAME_FIELDS = ("family_name", "given_name", "occupation", "organisation", "organisation_title")
+_READING_FIELDS = ("family_kana", "given_kana")
+
+
+def clean_person_data(data: dict) -> dict:
+    """The storable values of ``data`` (only PERSON_FIELDS); ValidationError keyed by field for what cannot be stored."""
+    values = {name: data[name] for name in PERSON_FIELDS if name in data}
+    errors: dict[str, str] = {}
+    for name in _NAME_FIELDS:
+        if name in values:
+            values[name] = clean_name(values[name])
+    for name in ("address_prefecture", "address_city", "address_town", "address_rest", "email"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    for name in _READING_FIELDS:
+        if name in values:
+            try:
+                values[name] = normalize_reading(values[name])
+            except ValueError:
+                errors[name] = READING_ERROR
+    if "phone" in values:
+        try:
+            values["phone"] = phone_digits(values["phone"]) if values["phone"] else ""
+        except ValueError as error:
+            errors["phone"] = str(error)
+    if "postal_code" in values:
+        try:
+            digits = normalize_postal_code(values["postal_code"])
+            values["postal_code"] = f"{digits[:3]}-{digits[3:]}" if digits else ""
+        except ValueError as error:
+            errors["postal_code"] = str(error)
+    if "notes" in values:
+        values["notes"] = values["notes"] or ""
+    for name in ("family_name", "given_name", "family_kana", "given_kana"):
+        if name in values and not values[name] and name not in errors:
+            errors[name] = "入力してください。"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def person_create(*, data: dict, station, acting_user) -> Person:
+    """Record a new person for ``station``. Duplicate checks are the caller's (see queries.likely_duplicates)."""
+    values = clean_person_data(data)
+    missing = [n for n in ("family_name", "given_name", "family_kana", "given_kana") if n not in values]
+    if missing:
+        raise ValidationError({n: "入力してください。" for n in missing})
+    person = Person(**values, station=station, created_by=acting_user)
+    person.full_clean(exclude=["created_by", "sort_key"])
+    person.save()
+    record(
+        user=acting_user,
+        action="person.create",
+        summary=f"住民等「{person.full_name}」を登録しました",
+        obj=person,
+        personal_data=True,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict, version: int, acting_user) -> Person:
+    """Save the person if nobody saved it since ``version`` was read; else raise StaleEdit with the saved record."""
+    if person.merged_into_id:
+        raise ValidationError("この住民等は統合済みのため編集できません。統合先の記録を編集してください。")
+    values = clean_person_data(data)
+    current = Person.objects.get(pk=person.pk)
+    changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
+    merged = {name: values.get(name, getattr(current, name)) for name in PERSON_FIELDS}
+    candidate = Person(pk=person.pk, station_id=current.station_id, **merged)
+    candidate.full_clean(exclude=["created_by", "merged_into", "station", "sort_key"], validate_unique=False)
+    updated = Person.objects.filter(pk=person.pk, version=version, merged_into__isnull=True).update(
+        **values,
+        sort_key=family_given_key(merged["family_kana"], merged["given_kana"]),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleEdit(Person.objects.get(pk=person.pk))
+    person.refresh_from_db()
+    record(
+        user=acting_user,
+        action="person.update",
+        summary=f"住民等「{person.full_name}」を変更しました",
+        obj=person,
+        personal_data=True,
+        detail={"fields": changed},
+    )
+    return person
+
+
+def _links_to_person() -> list[models.ForeignKey]:
+    """Every foreign key (or one-to-one) in any model that points at Person, hidden ones (M2M tables) included."""
+    fields = []
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not relation.auto_created or relation.concrete:
+            continue  # Person's own fields
+        if relation.many_to_many:
+            continue  # its through table's foreign keys are listed as hidden relations of their own
+        field = relation.field
+        if field is Person._meta.get_field("merged_into"):
+            continue
+        fields.append(field)
+    return fields
+
+
+def _move_links(field: models.ForeignKey, keep: Person, remove: Person) -> int:
+    model = field.model
+    manager = model._base_manager
+    if model._meta.auto_created:
+        # An automatic M2M table is a set: drop rows that would duplicate a link keep already has.
+        other = next(f for f in model._meta.fields if f.is_relation and f is not field and f.name != "id")
+        already = manager.filter(**{field.name: keep}).values(other.attname)
+        manager.filter(**{field.name: remove, f"{other.attname}__in": already}).delete()
+    try:
+        with transaction.atomic():
+            return manager.filter(**{field.name: remove}).update(**{field.name: keep})
+    except IntegrityError as error:
+        raise ValidationError(
+            f"{model._meta.verbose_name}が両方の記録に登録されているため統合できません。先にどちらかを整理してください。"
+        ) from error
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, remove: Person, acting_user) -> Person:
+    """Move every record that points at ``remove`` to ``keep`` (N2.2) and mark ``remove`` as merged into ``keep``.
+
+    Works for any model of any app with a foreign key to Person, including ones added later. The removed row is
+    kept for history with ``merged_into`` set; lists leave it out.
+    """
+    if keep.pk == remove.pk:
+        raise ValidationError("同じ記録どうしは統合できません。")
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])}
+    if len(locked) != 2:
+        raise ValidationError("統合する記録が見つかりません。")
+    if locked[keep.pk].merged_into_id or locked[remove.pk].merged_into_id:
+        raise ValidationError("統合済みの記録は統合できません。")
+    moved = {}
+    for field in _links_to_person():
+        count = _move_links(field, keep, remove)
+        if count:
+            moved[f"{field.model._meta.label}.{field.name}"] = count
+    Person.objects.filter(pk=remove.pk).update(merged_into=keep, version=F("version") + 1, updated_at=timezone.now())
+    Person.objects.filter(pk=keep.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    keep.refresh_from_db()
+    remove.refresh_from_db()
+    record(
+        user=acting_user,
+        action="person.merge",
+        summary=f"住民等「{remove.full_name}」（ID {remove.pk}）を「{keep.full_name}」（ID {keep.pk}）に統合しました",
+        obj=keep,
+        personal_data=True,
+        detail={"keep": keep.pk, "remove": remove.pk, "moved": moved},
+    )
+    return keep
+
+
+@transaction.atomic
+def public_office_record(
+    *,
+    person: Person,
+    kind: str,
+    office: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    note: str = "",
+    acting_user,
+) -> PublicOfficeRecord:
+    """Record a candidacy for or holding of public office; listeners end council memberships (C6.4(1))."""
+    if person.merged_into_id:
+        raise ValidationError("この住民等は統合済みです。統合先の記録に登録してください。")
+    if kind not in PublicOfficeRecord.Kind.values:
+        raise ValidationError({"kind": "区分を選んでください。"})
+    office = clean_name(office)
+    if not office:
+        raise ValidationError({"office": "公職名を入力してください。"})
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": "終了日は開始日以降の日付にしてください。"})
+    entry = PublicOfficeRecord.objects.create(
+        person=person, kind=kind, office=office, start_date=start_date, end_date=end_date, note=note.strip()
+    )
+    record(
+        user=acting_user,
+        action="person.public_office",
+        summary=f"住民等「{person.full_name}」の{entry.get_kind_display()}（{office}）を登録しました",
+        obj=person,
+        personal_data=True,
+        detail={"record": entry.pk, "kind": kind, "office": office, "start_date": start_date.isoformat()},
+    )
+    public_office_recorded.send(sender=PublicOfficeRecord, person=person, record=entry, acting_user=acting_user)
+    return entry

@@ -1,0 +1,116 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from liaison.lib.forms import JapaneseDateField
+from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
+from liaison.lib.phone import phone_digits
+
+from .actions import PERSON_FIELDS
+from .models import Person, PublicOfficeRecord
+from .postal import normalize_postal_code
+
+
+class PersonForm(forms.ModelForm):
+    """住民等の登録・変更. Values are tidied here so errors show next to the field; the actions tidy them again."""
+
+    birth_date = JapaneseDateField(label="生年月日", required=False)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {
+            "family_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "given_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "family_kana": forms.TextInput(attrs={"autocomplete": "off"}),
+            "given_kana": forms.TextInput(attrs={"autocomplete": "off"}),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "例: 980-0811", "data-postal": "1"}
+            ),
+            "address_prefecture": forms.TextInput(attrs={"data-postal-fill": "prefecture"}),
+            "address_city": forms.TextInput(attrs={"data-postal-fill": "city"}),
+            "address_town": forms.TextInput(attrs={"data-postal-fill": "town"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "例: 022-123-4567"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "family_kana": "カタカナまたはひらがなで入力してください。",
+            "given_kana": "カタカナまたはひらがなで入力してください。",
+            "postal_code": "入力すると住所の一部が自動で入ります（入らないときは手で入力してください）。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family_kana"].label = "セイ（読み）"
+        self.fields["given_kana"].label = "メイ（読み）"
+        self.fields["gender"].choices = [("", "未記入"), *Person.Gender.choices]
+
+    def clean_family_name(self):
+        return clean_name(self.cleaned_data["family_name"])
+
+    def clean_given_name(self):
+        return clean_name(self.cleaned_data["given_name"])
+
+    def _reading(self, name):
+        try:
+            return normalize_reading(self.cleaned_data[name])
+        except ValueError:
+            raise ValidationError(READING_ERROR) from None
+
+    def clean_family_kana(self):
+        return self._reading("family_kana")
+
+    def clean_given_kana(self):
+        return self._reading("given_kana")
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        if not value:
+            return ""
+        try:
+            return phone_digits(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean_postal_code(self):
+        try:
+            digits = normalize_postal_code(self.cleaned_data["postal_code"])
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        return f"{digits[:3]}-{digits[3:]}" if digits else ""
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}
+
+
+class PersonCreateForm(PersonForm):
+    confirm_distinct = forms.BooleanField(
+        label="別人として登録する",
+        required=False,
+        help_text="似ている記録が表示されたとき、同じ人でないことを確かめてから選んでください。",
+    )
+
+
+class PersonEditForm(PersonForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PublicOfficeForm(forms.Form):
+    kind = forms.ChoiceField(label="区分", choices=PublicOfficeRecord.Kind.choices, widget=forms.RadioSelect)
+    office = forms.CharField(label="公職名", max_length=100, help_text="例: 仙台市議会議員、○○町長")
+    start_date = JapaneseDateField(label="開始日", help_text="立候補の届出日、または就任日")
+    end_date = JapaneseDateField(label="終了日", required=False)
+    note = forms.CharField(label="備考", max_length=200, required=False)
+
+    def clean_office(self):
+        return clean_name(self.cleaned_data["office"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "終了日は開始日以降の日付にしてください。")
+        return data
+
+
+class MergeSearchForm(forms.Form):
+    q = forms.CharField(label="残す記録を検索（氏名・読み・電話番号）", required=False)

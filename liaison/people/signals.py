@@ -1,0 +1,7 @@
+"""Signals higher apps listen to, so that people never imports them."""
+
+from django.dispatch import Signal
+
+# Sent inside the recording transaction with person=…, record=PublicOfficeRecord, acting_user=….
+# The councils app ends the person's memberships with the reason 公職 (C6.4(1)).
+public_office_recorded = Signal()

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
+from liaison.audit.log import record_view
+
+from . import actions, postal, queries, sections
+from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
+from .models import Person
+
+PAGE_SIZE = 50
+
+
+@require(Perm.VIEW_PEOPLE)
+def person_list(request):
+    people = queries.current(visible_to(request.user, Person)).select_related("station")
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = queries.search(people, query)
+    page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/person_list.html", {"page": page, "query": query})
+
+
+@require(Perm.VIEW_PEOPLE)
+def person_detail(request, pk):
+    person = get_visible_or_404(
+        request.user, Person.objects.select_related("station", "merged_into", "created_by"), pk=pk
+    )
+    record_view(
+        user=request.user, action="person.view", summary=f"住民等「{person.full_name}」の情報を表示しました", obj=person
+    )
+    offices = list(person.public_offices.all())
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "offices": offices, "sections": sections.render_for(request, person)},
+    )
+
+
+def _duplicates_for(request, data):
+    return queries.likely_duplicates(
+        family_kana=data.get("family_kana") or "",
+        given_kana=data.get("given_kana") or "",
+        birth_date=data.get("birth_date"),
+        phone=data.get("phone") or "",
+        queryset=visible_to(request.user, Person),
+    )
+
+
+@require(Perm.MANAGE_PEOPLE)
+def person_create(request):
+    officer = officer_of(request.user)
+    if officer is None or officer.station is None:
+        raise PermissionDenied
+    duplicates = []
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_for(request, form.cleaned_data)
+        if duplicates and not form.cleaned_data["confirm_distinct"]:
+            form.add_error(
+                "confirm_distinct",
+                "同じ人の可能性がある記録があります。既存の記録を開いて確かめるか、別人であれば"
+                "「別人として登録する」を選んでから登録してください。",
+            )
+        else:
+            try:
+                person = actions.person_create(data=form.values(), station=officer.station, acting_user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{person.full_name}さんを登録しました。")
+                return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "duplicates": duplicates, "creating": True})
+
+
+def _editable(request, pk) -> Person:
+    person = get_visible_or_404(request.user, Person.objects.select_related("station"), pk=pk)
+    if person.merged_into_id:
+        messages.error(request, "この記録は統合済みです。統合先の記録を開いてください。")
+    return person
+
+
+@require(Perm.MANAGE_PEOPLE)
+def person_edit(request, pk):
+    person = _editable(request, pk)
+    if person.merged_into_id:
+        return redirect("people:detail", pk=person.merged_into_id)
+    conflict = None
+    if request.method == "POST":
+        form = PersonEditForm(request.POST, instance=Person(pk=person.pk))
+        if form.is_valid():
+            try:
+                actions.person_update(
+                    person=person, data=form.values(), version=form.cleaned_data["version"], acting_user=request.user
+                )
+            except actions.StaleEdit as stale:
+                conflict = stale.current
+                messages.error(
+                    request,
+                    "あなたが編集している間に、他の人がこの記録を保存しました。下の「現在の保存内容」を確認し、"
+                    "必要なら入力を直して保存してください。",
+                )
+                data = request.POST.copy()
+                data["version"] = stale.current.version
+                form = PersonEditForm(data, instance=Person(pk=person.pk))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{person.full_name}さんの記録を保存しました。")
+                return redirect("people:detail", pk=person.pk)
+    else:
+        form = PersonEditForm(instance=person, initial={"version": person.version})
+    conflict_values = []
+    if conflict is not None:
+        for name in actions.PERSON_FIELDS:
+            value = getattr(conflict, name)
+            if name == "gender":
+                value = conflict.get_gender_display()
+            elif name == "phone":
+                value = conflict.phone_display
+            conflict_values.append((form.fields[name].label, value))
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "conflict": conflict_values, "creating": False},
+    )
+
+
+@require(Perm.MERGE_PEOPLE)
+def person_merge(request, pk):
+    """Merge the person ``pk`` (removed) into one chosen by search (kept)."""
+    remove = get_visible_or_404(request.user, Person.objects.select_related("station"), pk=pk)
+    if remove.merged_into_id:
+        messages.error(request, "この記録は統合済みです。")
+        return redirect("people:detail", pk=remove.pk)
+    candidates = queries.current(visible_to(request.user, Person)).exclude(pk=remove.pk).select_related("station")
+    keep_id = request.POST.get("keep") or request.GET.get("keep")
+    if keep_id:
+        if not str(keep_id).isdigit():
+            raise Http404
+        keep = get_visible_or_404(request.user, candidates, pk=int(keep_id))
+        if request.method == "POST":
+            try:
+                actions.person_merge(keep=keep, remove=remove, acting_user=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, f"{remove.full_name}さん（ID {remove.pk}）の記録を統合しました。")
+                return redirect("people:detail", pk=keep.pk)
+        return render(request, "people/person_merge_confirm.html", {"remove": remove, "keep": keep})
+    form = MergeSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        found = queries.search(candidates, query).order_by("sort_key", "pk")[:PAGE_SIZE]
+    else:
+        found = queries.likely_duplicates(
+            family_kana=remove.family_kana,
+            given_kana=remove.given_kana,
+            birth_date=remove.birth_date,
+            phone=remove.phone,
+            queryset=candidates,
+        )
+    return render(request, "people/person_merge.html", {"remove": remove, "form": form, "found": found, "query": query})
+
+
+@require(Perm.MANAGE_PEOPLE)
+def public_office_new(request, pk):
+    person = _editable(request, pk)
+    if person.merged_into_id:
+        return redirect("people:detail", pk=person.merged_into_id)
+    form = PublicOfficeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.public_office_record(person=person, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{person.full_name}さんの公職歴を登録しました。")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/public_office_form.html", {"form": form, "person": person})
+
+
+@require(Perm.MANAGE_PEOPLE)
+def postal_lookup(request, code):
+    """JSON for the address fields: {prefecture, city, town}, or 404 for an unknown code."""
+    found = postal.lookup(code)
+    if found is None:
+        return JsonResponse({"error": "該当する郵便番号が見つかりません。"}, status=404)
+    return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
