@@ -13,4 +13,6 @@ urlpatterns = [
     path("org/", include("liaison.org.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("people/", include("liaison.people.urls")),
+    path("councils/", include("liaison.councils.urls")),
+    path("reports/", include("liaison.reports.urls")),
 ]

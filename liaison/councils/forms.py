@@ -1,0 +1,151 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from liaison.lib.forms import JapaneseDateField
+from liaison.people.forms import PersonForm
+from liaison.people.models import Person
+
+from .models import Council, CouncilReview, Membership
+
+
+class CouncilForm(forms.ModelForm):
+    established_on = JapaneseDateField(label="設置日")
+    kobans = forms.ModelMultipleChoiceField(
+        label="対象の交番・駐在所", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Council
+        fields = ["name", "kind", "occupational_kind", "coverage", "area_description", "reason", "established_on"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, kobans_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kobans"].queryset = kobans_queryset
+        self.fields["occupational_kind"].choices = [("", "（職種等連絡協議会のとき選択）"), *Council.OccupationalKind.choices]
+        if self.instance.pk:
+            self.fields["kobans"].initial = list(self.instance.kobans.values_list("pk", flat=True))
+            self.fields["version"].initial = self.instance.version
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        born = f"　{person.birth_date:%Y年}生" if person.birth_date else ""
+        return f"{person.full_name}（{person.family_kana} {person.given_kana}）{born}"
+
+
+class NewPersonForm(PersonForm):
+    """The few particulars needed to appoint someone not yet recorded; the rest can be added on the person page."""
+
+    class Meta(PersonForm.Meta):
+        fields = [
+            "family_name",
+            "given_name",
+            "family_kana",
+            "given_kana",
+            "birth_date",
+            "gender",
+            "occupation",
+            "organisation",
+            "organisation_title",
+            "phone",
+        ]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class AppointmentForm(forms.Form):
+    person = PersonChoiceField(
+        label="委員にする人（登録済み）",
+        queryset=Person.objects.none(),
+        required=False,
+        help_text="登録のない人は、下の「新しく登録して委嘱する」に入力してください。",
+    )
+    start_date = JapaneseDateField(label="任期の始期")
+    post = forms.ChoiceField(label="役職", choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
+    post_title = forms.CharField(label="役職名（その他の役職のとき）", required=False, max_length=30)
+    leader_category = forms.ChoiceField(
+        label="コミュニティ・リーダーの区分",
+        choices=[("", "該当しない"), *Membership.LeaderCategory.choices],
+        required=False,
+    )
+    letter_number = forms.CharField(label="委嘱状の番号", required=False, max_length=30)
+    confirm_distinct = forms.BooleanField(label="似ている記録とは別人として登録する", required=False)
+
+    def __init__(self, *args, people_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_queryset
+
+
+class EndMembershipForm(forms.Form):
+    ended_on = JapaneseDateField(label="終了日")
+    reason = forms.ChoiceField(label="終了の理由", choices=Membership.EndReason.choices)
+    note = forms.CharField(label="備考", required=False, max_length=200)
+
+
+class ReappointForm(forms.Form):
+    start_date = JapaneseDateField(label="新しい任期の始期", required=False, help_text="空欄なら前の任期の翌日から")
+    term_years = forms.IntegerField(label="任期（年）", required=False, min_value=1, max_value=4)
+    consent_date = JapaneseDateField(
+        label="任期変更の承諾日", required=False, help_text="任期を原則と変えるときは、委員本人の承諾を得た日を入力"
+    )
+    consent_note = forms.CharField(label="承諾の記録", required=False, max_length=200)
+
+
+class SuccessorForm(forms.Form):
+    person = PersonChoiceField(label="後任の委員", queryset=Person.objects.none())
+    start_date = JapaneseDateField(label="委嘱日")
+    leader_category = forms.ChoiceField(
+        label="コミュニティ・リーダーの区分",
+        choices=[("", "該当しない"), *Membership.LeaderCategory.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, people_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_queryset
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(label="見直しの種別", choices=CouncilReview.Kind.choices, widget=forms.RadioSelect)
+    explained_on = JapaneseDateField(label="委員に趣旨を説明した日", required=False)
+    effective_date = JapaneseDateField(label="実施日")
+    others = forms.ModelMultipleChoiceField(
+        label="一緒に統合する協議会（統合のとき）",
+        queryset=Council.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_names = forms.CharField(
+        label="見直し後の協議会の名称（1行に1つ。廃止のときは空欄）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(label="趣旨・備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, other_councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["others"].queryset = other_councils
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("explained_on"):
+            self.add_error("explained_on", "委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。")
+        return data
+
+    def names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("new_names", "").splitlines() if line.strip()]
+
+
+class BylawsForm(forms.Form):
+    bylaws = forms.FileField(label="規約・会則のファイル（PDF・Word）")
+
+    def clean_bylaws(self):
+        upload = self.cleaned_data["bylaws"]
+        if not upload.name.lower().endswith((".pdf", ".doc", ".docx", ".odt", ".txt")):
+            raise ValidationError("PDF、Word、テキストのファイルを選んでください。")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("ファイルが大きすぎます（10MBまで）。")
+        return upload

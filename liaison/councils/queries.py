@@ -1,0 +1,124 @@
+"""Reads about councils that are more than a filter. Each function costs a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from liaison.org.models import Koban, Officer, PrefectureSettings, Rank
+
+from . import rules
+from .models import Council, Membership
+
+RANK_ORDER = {value: i for i, value in enumerate(Rank.values)}
+
+
+def current_memberships(day: datetime.date) -> Q:
+    """Memberships serving on ``day``."""
+    return Q(start_date__lte=day, end_date__gte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Prefetch:
+    qs = (
+        Membership.objects.filter(current_memberships(day))
+        .select_related("person")
+        .prefetch_related("person__public_offices")
+        .order_by("person__sort_key", "pk")
+    )
+    return Prefetch("memberships", queryset=qs, to_attr=to_attr)
+
+
+def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
+    return councils.select_related("station", "operation_manager").prefetch_related(
+        members_prefetch(day), "kobans"
+    )
+
+
+def tenure_starts(councils: list[Council], day: datetime.date) -> dict[int, datetime.date | None]:
+    """Membership id → first day of that person's unbroken service on that council (C6.4(2)). One query."""
+    people_by_council = defaultdict(set)
+    for council in councils:
+        for m in council.current_members:
+            people_by_council[council.pk].add(m.person_id)
+    if not people_by_council:
+        return {}
+    cond = Q()
+    for council_id, person_ids in people_by_council.items():
+        cond |= Q(council_id=council_id, person_id__in=person_ids)
+    terms = defaultdict(list)
+    for m in Membership.objects.filter(cond).only("council_id", "person_id", "start_date", "end_date", "ended_on"):
+        terms[(m.council_id, m.person_id)].append((m.start_date, m.last_day))
+    result = {}
+    for council in councils:
+        for m in council.current_members:
+            result[m.pk] = rules.consecutive_service_start(terms[(council.pk, m.person_id)], day)
+    return result
+
+
+def member_facts(membership: Membership, day: datetime.date, tenure_start=None) -> rules.MemberFacts:
+    person = membership.person
+    office = person.public_office_on(day)
+    return rules.MemberFacts(
+        name=person.full_name,
+        post=membership.post,
+        leader_category=membership.leader_category,
+        gender=person.gender,
+        age=person.age(day),
+        occupation=person.occupation,
+        holds_public_office=office is not None,
+        tenure_start=tenure_start,
+        end_date=membership.end_date,
+    )
+
+
+def findings_for(councils: list[Council], day: datetime.date, limits: rules.Limits | None = None) -> dict:
+    """Council id → findings, for councils loaded with ``with_current_members``."""
+    limits = limits or rules.Limits.from_settings(PrefectureSettings.current())
+    starts = tenure_starts(councils, day)
+    result = {}
+    for council in councils:
+        facts = [member_facts(m, day, starts.get(m.pk)) for m in council.current_members]
+        result[council.pk] = rules.council_findings(
+            members=facts, limits=limits, today=day, occupational=council.kind == Council.Kind.OCCUPATIONAL
+        )
+    return result
+
+
+def proposed_operation_manager(council: Council) -> Officer | None:
+    """C3.2(3): proposal from the staff of the council's first koban."""
+    koban = council.kobans.order_by("pk").first()
+    if koban is None:
+        return None
+    officers = list(koban.officers.filter(active=True))
+    facts = [rules.OfficerFacts(o.pk, o.role, RANK_ORDER.get(o.rank, 0)) for o in officers]
+    chosen = rules.propose_operation_manager(koban_kind=koban.kind, officers=facts)
+    return next((o for o in officers if o.pk == chosen), None)
+
+
+def operation_staff(council: Council) -> list[Officer]:
+    """C3.2(4): every active officer of the council's kobans; derived, never typed in."""
+    return list(
+        Officer.objects.filter(koban__in=council.kobans.all(), active=True)
+        .select_related("koban")
+        .order_by("koban__name", "-rank", "sort_key")
+    )
+
+
+def kobans_without_council(kobans: QuerySet) -> list[Koban]:
+    """C3.1: active kobans that no active council covers."""
+    return list(
+        kobans.filter(active=True)
+        .exclude(councils__status=Council.Status.ACTIVE)
+        .select_related("station")
+        .order_by("station__order", "station__code", "name")
+    )
+
+
+def memberships_ending(qs: QuerySet, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Terms whose end date falls in [start, end] and that were not ended early, for the renewal workbench."""
+    return (
+        qs.filter(end_date__gte=start, end_date__lte=end, ended_on__isnull=True)
+        .exclude(following__kind__in=[Membership.Kind.REAPPOINTMENT, Membership.Kind.RECOMMISSION])
+        .select_related("person", "council", "council__station")
+        .order_by("council__name", "person__sort_key", "pk")
+    )

@@ -1,0 +1,257 @@
+"""Council rules as pure functions (C3–C6). They take plain facts and return findings; nothing here touches the database.
+
+The council page, the list filters, the appointment preview, the dashboard and the tests all use these same functions.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    requirement: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Warning limits from the prefecture settings (X4)."""
+
+    size_min: int = 8
+    size_max: int = 12
+    leader_share_min: int = 40
+    leader_share_max: int = 60
+    long_tenure_years: int = 6
+    term_ending_days: int = 90
+
+    @classmethod
+    def from_settings(cls, s) -> "Limits":
+        return cls(
+            size_min=s.council_size_min,
+            size_max=s.council_size_max,
+            leader_share_min=s.leader_share_min,
+            leader_share_max=s.leader_share_max,
+            long_tenure_years=s.long_tenure_years,
+            term_ending_days=s.term_ending_days,
+        )
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the rules need to know about one current member."""
+
+    name: str
+    post: str = "member"  # chair / vice_chair / other / member
+    leader_category: str = ""  # a / i / u / e, or "" for none
+    gender: str = ""
+    age: int | None = None
+    occupation: str = ""
+    holds_public_office: bool = False
+    tenure_start: datetime.date | None = None  # first day of consecutive service on this council
+    end_date: datetime.date | None = None
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day ``years`` later (29 February becomes 28 February in common years)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_end(start: datetime.date, years: int) -> datetime.date:
+    """C6.2(1): a term of ``years`` years starting on ``start`` ends the day before the same date ``years`` later."""
+    return add_years(start, years) - datetime.timedelta(days=1)
+
+
+def successor_term_end(predecessor_end: datetime.date) -> datetime.date:
+    """C6.2(1): a successor serves the predecessor's remaining term."""
+    return predecessor_end
+
+
+def consecutive_service_start(terms: list[tuple[datetime.date, datetime.date]], today: datetime.date):
+    """C6.4(2): the first day of the unbroken run of terms (start, last day) that reaches ``today``; None if none does."""
+    ordered = sorted(terms, key=lambda t: t[0], reverse=True)
+    run_start = None
+    for start, last in ordered:
+        if run_start is None:
+            if start <= today <= last:
+                run_start = start
+            continue
+        if last >= run_start - datetime.timedelta(days=1):
+            run_start = min(run_start, start)
+        else:
+            break
+    return run_start
+
+
+def years_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from ``start`` to ``end``."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def appointment_refusal(*, person_name: str, public_office: str | None) -> Finding | None:
+    """C6.4(1): a current candidate for or holder of public office may not be appointed."""
+    if public_office:
+        return Finding(
+            "public_office",
+            Severity.ERROR,
+            "C6.4(1)",
+            f"{person_name}さんは公職（{public_office}）にあるため、委員に委嘱できません。",
+        )
+    return None
+
+
+def council_findings(
+    *, members: list[MemberFacts], limits: Limits, today: datetime.date, occupational: bool = False
+) -> list[Finding]:
+    """Everything worth telling about a council's current members, most serious first."""
+    findings: list[Finding] = []
+    for m in members:
+        if m.holds_public_office:
+            findings.append(
+                Finding(
+                    "public_office",
+                    Severity.ERROR,
+                    "C6.4(1)",
+                    f"{m.name}さんは公職にあります。委員の職を免ずる必要があります。",
+                )
+            )
+    chairs = [m for m in members if m.post == "chair"]
+    if len(chairs) > 1:
+        findings.append(
+            Finding(
+                "many_chairs",
+                Severity.ERROR,
+                "C3.2(1)",
+                f"会長が{len(chairs)}人います（{'、'.join(m.name for m in chairs)}）。会長は1人です。",
+            )
+        )
+    elif members and not chairs:
+        findings.append(Finding("no_chair", Severity.WARNING, "C3.2(1)", "会長が選任されていません。"))
+    size = len(members)
+    if size < limits.size_min or size > limits.size_max:
+        findings.append(
+            Finding(
+                "size",
+                Severity.WARNING,
+                "C6.1",
+                f"委員は{size}人です。おおむね10人程度（{limits.size_min}〜{limits.size_max}人）が目安です。",
+            )
+        )
+    if members:
+        leaders = sum(1 for m in members if m.leader_category)
+        share = round(100 * leaders / size)
+        if share < limits.leader_share_min or share > limits.leader_share_max:
+            findings.append(
+                Finding(
+                    "leader_share",
+                    Severity.WARNING,
+                    "C3.2(2)イ",
+                    f"コミュニティ・リーダーは{size}人中{leaders}人（{share}%）です。"
+                    f"おおむね半数（{limits.leader_share_min}〜{limits.leader_share_max}%）が目安です。",
+                )
+            )
+    if not occupational and size >= 3:
+        findings.extend(_diversity_findings(members))
+    for m in members:
+        if m.tenure_start and years_between(m.tenure_start, today) >= limits.long_tenure_years:
+            findings.append(
+                Finding(
+                    "long_tenure",
+                    Severity.WARNING,
+                    "C6.4(2)",
+                    f"{m.name}さんは{years_between(m.tenure_start, today)}年間続けて委員です。組織の新陳代謝に配意してください。",
+                )
+            )
+    for m in members:
+        if m.end_date and today <= m.end_date <= today + datetime.timedelta(days=limits.term_ending_days):
+            findings.append(
+                Finding(
+                    "term_ending",
+                    Severity.INFO,
+                    "C6.2(1)",
+                    f"{m.name}さんの任期が{(m.end_date - today).days}日後（{m.end_date:%Y-%m-%d}）に満了します。",
+                )
+            )
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(findings, key=lambda f: order[f.severity])
+
+
+def age_band(age: int) -> str:
+    return f"{min(age // 10 * 10, 70)}代"
+
+
+def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
+    """C3.2(2)ア: members chosen widely considering occupation, age and gender (not for 職種等, C5.2)."""
+    findings = []
+    genders = {m.gender for m in members if m.gender in ("female", "male", "other")}
+    if len(genders) == 1 and sum(1 for m in members if m.gender in genders) == len(members):
+        label = {"female": "女性", "male": "男性", "other": "その他"}[genders.pop()]
+        findings.append(
+            Finding("gender_spread", Severity.WARNING, "C3.2(2)ア", f"委員が全員{label}です。性別を考慮して幅広く選定してください。")
+        )
+    ages = [m.age for m in members if m.age is not None]
+    if len(ages) == len(members) and len({age_band(a) for a in ages}) == 1:
+        findings.append(
+            Finding(
+                "age_spread",
+                Severity.WARNING,
+                "C3.2(2)ア",
+                f"委員が全員{age_band(ages[0])}です。年齢を考慮して幅広く選定してください。",
+            )
+        )
+    occupations = [m.occupation.strip() for m in members if m.occupation.strip()]
+    if len(occupations) == len(members) and len(set(occupations)) == 1:
+        findings.append(
+            Finding(
+                "occupation_spread",
+                Severity.WARNING,
+                "C3.2(2)ア",
+                f"委員が全員「{occupations[0]}」です。職業を考慮して幅広く選定してください。",
+            )
+        )
+    return findings
+
+
+@dataclass(frozen=True)
+class OfficerFacts:
+    id: int
+    role: str  # koban_chief / koban_staff
+    rank_order: int
+    active: bool = True
+
+
+def propose_operation_manager(*, koban_kind: str, officers: list[OfficerFacts]) -> int | None:
+    """C3.2(3): the koban chief; for a chuzaisho the chief where several staff, the one officer where one."""
+    staff = [o for o in officers if o.active]
+    if not staff:
+        return None
+    chiefs = [o for o in staff if o.role == "koban_chief"]
+    if koban_kind == "chuzaisho" and len(staff) == 1:
+        return staff[0].id
+    if chiefs:
+        return max(chiefs, key=lambda o: (o.rank_order, -o.id)).id
+    # No chief recorded: the most senior officer, so the station chief has a proposal to confirm or change.
+    return max(staff, key=lambda o: (o.rank_order, -o.id)).id
+
+
+def kobans_without_council(*, koban_names: dict[int, str], covered_koban_ids: set[int]) -> list[Finding]:
+    """C3.1: as a rule every koban/chuzaisho jurisdiction has a council."""
+    return [
+        Finding("no_council", Severity.WARNING, "C3.1", f"{name}の所管区には連絡協議会がありません。")
+        for pk, name in koban_names.items()
+        if pk not in covered_koban_ids
+    ]

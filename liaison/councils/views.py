@@ -1,0 +1,527 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import (
+    can_change,
+    get_visible_or_404,
+    has_perm,
+    officer_of,
+    require,
+    require_change,
+    visible_to,
+)
+from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.org.actions import StaleEdit
+from liaison.org.models import Koban, PrefectureSettings, Station
+from liaison.people import actions as people_actions
+from liaison.people.models import Person
+from liaison.people.queries import current as current_people
+from liaison.people.queries import likely_duplicates
+
+from . import actions, queries, rules
+from .forms import (
+    AppointmentForm,
+    BylawsForm,
+    CouncilForm,
+    EndMembershipForm,
+    NewPersonForm,
+    ReappointForm,
+    ReviewForm,
+    SuccessorForm,
+)
+from .models import Council, CouncilReview, Membership, Notice
+
+
+def _people_for(user):
+    return current_people(visible_to(user, Person)).order_by("sort_key", "pk")
+
+
+def _kobans_for(user, station=None):
+    kobans = visible_to(user, Koban).filter(active=True).select_related("station")
+    if station is not None:
+        kobans = kobans.filter(station=station)
+    officer = officer_of(user)
+    if has_perm(user, Perm.KOBAN_ONLY) and officer is not None:
+        kobans = kobans.filter(pk=officer.koban_id)
+    return kobans
+
+
+@require(Perm.VIEW_COUNCILS)
+def council_list(request):
+    """Councils with their findings; filters by station, koban, kind and findings; kobans without a council (C3.1)."""
+    today = today_tokyo()
+    councils = visible_to(request.user, Council).filter(status=Council.Status.ACTIVE)
+    params = {k: request.GET.get(k, "") for k in ("station", "koban", "kind", "finding")}
+    if params["station"].isdigit():
+        councils = councils.filter(station_id=int(params["station"]))
+    if params["koban"].isdigit():
+        councils = councils.filter(kobans__id=int(params["koban"]))
+    if params["kind"] in Council.Kind.values:
+        councils = councils.filter(kind=params["kind"])
+    councils = list(queries.with_current_members(councils.distinct(), today))
+    findings = queries.findings_for(councils, today)
+    rows = []
+    for council in councils:
+        found = findings[council.pk]
+        severities = {f.severity for f in found}
+        if params["finding"] in ("error", "warning") and params["finding"] not in severities:
+            continue
+        if params["finding"] and params["finding"] not in ("error", "warning") and params["finding"] not in {
+            f.code for f in found
+        }:
+            continue
+        rows.append({"council": council, "findings": found, "severities": severities})
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    kobans = visible_to(request.user, Koban).filter(active=True)
+    if params["station"].isdigit():
+        kobans = kobans.filter(station_id=int(params["station"]))
+    return render(
+        request,
+        "councils/council_list.html",
+        {
+            "page": page,
+            "params": params,
+            "stations": visible_to(request.user, Station).filter(active=True),
+            "kobans": kobans.select_related("station"),
+            "kinds": Council.Kind.choices,
+            "finding_codes": FINDING_FILTERS,
+            "missing": queries.kobans_without_council(kobans),
+            "can_create": has_perm(request.user, Perm.MANAGE_COUNCILS),
+        },
+    )
+
+
+FINDING_FILTERS = [
+    ("error", "要対応（エラー）あり"),
+    ("warning", "警告あり"),
+    ("public_office", "公職にある委員"),
+    ("no_chair", "会長なし"),
+    ("size", "委員数"),
+    ("leader_share", "コミュニティ・リーダーの割合"),
+    ("long_tenure", "長期在任"),
+    ("term_ending", "任期満了が近い"),
+]
+
+
+def _council(request, pk):
+    return get_visible_or_404(request.user, Council.objects.select_related("station", "operation_manager"), pk=pk)
+
+
+@require(Perm.VIEW_COUNCILS)
+def council_detail(request, pk):
+    """Current members in 五十音順 with posts and findings, operation manager and staff, history of terms and reviews."""
+    today = today_tokyo()
+    council = get_visible_or_404(
+        request.user, queries.with_current_members(Council.objects.all(), today), pk=pk
+    )
+    findings = queries.findings_for([council], today)[council.pk]
+    starts = queries.tenure_starts([council], today)
+    members = [
+        {"m": m, "age": m.person.age(today), "tenure_start": starts.get(m.pk)} for m in council.current_members
+    ]
+    history = (
+        council.memberships.select_related("person", "station").order_by("-start_date", "person__sort_key", "pk")
+    )
+    reviews = CouncilReview.objects.filter(predecessors=council) | CouncilReview.objects.filter(successors=council)
+    reviews = reviews.distinct().prefetch_related("predecessors", "successors")
+    proposal = queries.proposed_operation_manager(council)
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "council": council,
+            "members": members,
+            "findings": findings,
+            "history": history,
+            "reviews": reviews,
+            "proposal": proposal,
+            "staff": queries.operation_staff(council),
+            "can_manage": can_change(request.user, council, Perm.MANAGE_COUNCILS),
+            "can_appoint": can_change(request.user, council, Perm.APPOINT_MEMBERS) and council.is_active,
+            "can_confirm": can_change(request.user, council, Perm.CONFIRM_OPERATION_MANAGER),
+            "can_print": can_change(request.user, council, Perm.PRINT_FORMS),
+            "today": today,
+        },
+    )
+
+
+@require(Perm.MANAGE_COUNCILS)
+def council_create(request):
+    officer = officer_of(request.user)
+    station = officer.station
+    form = CouncilForm(request.POST or None, kobans_queryset=_kobans_for(request.user, station))
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = actions.council_create(
+                station=station,
+                values=form.cleaned_data,
+                kobans=list(form.cleaned_data["kobans"]),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{council.name}を登録しました。")
+            return redirect("councils:detail", pk=council.pk)
+    return render(request, "councils/council_form.html", {"form": form})
+
+
+@require(Perm.MANAGE_COUNCILS)
+def council_edit(request, pk):
+    council = _council(request, pk)
+    require_change(request.user, council, Perm.MANAGE_COUNCILS)
+    conflict = None
+    kobans = _kobans_for(request.user, council.station)
+    form = CouncilForm(request.POST or None, instance=council, kobans_queryset=kobans)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.council_update(
+                council=Council.objects.get(pk=council.pk),
+                values=form.cleaned_data,
+                kobans=list(form.cleaned_data["kobans"]),
+                version=form.cleaned_data.get("version") or 0,
+                acting_user=request.user,
+            )
+        except StaleEdit as stale:
+            conflict = stale.current
+            messages.error(request, "あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。")
+            data = request.POST.copy()
+            data["version"] = stale.current.version
+            form = CouncilForm(data, instance=stale.current, kobans_queryset=kobans)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "保存しました。")
+            return redirect("councils:detail", pk=council.pk)
+    return render(request, "councils/council_form.html", {"form": form, "council": council, "conflict": conflict})
+
+
+@require(Perm.MANAGE_COUNCILS)
+def council_bylaws(request, pk):
+    """C10.4: upload the council's bylaws."""
+    council = _council(request, pk)
+    require_change(request.user, council, Perm.MANAGE_COUNCILS)
+    form = BylawsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        actions.council_set_bylaws(council=council, upload=form.cleaned_data["bylaws"], acting_user=request.user)
+        messages.success(request, "規約・会則を登録しました。")
+        return redirect("councils:detail", pk=council.pk)
+    return render(request, "councils/bylaws_form.html", {"form": form, "council": council})
+
+
+@require(Perm.VIEW_COUNCILS)
+def council_bylaws_download(request, pk):
+    from django.http import FileResponse, Http404
+
+    council = _council(request, pk)
+    if not council.bylaws:
+        raise Http404
+    return FileResponse(council.bylaws.open("rb"), as_attachment=True, filename=council.bylaws.name.rsplit("/", 1)[-1])
+
+
+@require(Perm.CONFIRM_OPERATION_MANAGER)
+def confirm_operation_manager(request, pk):
+    """C3.2(3): the station chief confirms (or changes) the proposed operation manager."""
+    council = _council(request, pk)
+    require_change(request.user, council, Perm.CONFIRM_OPERATION_MANAGER)
+    if request.method != "POST":
+        return redirect("councils:detail", pk=council.pk)
+    staff = {o.pk: o for o in queries.operation_staff(council)}
+    officer_id = request.POST.get("officer", "")
+    officer = staff.get(int(officer_id)) if officer_id.isdigit() else None
+    if officer is None:
+        messages.error(request, "運営責任者にする勤務員を選んでください。")
+    else:
+        actions.operation_manager_confirm(council=council, officer=officer, acting_user=request.user)
+        messages.success(request, f"運営責任者を{officer.full_name}に指定しました。")
+    return redirect("councils:detail", pk=council.pk)
+
+
+def _preview_findings(council, person, post, leader_category, start_date):
+    """The findings the council would have with this appointment added (shown before saving)."""
+    today = start_date
+    council = queries.with_current_members(Council.objects.filter(pk=council.pk), today).get()
+    limits = rules.Limits.from_settings(PrefectureSettings.current())
+    starts = queries.tenure_starts([council], today)
+    facts = [queries.member_facts(m, today, starts.get(m.pk)) for m in council.current_members]
+    if person is not None:
+        office = person.public_office_on(today) if person.pk else None
+        facts.append(
+            rules.MemberFacts(
+                name=person.full_name,
+                post=post,
+                leader_category=leader_category,
+                gender=person.gender,
+                age=person.age(today),
+                occupation=person.occupation,
+                holds_public_office=office is not None,
+                tenure_start=today,
+            )
+        )
+    return rules.council_findings(
+        members=facts, limits=limits, today=today, occupational=council.kind == Council.Kind.OCCUPATIONAL
+    )
+
+
+@require(Perm.APPOINT_MEMBERS)
+def appoint(request, pk):
+    """Appoint a member: pick a recorded person or record a new one; the findings it would cause are shown first."""
+    council = _council(request, pk)
+    require_change(request.user, council, Perm.APPOINT_MEMBERS)
+    people = _people_for(request.user)
+    form = AppointmentForm(request.POST or None, people_queryset=people, initial={"start_date": today_tokyo()})
+    new_person = NewPersonForm(request.POST or None, prefix="new", use_required_attribute=False)
+    preview, duplicates = None, []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = data["person"]
+        wants_new = not person and any(request.POST.get(f"new-{f}") for f in ("family_name", "given_name"))
+        if not person and not wants_new:
+            form.add_error("person", "委員にする人を選ぶか、新しく登録する人の氏名を入力してください。")
+        elif wants_new and new_person.is_valid():
+            v = new_person.values()
+            duplicates = likely_duplicates(
+                family_kana=v["family_kana"],
+                given_kana=v["given_kana"],
+                birth_date=v["birth_date"],
+                phone=v.get("phone") or "",
+                queryset=visible_to(request.user, Person),
+            )
+            if duplicates and not data["confirm_distinct"]:
+                form.add_error(
+                    "confirm_distinct",
+                    "似ている記録があります。同じ人なら上の一覧から選び、別人なら「別人として登録する」にチェックしてください。",
+                )
+        if form.is_valid() and (person or (wants_new and new_person.is_valid())):
+            if "preview" in request.POST:
+                candidate = person or Person(**{k: v for k, v in new_person.values().items() if v is not None})
+                preview = _preview_findings(
+                    council, candidate, data["post"], data["leader_category"], data["start_date"]
+                )
+            else:
+                try:
+                    with transaction.atomic():
+                        if person is None:
+                            person = people_actions.person_create(
+                                data=new_person.values(), station=council.station, acting_user=request.user
+                            )
+                        membership = actions.membership_appoint(
+                            council=council,
+                            person=person,
+                            start_date=data["start_date"],
+                            post=data["post"],
+                            post_title=data["post_title"],
+                            leader_category=data["leader_category"],
+                            letter_number=data["letter_number"],
+                            acting_user=request.user,
+                        )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, f"{membership.person.full_name}さんを委嘱しました。")
+                    if "save_and_next" in request.POST:
+                        return redirect("councils:appoint", pk=council.pk)
+                    return redirect("councils:detail", pk=council.pk)
+    return render(
+        request,
+        "councils/appoint_form.html",
+        {"council": council, "form": form, "new_person": new_person, "preview": preview, "duplicates": duplicates},
+    )
+
+
+def _membership(request, pk):
+    return get_visible_or_404(
+        request.user, Membership.objects.select_related("council", "council__station", "person"), pk=pk
+    )
+
+
+@require(Perm.APPOINT_MEMBERS)
+def membership_end(request, pk):
+    membership = _membership(request, pk)
+    require_change(request.user, membership.council, Perm.APPOINT_MEMBERS)
+    form = EndMembershipForm(request.POST or None, initial={"ended_on": today_tokyo(), "reason": "resigned"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.membership_end(
+                membership=membership,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{membership.person.full_name}さんの委嘱を終了しました。")
+            return redirect("councils:detail", pk=membership.council_id)
+    return render(request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "委嘱の終了"})
+
+
+@require(Perm.APPOINT_MEMBERS)
+def membership_reappoint(request, pk):
+    membership = _membership(request, pk)
+    require_change(request.user, membership.council, Perm.APPOINT_MEMBERS)
+    form = ReappointForm(request.POST or None, initial={"term_years": PrefectureSettings.current().term_years})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = actions.membership_reappoint(
+                membership=membership,
+                start_date=data["start_date"],
+                term_years=data["term_years"],
+                consent_date=data["consent_date"],
+                consent_note=data["consent_note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{new.person.full_name}さんを再任しました。")
+            return redirect("councils:detail", pk=membership.council_id)
+    return render(request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "再任"})
+
+
+@require(Perm.APPOINT_MEMBERS)
+def membership_successor(request, pk):
+    """C6.2(1): appoint a successor for the remaining term of an ended membership."""
+    membership = _membership(request, pk)
+    require_change(request.user, membership.council, Perm.APPOINT_MEMBERS)
+    form = SuccessorForm(
+        request.POST or None, people_queryset=_people_for(request.user), initial={"start_date": today_tokyo()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.membership_appoint_successor(
+                predecessor=membership,
+                person=form.cleaned_data["person"],
+                start_date=form.cleaned_data["start_date"],
+                leader_category=form.cleaned_data["leader_category"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{new.person.full_name}さんを後任として委嘱しました（任期は前任者の残任期間）。")
+            return redirect("councils:detail", pk=membership.council_id)
+    return render(
+        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "後任の委嘱"}
+    )
+
+
+@require(Perm.MANAGE_COUNCILS)
+def council_review(request, pk):
+    """C4.3: split, merge or dissolve; members carry over to the first successor unless the council is dissolved."""
+    council = _council(request, pk)
+    require_change(request.user, council, Perm.MANAGE_COUNCILS)
+    others = visible_to(request.user, Council).filter(station=council.station, status=Council.Status.ACTIVE)
+    form = ReviewForm(request.POST or None, other_councils=others.exclude(pk=council.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        councils = [council, *data["others"]]
+        kobans = sorted({k for c in councils for k in c.kobans.all()}, key=lambda k: k.pk)
+        names = form.names()
+        successors = []
+        for name in names:
+            coverage = Council.Coverage.SEVERAL if len(kobans) > 1 else Council.Coverage.PART
+            if data["kind"] == CouncilReview.Kind.SPLIT:
+                coverage = Council.Coverage.PART
+            successors.append(
+                {"name": name, "kind": Council.Kind.UNIT, "coverage": coverage, "kobans": kobans, "reason": data["note"]}
+            )
+        assignment = {}
+        if successors:
+            for c in councils:
+                for m in c.memberships.filter(queries.current_memberships(data["effective_date"])):
+                    assignment[m.pk] = 0
+        try:
+            review = actions.council_review(
+                kind=data["kind"],
+                councils=councils,
+                explained_on=data["explained_on"],
+                effective_date=data["effective_date"],
+                successors=successors,
+                assignment=assignment,
+                note=data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{review.get_kind_display()}を登録しました。")
+            first = review.successors.first()
+            return redirect("councils:detail", pk=first.pk if first else council.pk)
+    return render(request, "councils/review_form.html", {"form": form, "council": council})
+
+
+@require(Perm.APPOINT_MEMBERS)
+def renewals(request):
+    """Renewal workbench: every term ending in a period; reappoint in bulk, replace or end, then print the letters."""
+    today = today_tokyo()
+    errors = []
+    try:
+        start = parse_date_input(request.GET["from"]) if request.GET.get("from") else today
+        end = parse_date_input(request.GET["to"]) if request.GET.get("to") else today + datetime.timedelta(days=120)
+    except ValueError as error:
+        errors.append(str(error))
+        start, end = today, today + datetime.timedelta(days=120)
+    memberships = visible_to(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
+    officer = officer_of(request.user)
+    if has_perm(request.user, Perm.KOBAN_ONLY):
+        memberships = memberships.filter(council__kobans=officer.koban_id)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        chosen = [m for m in memberships.filter(pk__in=ids).select_related("council", "person") if
+                  can_change(request.user, m.council, Perm.APPOINT_MEMBERS)]
+        if not chosen:
+            messages.error(request, "再任する委員を選んでください。")
+        else:
+            done, refused = actions.memberships_reappoint_bulk(memberships=chosen, acting_user=request.user)
+            if done:
+                messages.success(request, f"{len(done)}人を再任しました。委嘱状を印刷してください。")
+                request.session["renewed_ids"] = [m.pk for m in done]
+            for line in refused:
+                messages.error(request, line)
+        return redirect(f"{reverse('councils:renewals')}?from={start.isoformat()}&to={end.isoformat()}")
+    ending = queries.memberships_ending(memberships, start, end)
+    renewed_ids = request.session.get("renewed_ids", [])
+    renewed = visible_to(request.user, Membership).filter(pk__in=renewed_ids).select_related("person", "council")
+    return render(
+        request,
+        "councils/renewals.html",
+        {"ending": ending, "start": start, "end": end, "errors": errors, "renewed": renewed},
+    )
+
+
+@require(Perm.VIEW_COUNCILS)
+def notice_read(request, pk):
+    notice = get_visible_or_404(request.user, Notice, pk=pk)
+    officer = officer_of(request.user)
+    if notice.recipient_id != officer.pk:
+        raise PermissionDenied
+    Notice.objects.filter(pk=notice.pk).update(read_at=datetime.datetime.now(datetime.UTC))
+    return redirect("councils:detail", pk=notice.council_id) if notice.council_id else redirect("home")
+
+
+def person_section(request, person):
+    """Person page section: every council term of this person the user may see."""
+    if not has_perm(request.user, Perm.VIEW_COUNCILS):
+        return None
+    memberships = (
+        visible_to(request.user, Membership)
+        .filter(person=person)
+        .select_related("council", "station")
+        .order_by("-start_date", "pk")
+    )
+    return {"memberships": memberships, "today": today_tokyo()}
+
+
+
