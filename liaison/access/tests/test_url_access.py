@@ -32,7 +32,50 @@ def _person(world):
     )
 
 
-# url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?)
+def _print_council(world):
+    """A council of station A covering koban_a (so its koban chief may print it), with one member."""
+    import datetime
+
+    from liaison.councils.models import Council, Membership
+
+    council = Council.objects.create(
+        station=world.station_a, name="一番町交番連絡協議会", established_on=datetime.date(2025, 4, 1)
+    )
+    council.kobans.add(world.koban_a)
+    Membership.objects.create(
+        council=council,
+        person=_person(world),
+        station=world.station_a,
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2099, 3, 31),
+    )
+    return council
+
+
+def _print_job(world, done=False):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from liaison.reports.models import PrintJob
+
+    council = _print_council(world)
+    job = PrintJob.objects.create(
+        station=world.station_a,
+        requested_by=world.user("community_section"),
+        membership_ids=list(council.memberships.values_list("pk", flat=True)),
+        total=1,
+    )
+    if done:
+        name = "print_jobs/url-access-test.pdf"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(b"%PDF-1.7\n"))
+        job.result.name, job.status, job.done = name, PrintJob.Status.DONE, 1
+        job.save()
+    return job
+
+
+# url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
+# for allowed roles when not 200])
 URLS: dict[str, tuple] = {
     "home": (_none, ALL, False),
     "healthz": (_none, "public", False),
@@ -55,6 +98,12 @@ URLS: dict[str, tuple] = {
     "people:public_office_new": (lambda w: {"pk": _person(w).pk}, PEOPLE_MANAGERS, True),
     "people:merge": (lambda w: {"pk": _person(w).pk}, PEOPLE_MERGERS, True),
     "people:postal": (lambda w: {"code": "9800811"}, PEOPLE_MANAGERS, False),
+    "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
+    "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
+    "reports:setup_report": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
+    "reports:batch_letters": (_none, PRINTERS, False, 405),  # POST only: GET is refused after the access check
+    "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),
+    "reports:job_download": (lambda w: {"pk": _print_job(w, done=True).pk}, PRINTERS, True),
 }
 
 
@@ -106,9 +155,10 @@ def test_url_answers_each_role_as_the_rules_say(name, world, client_for, client)
         return
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    ok = URLS[name][3] if len(URLS[name]) > 3 else 200  # 405 for POST-only URLs opened with GET
     for role in ROLES:
         response = client_for(role).get(url)
-        expected = 200 if role in allowed else 403
+        expected = ok if role in allowed else 403
         assert response.status_code == expected, f"{role} on {url}: {response.status_code}, expected {expected}"
     if hides_other_station:
         other = client_for(world.chief_b.user).get(url)
