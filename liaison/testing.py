@@ -97,3 +97,64 @@ class World:
 
 
 ROLES = [r.value for r in Officer.Role]
+
+
+def make_person(station: Station, family="山田", given="太郎", family_kana="ヤマダ", given_kana="タロウ", **extra):
+    from liaison.people.models import Person
+
+    extra.setdefault("birth_date", __import__("datetime").date(1965, 5, 20))
+    return Person.objects.create(
+        station=station, family_name=family, given_name=given, family_kana=family_kana, given_kana=given_kana, **extra
+    )
+
+
+SAMPLE_MEMBERS = [
+    ("阿部", "和子", "アベ", "カズコ", "female", 1958, "主婦", "a"),
+    ("伊藤", "誠", "イトウ", "マコト", "male", 1962, "会社役員", "a"),
+    ("遠藤", "恵美", "エンドウ", "エミ", "female", 1975, "教員", "e"),
+    ("加藤", "浩", "カトウ", "ヒロシ", "male", 1950, "自営業", "u"),
+    ("菅野", "直樹", "カンノ", "ナオキ", "male", 1980, "市職員", "i"),
+    ("佐々木", "幸子", "ササキ", "サチコ", "female", 1968, "看護師", ""),
+    ("高橋", "健一", "タカハシ", "ケンイチ", "male", 1955, "農業", ""),
+    ("千葉", "美穂", "チバ", "ミホ", "female", 1985, "会社員", ""),
+    ("早坂", "隆", "ハヤサカ", "タカシ", "male", 1948, "無職", ""),
+    ("渡辺", "順子", "ワタナベ", "ジュンコ", "female", 1972, "薬剤師", ""),
+]
+
+
+def make_council_with_members(world_or_station, koban, *, acting_user, start=None, count=10, name=None):
+    """A jurisdiction council of ``koban`` with up to ten members (a chair first), appointed through the actions."""
+    import datetime
+
+    from liaison.councils import actions
+    from liaison.councils.models import Council
+
+    station = koban.station
+    start = start or datetime.date(2025, 4, 1)
+    council = actions.council_create(
+        station=station,
+        values={
+            "name": name or f"{koban.name}連絡協議会",
+            "kind": Council.Kind.JURISDICTION,
+            "coverage": Council.Coverage.WHOLE,
+            "established_on": datetime.date(2010, 4, 1),
+            "reason": "所管区の住民の意見・要望を把握するため",
+        },
+        kobans=[koban],
+        acting_user=acting_user,
+    )
+    people = []
+    for i, (fam, giv, fk, gk, gender, year, job, leader) in enumerate(SAMPLE_MEMBERS[:count]):
+        person = make_person(
+            station, fam, giv, fk, gk, gender=gender, birth_date=datetime.date(year, 6, 15), occupation=job
+        )
+        people.append(person)
+        actions.membership_appoint(
+            council=council,
+            person=person,
+            start_date=start,
+            post="chair" if i == 0 else ("vice_chair" if i == 1 else "member"),
+            leader_category=leader,
+            acting_user=acting_user,
+        )
+    return council, people
