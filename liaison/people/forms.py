@@ -14,6 +14,22 @@ class PersonForm(forms.ModelForm):
     """住民等の登録・変更. Values are tidied here so errors show next to the field; the actions tidy them again."""
 
     birth_date = JapaneseDateField(label="生年月日", required=False)
+    # Typed with hyphens, brackets or full-width digits; stored shorter (digits only / 123-4567).
+    phone = forms.CharField(
+        label="電話番号",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "例: 022-123-4567"}),
+    )
+    postal_code = forms.CharField(
+        label="郵便番号",
+        max_length=10,
+        required=False,
+        help_text="入力すると住所の一部が自動で入ります（入らないときは手で入力してください）。",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "例: 980-0811", "data-postal": "1"}
+        ),
+    )
 
     class Meta:
         model = Person
@@ -23,19 +39,14 @@ class PersonForm(forms.ModelForm):
             "given_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "family_kana": forms.TextInput(attrs={"autocomplete": "off"}),
             "given_kana": forms.TextInput(attrs={"autocomplete": "off"}),
-            "postal_code": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "例: 980-0811", "data-postal": "1"}
-            ),
             "address_prefecture": forms.TextInput(attrs={"data-postal-fill": "prefecture"}),
             "address_city": forms.TextInput(attrs={"data-postal-fill": "city"}),
             "address_town": forms.TextInput(attrs={"data-postal-fill": "town"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "例: 022-123-4567"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "family_kana": "カタカナまたはひらがなで入力してください。",
             "given_kana": "カタカナまたはひらがなで入力してください。",
-            "postal_code": "入力すると住所の一部が自動で入ります（入らないときは手で入力してください）。",
         }
 
     def __init__(self, *args, **kwargs):
