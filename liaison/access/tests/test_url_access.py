@@ -74,6 +74,25 @@ def _print_job(world, done=False):
     return job
 
 
+def _council_with_bylaws(world):
+    from django.core.files.base import ContentFile
+
+    council = _print_council(world)
+    council.bylaws.save("kiyaku.txt", ContentFile("一番町交番連絡協議会規約".encode()), save=True)
+    return council
+
+
+def _notice(world):
+    from liaison.councils.models import Notice
+
+    council = _print_council(world)
+    return Notice.objects.create(recipient=world.officers["koban_chief"], council=council, text="お知らせ")
+
+
+def _membership(world):
+    return _print_council(world).memberships.get()
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -98,6 +117,20 @@ URLS: dict[str, tuple] = {
     "people:public_office_new": (lambda w: {"pk": _person(w).pk}, PEOPLE_MANAGERS, True),
     "people:merge": (lambda w: {"pk": _person(w).pk}, PEOPLE_MERGERS, True),
     "people:postal": (lambda w: {"code": "9800811"}, PEOPLE_MANAGERS, False),
+    "councils:list": (_none, ALL, False),
+    "councils:create": (_none, COUNCIL_EDITORS, False),
+    "councils:renewals": (_none, APPOINTERS, False),
+    "councils:detail": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "councils:edit": (lambda w: {"pk": _print_council(w).pk}, COUNCIL_EDITORS, True),
+    "councils:bylaws": (lambda w: {"pk": _print_council(w).pk}, COUNCIL_EDITORS, True),
+    "councils:bylaws_download": (lambda w: {"pk": _council_with_bylaws(w).pk}, ALL, True),
+    "councils:confirm_manager": (lambda w: {"pk": _print_council(w).pk}, {"station_chief"}, True, 302),  # POST form
+    "councils:appoint": (lambda w: {"pk": _print_council(w).pk}, APPOINTERS, True),
+    "councils:review": (lambda w: {"pk": _print_council(w).pk}, COUNCIL_EDITORS, True),
+    "councils:membership_end": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
+    "councils:membership_reappoint": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
+    "councils:membership_successor": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
+    "councils:notice_read": (lambda w: {"pk": _notice(w).pk}, {"koban_chief"}, True, 302),  # only its recipient
     "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
     "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:setup_report": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
