@@ -38,6 +38,8 @@ class PersonChoiceField(forms.ModelChoiceField):
 class NewPersonForm(PersonForm):
     """The few particulars needed to appoint someone not yet recorded; the rest can be added on the person page."""
 
+    postal_code = None  # the address is added on the person page, where the postal-code lookup fills it
+
     class Meta(PersonForm.Meta):
         fields = [
             "family_name",
@@ -64,8 +66,8 @@ class AppointmentForm(forms.Form):
         help_text="登録のない人は、下の「新しく登録して委嘱する」に入力してください。",
     )
     start_date = JapaneseDateField(label="任期の始期")
-    post = forms.ChoiceField(label="役職", choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
-    post_title = forms.CharField(label="役職名（その他の役職のとき）", required=False, max_length=30)
+    post = forms.ChoiceField(label="協議会での役職", choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
+    post_title = forms.CharField(label="協議会での役職名（その他の役職のとき）", required=False, max_length=30)
     leader_category = forms.ChoiceField(
         label="コミュニティ・リーダーの区分",
         choices=[("", "該当しない"), *Membership.LeaderCategory.choices],
