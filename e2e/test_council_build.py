@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_c6_3_build_a_council_of_ten_refuse_public_office_and_print_letters(page, live_server, tmp_path):
     world = World()
     holder = make_person(world.station_a, "議員", "次郎", "ギイン", "ジロウ")
-    PublicOfficeRecord.objects.create(person=holder, kind="office", office="仙台市議会議員", start_date=dt.date(2023, 8, 1))
+    PublicOfficeRecord.objects.create(
+        person=holder, kind="office", office="仙台市議会議員", start_date=dt.date(2023, 8, 1)
+    )
     login(page, live_server, "community_section", PASSWORD)
 
     # Set up the council.
@@ -31,7 +33,7 @@ def test_c6_3_build_a_council_of_ten_refuse_public_office_and_print_letters(page
 
     # Appoint ten new people, the first as chair.
     page.get_by_role("link", name="委員を委嘱する").click()
-    for i, (family, given, family_kana, given_kana, gender, year, job, leader) in enumerate(SAMPLE_MEMBERS):
+    for i, (family, given, family_kana, given_kana, _gender, year, job, leader) in enumerate(SAMPLE_MEMBERS):
         page.get_by_label("任期の始期").fill("令和7年4月1日")
         page.get_by_label("協議会での役職", exact=True).select_option("chair" if i == 0 else "member")
         page.get_by_label("コミュニティ・リーダーの区分").select_option(leader)

@@ -45,13 +45,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.HQ_STAFF: frozenset({Perm.VIEW_ALL_STATIONS, *_STATION_READ}),
     Role.STATION_CHIEF: frozenset(
-        {*_STATION_READ, *_PEOPLE, *_COUNCIL_WORK, Perm.CONFIRM_OPERATION_MANAGER, Perm.VIEW_AUDIT_STATION, Perm.MERGE_PEOPLE}
+        {
+            *_STATION_READ,
+            *_PEOPLE,
+            *_COUNCIL_WORK,
+            Perm.CONFIRM_OPERATION_MANAGER,
+            Perm.VIEW_AUDIT_STATION,
+            Perm.MERGE_PEOPLE,
+        }
     ),
     Role.DEPUTY: frozenset({*_STATION_READ, *_PEOPLE, *_COUNCIL_WORK, Perm.VIEW_AUDIT_STATION}),
     Role.COMMUNITY_SECTION: frozenset({*_STATION_READ, *_PEOPLE, *_COUNCIL_WORK, Perm.MERGE_PEOPLE}),
     Role.SECTION_STAFF: frozenset({*_STATION_READ}),
-    Role.KOBAN_CHIEF: frozenset(
-        {*_STATION_READ, *_PEOPLE, Perm.APPOINT_MEMBERS, Perm.PRINT_FORMS, Perm.KOBAN_ONLY}
-    ),
+    Role.KOBAN_CHIEF: frozenset({*_STATION_READ, *_PEOPLE, Perm.APPOINT_MEMBERS, Perm.PRINT_FORMS, Perm.KOBAN_ONLY}),
     Role.KOBAN_STAFF: frozenset({*_STATION_READ, Perm.VIEW_PEOPLE, Perm.KOBAN_ONLY}),
 }

@@ -9,9 +9,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-login = public(
-    auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
-)
+login = public(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True))
 logout = public(auth_views.LogoutView.as_view())
 password_change = logged_in(auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"))
 password_change_done = logged_in(

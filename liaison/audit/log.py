@@ -68,5 +68,11 @@ def record_export(*, user, action: str, summary: str, obj: Model | None = None, 
 def record_view(*, user, action: str, summary: str, obj: Model | None = None, station=None):
     """Audit a screen showing one civilian's personal data."""
     return record(
-        user=user, action=action, summary=summary, obj=obj, station=station, kind=AuditEntry.Kind.VIEW, personal_data=True
+        user=user,
+        action=action,
+        summary=summary,
+        obj=obj,
+        station=station,
+        kind=AuditEntry.Kind.VIEW,
+        personal_data=True,
     )

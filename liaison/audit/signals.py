@@ -9,14 +9,20 @@ from .models import AuditEntry
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    record(user=user, action="auth.login", summary="ログインしました", kind=AuditEntry.Kind.AUTH, station=_station(user))
+    record(
+        user=user, action="auth.login", summary="ログインしました", kind=AuditEntry.Kind.AUTH, station=_station(user)
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         record(
-            user=user, action="auth.logout", summary="ログアウトしました", kind=AuditEntry.Kind.AUTH, station=_station(user)
+            user=user,
+            action="auth.logout",
+            summary="ログアウトしました",
+            kind=AuditEntry.Kind.AUTH,
+            station=_station(user),
         )
 
 

@@ -388,7 +388,9 @@ def council_review(
     for spec in successors:
         values = {k: v for k, v in spec.items() if k != "kobans"}
         values.setdefault("established_on", effective_date)
-        new_councils.append(council_create(station=station, values=values, kobans=spec["kobans"], acting_user=acting_user))
+        new_councils.append(
+            council_create(station=station, values=values, kobans=spec["kobans"], acting_user=acting_user)
+        )
     review.successors.set(new_councils)
     day_before = effective_date - datetime.timedelta(days=1)
     for council in councils:

@@ -23,7 +23,10 @@ class CouncilForm(forms.ModelForm):
     def __init__(self, *args, kobans_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kobans"].queryset = kobans_queryset
-        self.fields["occupational_kind"].choices = [("", "（職種等連絡協議会のとき選択）"), *Council.OccupationalKind.choices]
+        self.fields["occupational_kind"].choices = [
+            ("", "（職種等連絡協議会のとき選択）"),
+            *Council.OccupationalKind.choices,
+        ]
         if self.instance.pk:
             self.fields["kobans"].initial = list(self.instance.kobans.values_list("pk", flat=True))
             self.fields["version"].initial = self.instance.version

@@ -38,9 +38,7 @@ class Council(models.Model):
     )
     name = models.CharField(_("名称"), max_length=80, help_text=_("例: 一番町交番連絡協議会、○○地区○○連絡協議会"))
     kind = models.CharField(_("協議会種別"), max_length=15, choices=Kind.choices, default=Kind.JURISDICTION)
-    occupational_kind = models.CharField(
-        _("職種等の区分"), max_length=15, choices=OccupationalKind.choices, blank=True
-    )
+    occupational_kind = models.CharField(_("職種等の区分"), max_length=15, choices=OccupationalKind.choices, blank=True)
     coverage = models.CharField(_("対象区域"), max_length=10, choices=Coverage.choices, default=Coverage.WHOLE)
     area_description = models.CharField(_("区域の説明"), max_length=200, blank=True)
     kobans = models.ManyToManyField("org.Koban", verbose_name=_("交番・駐在所"), related_name="councils")
@@ -117,7 +115,9 @@ class Membership(models.Model):
         REORGANISED = "reorganised", _("再委嘱・再編")
         OTHER = "other", _("その他")
 
-    council = models.ForeignKey(Council, verbose_name=_("連絡協議会"), on_delete=models.PROTECT, related_name="memberships")
+    council = models.ForeignKey(
+        Council, verbose_name=_("連絡協議会"), on_delete=models.PROTECT, related_name="memberships"
+    )
     person = models.ForeignKey(
         "people.Person", verbose_name=_("委員"), on_delete=models.PROTECT, related_name="council_memberships"
     )
@@ -164,7 +164,9 @@ class Membership(models.Model):
             models.Index(fields=["end_date"], name="membership_end"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="membership_end_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="membership_end_after_start"
+            )
         ]
 
     def __str__(self):
@@ -203,7 +205,9 @@ class CouncilReview(models.Model):
     explained_on = models.DateField(_("委員への説明日"))
     effective_date = models.DateField(_("実施日"))
     predecessors = models.ManyToManyField(Council, related_name="reviews_out", verbose_name=_("見直し前の協議会"))
-    successors = models.ManyToManyField(Council, related_name="reviews_in", blank=True, verbose_name=_("見直し後の協議会"))
+    successors = models.ManyToManyField(
+        Council, related_name="reviews_in", blank=True, verbose_name=_("見直し後の協議会")
+    )
     note = models.TextField(_("趣旨・備考"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -211,6 +215,9 @@ class CouncilReview(models.Model):
     class Meta:
         ordering = ["-effective_date", "-pk"]
         verbose_name = _("連絡協議会の見直し")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.effective_date}）"
 
 
 class Notice(models.Model):
@@ -226,3 +233,6 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text

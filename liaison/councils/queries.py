@@ -29,9 +29,7 @@ def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Pr
 
 
 def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
-    return councils.select_related("station", "operation_manager").prefetch_related(
-        members_prefetch(day), "kobans"
-    )
+    return councils.select_related("station", "operation_manager").prefetch_related(members_prefetch(day), "kobans")
 
 
 def tenure_starts(councils: list[Council], day: datetime.date) -> dict[int, datetime.date | None]:

@@ -201,7 +201,12 @@ def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
     if len(genders) == 1 and sum(1 for m in members if m.gender in genders) == len(members):
         label = {"female": "女性", "male": "男性", "other": "その他"}[genders.pop()]
         findings.append(
-            Finding("gender_spread", Severity.WARNING, "C3.2(2)ア", f"委員が全員{label}です。性別を考慮して幅広く選定してください。")
+            Finding(
+                "gender_spread",
+                Severity.WARNING,
+                "C3.2(2)ア",
+                f"委員が全員{label}です。性別を考慮して幅広く選定してください。",
+            )
         )
     ages = [m.age for m in members if m.age is not None]
     if len(ages) == len(members) and len({age_band(a) for a in ages}) == 1:

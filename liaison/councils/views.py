@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -74,9 +73,11 @@ def council_list(request):
         severities = {f.severity for f in found}
         if params["finding"] in ("error", "warning") and params["finding"] not in severities:
             continue
-        if params["finding"] and params["finding"] not in ("error", "warning") and params["finding"] not in {
-            f.code for f in found
-        }:
+        if (
+            params["finding"]
+            and params["finding"] not in ("error", "warning")
+            and params["finding"] not in {f.code for f in found}
+        ):
             continue
         rows.append({"council": council, "findings": found, "severities": severities})
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -119,17 +120,11 @@ def _council(request, pk):
 def council_detail(request, pk):
     """Current members in 五十音順 with posts and findings, operation manager and staff, history of terms and reviews."""
     today = today_tokyo()
-    council = get_visible_or_404(
-        request.user, queries.with_current_members(Council.objects.all(), today), pk=pk
-    )
+    council = get_visible_or_404(request.user, queries.with_current_members(Council.objects.all(), today), pk=pk)
     findings = queries.findings_for([council], today)[council.pk]
     starts = queries.tenure_starts([council], today)
-    members = [
-        {"m": m, "age": m.person.age(today), "tenure_start": starts.get(m.pk)} for m in council.current_members
-    ]
-    history = (
-        council.memberships.select_related("person", "station").order_by("-start_date", "person__sort_key", "pk")
-    )
+    members = [{"m": m, "age": m.person.age(today), "tenure_start": starts.get(m.pk)} for m in council.current_members]
+    history = council.memberships.select_related("person", "station").order_by("-start_date", "person__sort_key", "pk")
     reviews = CouncilReview.objects.filter(predecessors=council) | CouncilReview.objects.filter(successors=council)
     reviews = reviews.distinct().prefetch_related("predecessors", "successors")
     proposal = queries.proposed_operation_manager(council)
@@ -192,7 +187,9 @@ def council_edit(request, pk):
             )
         except StaleEdit as stale:
             conflict = stale.current
-            messages.error(request, "あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。")
+            messages.error(
+                request, "あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。"
+            )
             data = request.POST.copy()
             data["version"] = stale.current.version
             form = CouncilForm(data, instance=stale.current, kobans_queryset=kobans)
@@ -363,7 +360,9 @@ def membership_end(request, pk):
         else:
             messages.success(request, f"{membership.person.full_name}さんの委嘱を終了しました。")
             return redirect("councils:detail", pk=membership.council_id)
-    return render(request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "委嘱の終了"})
+    return render(
+        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "委嘱の終了"}
+    )
 
 
 @require(Perm.APPOINT_MEMBERS)
@@ -435,7 +434,13 @@ def council_review(request, pk):
             if data["kind"] == CouncilReview.Kind.SPLIT:
                 coverage = Council.Coverage.PART
             successors.append(
-                {"name": name, "kind": Council.Kind.UNIT, "coverage": coverage, "kobans": kobans, "reason": data["note"]}
+                {
+                    "name": name,
+                    "kind": Council.Kind.UNIT,
+                    "coverage": coverage,
+                    "kobans": kobans,
+                    "reason": data["note"],
+                }
             )
         assignment = {}
         if successors:
@@ -479,8 +484,11 @@ def renewals(request):
         memberships = memberships.filter(council__kobans=officer.koban_id)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        chosen = [m for m in memberships.filter(pk__in=ids).select_related("council", "person") if
-                  can_change(request.user, m.council, Perm.APPOINT_MEMBERS)]
+        chosen = [
+            m
+            for m in memberships.filter(pk__in=ids).select_related("council", "person")
+            if can_change(request.user, m.council, Perm.APPOINT_MEMBERS)
+        ]
         if not chosen:
             messages.error(request, "再任する委員を選んでください。")
         else:
@@ -522,6 +530,3 @@ def person_section(request, person):
         .order_by("-start_date", "pk")
     )
     return {"memberships": memberships, "today": today_tokyo()}
-
-
-

@@ -46,7 +46,9 @@ def test_x4_term_length_follows_prefecture_settings(world, council):
 
 def test_c6_4_1_appointing_a_public_office_holder_is_refused(world, council):
     person = make_person(world.station_a, "議員", "太郎", "ギイン", "タロウ")
-    PublicOfficeRecord.objects.create(person=person, kind="office", office="仙台市議会議員", start_date=dt.date(2023, 5, 1))
+    PublicOfficeRecord.objects.create(
+        person=person, kind="office", office="仙台市議会議員", start_date=dt.date(2023, 5, 1)
+    )
     with pytest.raises(ValidationError) as error:
         actions.membership_appoint(council=council, person=person, start_date=START, acting_user=world.user("deputy"))
     assert "公職（仙台市議会議員）" in error.value.messages[0]
@@ -110,14 +112,24 @@ def test_c6_2_3_changed_term_needs_the_members_consent(world, council):
         actions.membership_reappoint(membership=m, term_years=1, acting_user=world.user("deputy"))
     assert "承諾" in error.value.messages[0]
     new = actions.membership_reappoint(
-        membership=m, term_years=1, consent_date=dt.date(2027, 2, 1), consent_note="電話で承諾", acting_user=world.user("deputy")
+        membership=m,
+        term_years=1,
+        consent_date=dt.date(2027, 2, 1),
+        consent_note="電話で承諾",
+        acting_user=world.user("deputy"),
     )
-    assert new.end_date == dt.date(2028, 3, 31) and new.term_changed_with_consent and new.consent_date == dt.date(2027, 2, 1)
+    assert (
+        new.end_date == dt.date(2028, 3, 31)
+        and new.term_changed_with_consent
+        and new.consent_date == dt.date(2027, 2, 1)
+    )
 
 
 def test_c6_2_1_bulk_reappointment_reports_refusals_and_continues(world, council):
     ms = current(council)
-    PublicOfficeRecord.objects.create(person=ms[1].person, kind="office", office="町議会議員", start_date=dt.date(2027, 1, 1))
+    PublicOfficeRecord.objects.create(
+        person=ms[1].person, kind="office", office="町議会議員", start_date=dt.date(2027, 1, 1)
+    )
     done, refused = actions.memberships_reappoint_bulk(memberships=ms, acting_user=world.user("deputy"))
     assert len(done) == 9 and len(refused) == 1 and "町議会議員" in refused[0]
 
@@ -126,9 +138,14 @@ def test_c6_2_1_successor_serves_the_remaining_term(world, council):
     m = current(council)[4]
     with pytest.raises(ValidationError):
         actions.membership_appoint_successor(
-            predecessor=m, person=make_person(world.station_a, "後任", "一", "コウニン", "ハジメ"), start_date=dt.date(2026, 1, 1), acting_user=world.user("deputy")
+            predecessor=m,
+            person=make_person(world.station_a, "後任", "一", "コウニン", "ハジメ"),
+            start_date=dt.date(2026, 1, 1),
+            acting_user=world.user("deputy"),
         )
-    actions.membership_end(membership=m, ended_on=dt.date(2025, 12, 31), reason="resigned", acting_user=world.user("deputy"))
+    actions.membership_end(
+        membership=m, ended_on=dt.date(2025, 12, 31), reason="resigned", acting_user=world.user("deputy")
+    )
     successor = actions.membership_appoint_successor(
         predecessor=m,
         person=make_person(world.station_a, "後任", "一", "コウニン", "ハジメ"),
@@ -192,7 +209,14 @@ def test_c4_3_merge_and_dissolve(world, council):
         councils=[council, other],
         explained_on=dt.date(2026, 2, 1),
         effective_date=dt.date(2026, 4, 1),
-        successors=[{"name": "統合連絡協議会", "kind": "unit", "coverage": "several", "kobans": [world.koban_a, world.chuzaisho_a]}],
+        successors=[
+            {
+                "name": "統合連絡協議会",
+                "kind": "unit",
+                "coverage": "several",
+                "kobans": [world.koban_a, world.chuzaisho_a],
+            }
+        ],
         assignment={},
         acting_user=world.user("community_section"),
     )
@@ -219,7 +243,9 @@ def test_c3_2_3_station_chief_designates_operation_manager_from_koban_staff(worl
         )
     actions.operation_manager_confirm(council=council, officer=proposal, acting_user=world.user("station_chief"))
     council.refresh_from_db()
-    assert council.operation_manager == proposal and council.operation_manager_confirmed_by == world.user("station_chief")
+    assert council.operation_manager == proposal and council.operation_manager_confirmed_by == world.user(
+        "station_chief"
+    )
 
 
 def test_c3_2_4_operation_staff_are_all_koban_officers(world, council):
@@ -255,7 +281,12 @@ def test_c5_occupational_council_needs_its_sub_kind(world):
     with pytest.raises(ValidationError):
         actions.council_create(
             station=world.station_a,
-            values={"name": "国分町地区防犯連絡協議会", "kind": "occupational", "coverage": "part", "established_on": START},
+            values={
+                "name": "国分町地区防犯連絡協議会",
+                "kind": "occupational",
+                "coverage": "part",
+                "established_on": START,
+            },
             kobans=[world.koban_a],
             acting_user=world.user("community_section"),
         )

@@ -131,4 +131,8 @@ def test_c3_2_3_operation_manager_proposal():
 
 def test_c3_1_kobans_without_council_are_listed():
     found = rules.kobans_without_council(koban_names={1: "一番町交番", 2: "作並駐在所"}, covered_koban_ids={1})
-    assert [f.code for f in found] == ["no_council"] and "作並駐在所" in found[0].message and found[0].requirement == "C3.1"
+    assert (
+        [f.code for f in found] == ["no_council"]
+        and "作並駐在所" in found[0].message
+        and found[0].requirement == "C3.1"
+    )

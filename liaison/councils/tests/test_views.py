@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-
 from liaison.councils.models import Council, Membership
 from liaison.people.models import Person, PublicOfficeRecord
 from liaison.testing import make_council_with_members, make_person
@@ -23,7 +22,9 @@ def count_queries(client, url):
 
 def test_c2_council_page_costs_the_same_queries_with_1_or_10_members(world, client_for):
     small, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1, name="小")
-    large, _ = make_council_with_members(world, world.chuzaisho_a, acting_user=world.user("deputy"), count=10, name="大")
+    large, _ = make_council_with_members(
+        world, world.chuzaisho_a, acting_user=world.user("deputy"), count=10, name="大"
+    )
     client = client_for("community_section")
     client.get("/")  # warm the session
     assert count_queries(client, f"/councils/{small.pk}/") == count_queries(client, f"/councils/{large.pk}/")
@@ -59,7 +60,9 @@ def test_c3_1_list_shows_kobans_without_council_and_filters_by_finding(world, cl
 def test_c6_4_1_appointment_form_refuses_public_office_holder_and_keeps_input(world, client_for):
     council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=2)
     person = make_person(world.station_a, "議員", "一郎", "ギイン", "イチロウ")
-    PublicOfficeRecord.objects.create(person=person, kind="office", office="青葉区議会議員", start_date=dt.date(2020, 1, 1))
+    PublicOfficeRecord.objects.create(
+        person=person, kind="office", office="青葉区議会議員", start_date=dt.date(2020, 1, 1)
+    )
     response = client_for("koban_chief").post(
         f"/councils/{council.pk}/appoint/",
         {"person": person.pk, "start_date": "令和7年4月1日", "post": "member", "letter_number": "第12号", "save": "1"},
@@ -218,4 +221,3 @@ def test_c6_2_1_successor_through_the_screen(world, client_for):
     assert response.status_code == 302
     new = Membership.objects.get(person=successor)
     assert new.end_date == m.end_date and new.kind == "successor"
-

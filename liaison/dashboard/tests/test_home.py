@@ -24,9 +24,15 @@ def test_c6_4_1_operation_manager_sees_dismissal_notice(world, client_for):
     from liaison.people.actions import public_office_record
 
     council, people = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=3)
-    actions.operation_manager_confirm(council=council, officer=world.officers["koban_chief"], acting_user=world.user("station_chief"))
+    actions.operation_manager_confirm(
+        council=council, officer=world.officers["koban_chief"], acting_user=world.user("station_chief")
+    )
     public_office_record(
-        person=people[1], kind="office", office="青葉区議会議員", start_date=dt.date(2026, 1, 5), acting_user=world.user("deputy")
+        person=people[1],
+        kind="office",
+        office="青葉区議会議員",
+        start_date=dt.date(2026, 1, 5),
+        acting_user=world.user("deputy"),
     )
     client = client_for("koban_chief")
     page = client.get("/").content.decode()

