@@ -8,6 +8,14 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // "Select all" boxes: <input type="checkbox" data-select-all="NAME"> ticks every box named NAME in its form.
+  document.querySelectorAll("input[data-select-all]").forEach((box) => {
+    box.addEventListener("change", () => {
+      box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`).forEach((b) => {
+        b.checked = box.checked;
+      });
+    });
+  });
   // Confirm dangerous actions (data-confirm="…").
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (ev) => {
