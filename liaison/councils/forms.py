@@ -130,15 +130,46 @@ class ReviewForm(forms.Form):
     )
     note = forms.CharField(label="趣旨・備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, other_councils, **kwargs):
+    ASSIGN_CHOICES = [
+        ("0", "見直し後の1番目の協議会"),
+        ("1", "見直し後の2番目の協議会"),
+        ("2", "見直し後の3番目の協議会"),
+        ("", "引き継がない（委嘱を終了）"),
+    ]
+
+    def __init__(self, *args, other_councils, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["others"].queryset = other_councils
+        self.members = list(members)
+        for m in self.members:
+            self.fields[f"assign_{m.pk}"] = forms.ChoiceField(
+                label=f"{m.person.full_name}さんの引継ぎ先",
+                choices=self.ASSIGN_CHOICES,
+                required=False,
+                initial="0",
+            )
 
     def clean(self):
         data = super().clean()
         if not data.get("explained_on"):
             self.add_error("explained_on", "委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。")
+        count = len(self.names())
+        for m in self.members:
+            choice = data.get(f"assign_{m.pk}", "")
+            if choice and int(choice) >= count:
+                self.add_error(f"assign_{m.pk}", f"見直し後の協議会は{count}つです。引継ぎ先を選び直してください。")
         return data
+
+    def assignment(self) -> dict[int, int]:
+        """Membership id → index of the successor it carries over to (members of merged councils go to the one)."""
+        result = {}
+        for m in self.members:
+            name = f"assign_{m.pk}"
+            # A member missing from the post (the list changed after the page was opened) carries over to the first.
+            choice = self.cleaned_data.get(name, "") if name in self.data else "0"
+            if choice != "":
+                result[m.pk] = int(choice)
+        return result
 
     def names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("new_names", "").splitlines() if line.strip()]

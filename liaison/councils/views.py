@@ -418,11 +418,14 @@ def membership_successor(request, pk):
 
 @require(Perm.MANAGE_COUNCILS)
 def council_review(request, pk):
-    """C4.3: split, merge or dissolve; members carry over to the first successor unless the council is dissolved."""
+    """C4.3: split, merge or dissolve; each member carries over to the successor chosen for them, or ends."""
     council = _council(request, pk)
     require_change(request.user, council, Perm.MANAGE_COUNCILS)
     others = visible_to(request.user, Council).filter(station=council.station, status=Council.Status.ACTIVE)
-    form = ReviewForm(request.POST or None, other_councils=others.exclude(pk=council.pk))
+    members = council.memberships.filter(queries.current_memberships(today_tokyo())).select_related("person")
+    form = ReviewForm(
+        request.POST or None, other_councils=others.exclude(pk=council.pk), members=members.order_by("person__sort_key")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         councils = [council, *data["others"]]
@@ -442,9 +445,10 @@ def council_review(request, pk):
                     "reason": data["note"],
                 }
             )
-        assignment = {}
-        if successors:
-            for c in councils:
+        # This council's members go where the form says; members of the councils merged into it go to the one successor.
+        assignment = form.assignment() if successors else {}
+        if len(successors) == 1:
+            for c in councils[1:]:
                 for m in c.memberships.filter(queries.current_memberships(data["effective_date"])):
                     assignment[m.pk] = 0
         try:

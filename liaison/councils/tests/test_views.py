@@ -221,3 +221,27 @@ def test_c6_2_1_successor_through_the_screen(world, client_for):
     assert response.status_code == 302
     new = Membership.objects.get(person=successor)
     assert new.end_date == m.end_date and new.kind == "successor"
+
+
+def test_c4_3_split_assigns_each_member_to_a_successor(world, client_for):
+    council, people = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=3)
+    ms = {m.person_id: m for m in council.memberships.all()}
+    data = {
+        "kind": "split",
+        "explained_on": "令和8年2月1日",
+        "effective_date": "令和8年4月1日",
+        "new_names": "北地区連絡協議会\n南地区連絡協議会",
+        f"assign_{ms[people[0].pk].pk}": "0",
+        f"assign_{ms[people[1].pk].pk}": "1",
+        f"assign_{ms[people[2].pk].pk}": "",
+    }
+    client = client_for("community_section")
+    bad = client.post(f"/councils/{council.pk}/review/", {**data, f"assign_{ms[people[2].pk].pk}": "2"})
+    assert "見直し後の協議会は2つです" in bad.content.decode()
+    assert client.post(f"/councils/{council.pk}/review/", data).status_code == 302
+    north = Council.objects.get(name="北地区連絡協議会")
+    south = Council.objects.get(name="南地区連絡協議会")
+    assert [m.person for m in north.memberships.all()] == [people[0]]
+    assert [m.person for m in south.memberships.all()] == [people[1]]
+    ended = Membership.objects.get(pk=ms[people[2].pk].pk)
+    assert ended.end_reason == "reorganised" and ended.ended_on == dt.date(2026, 3, 31)
