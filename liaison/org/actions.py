@@ -1,14 +1,18 @@
 """Writes to the organisation. Each action validates, saves and writes its audit entry in one transaction."""
 
 import datetime
+import secrets
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from liaison.audit.log import record
+from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 
-from .models import Koban, KobanTransfer, PrefectureSettings, Reorganisation, Station
+from .models import HQDivision, Koban, KobanTransfer, Officer, PrefectureSettings, Reorganisation, Section, Station
 from .signals import kobans_transferred
 
 
@@ -144,3 +148,436 @@ def _transfer(reorg, kobans, from_station, to_station) -> list[KobanTransfer]:
         # The koban's officers move with it, into the new station's 地域課.
         koban.officers.update(station=to_station, section=community_section)
     return transfers
+
+
+# --- Organisation maintenance (X1): stations, HQ divisions, sections, kobans ---------------------------------------
+
+STATION_FIELDS = ["name", "code", "address", "order"]
+HQ_DIVISION_FIELDS = ["name", "is_community", "order"]
+SECTION_FIELDS = ["name", "is_community", "order"]
+KOBAN_FIELDS = ["station", "name", "kind", "jurisdiction_name", "municipality", "area", "order"]
+
+
+def _apply(obj, values: dict, fields: list[str]) -> dict:
+    """Set the listed fields from ``values``; return {field: [old, new]} of what changed, as text for the audit."""
+    changed = {}
+    for name in fields:
+        if name not in values:
+            continue
+        field = obj._meta.get_field(name)
+        new = values[name]
+        if isinstance(new, str) and not field.choices:
+            new = clean_name(new)
+        if field.is_relation:
+            old_id, new_id = getattr(obj, field.attname), new.pk if new is not None else None
+            if old_id != new_id:
+                old = field.related_model._default_manager.filter(pk=old_id).first() if old_id else None
+                changed[name] = [str(old or ""), str(new or "")]
+                setattr(obj, name, new)
+        elif getattr(obj, name) != new:
+            changed[name] = [str(getattr(obj, name)), str(new)]
+            setattr(obj, name, new)
+    return changed
+
+
+@transaction.atomic
+def station_create(*, values: dict, acting_user) -> Station:
+    """Create a police station; name and code are unique."""
+    station = Station()
+    _apply(station, values, STATION_FIELDS)
+    station.full_clean()
+    station.save()
+    record(user=acting_user, action="org.station.create", summary=f"{station.name}を登録しました", obj=station)
+    return station
+
+
+@transaction.atomic
+def station_update(*, station: Station, values: dict, acting_user) -> Station:
+    """Change a station's name, code, address or order."""
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    changed = _apply(station, values, STATION_FIELDS)
+    if changed:
+        station.full_clean()
+        station.save()
+        record(
+            user=acting_user,
+            action="org.station.update",
+            summary=f"{station.name}の登録内容を変更しました",
+            obj=station,
+            detail=changed,
+        )
+    return station
+
+
+@transaction.atomic
+def hq_division_create(*, values: dict, acting_user) -> HQDivision:
+    """Create a division of the prefectural HQ."""
+    division = HQDivision()
+    _apply(division, values, HQ_DIVISION_FIELDS)
+    division.full_clean()
+    division.save()
+    record(
+        user=acting_user,
+        action="org.hq_division.create",
+        summary=f"本部所属「{division.name}」を登録しました",
+        obj=division,
+    )
+    return division
+
+
+@transaction.atomic
+def hq_division_update(*, division: HQDivision, values: dict, acting_user) -> HQDivision:
+    """Rename an HQ division or change whether it is the HQ community division."""
+    division = HQDivision.objects.select_for_update().get(pk=division.pk)
+    changed = _apply(division, values, HQ_DIVISION_FIELDS)
+    if changed:
+        division.full_clean()
+        division.save()
+        record(
+            user=acting_user,
+            action="org.hq_division.update",
+            summary=f"本部所属「{division.name}」を変更しました",
+            obj=division,
+            detail=changed,
+        )
+    return division
+
+
+def _check_section_name(section: Section) -> None:
+    if section.station.sections.filter(name=section.name).exclude(pk=section.pk).exists():
+        raise ValidationError({"name": f"{section.station.name}には既に「{section.name}」があります。"})
+
+
+def _check_one_community_section(section: Section) -> None:
+    if not section.is_community:
+        return
+    other = section.station.sections.filter(is_community=True).exclude(pk=section.pk).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "is_community": f"{section.station.name}には既に地域課（{other.name}）があります。"
+                "地域課は1署に1つです。先にその課の指定を外してください。"
+            }
+        )
+
+
+@transaction.atomic
+def section_create(*, station: Station, values: dict, acting_user) -> Section:
+    """Add a section (課) to a station; at most one of a station's sections is its 地域課."""
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    section = Section(station=station)
+    _apply(section, values, SECTION_FIELDS)
+    _check_section_name(section)
+    _check_one_community_section(section)
+    section.full_clean()
+    section.save()
+    record(
+        user=acting_user,
+        action="org.section.create",
+        summary=f"{station.name}に{section.name}を追加しました",
+        obj=section,
+    )
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: Section, values: dict, acting_user) -> Section:
+    """Rename a section or mark / unmark it as the station's 地域課 (one per station)."""
+    Station.objects.select_for_update().get(pk=section.station_id)  # serialise 地域課 changes within a station
+    section = Section.objects.select_related("station").get(pk=section.pk)
+    changed = _apply(section, values, SECTION_FIELDS)
+    if changed:
+        _check_section_name(section)
+        _check_one_community_section(section)
+        section.full_clean()
+        section.save()
+        record(
+            user=acting_user,
+            action="org.section.update",
+            summary=f"{section.station.name}の{section.name}を変更しました",
+            obj=section,
+            detail=changed,
+        )
+    return section
+
+
+def _check_koban(koban: Koban) -> None:
+    if koban.station_id and not koban.station.active:
+        raise ValidationError({"station": f"{koban.station.name}は統合済みです。現存の警察署を選んでください。"})
+    if Koban.objects.filter(station_id=koban.station_id, name=koban.name).exclude(pk=koban.pk).exists():
+        raise ValidationError({"name": f"{koban.station.name}には既に「{koban.name}」があります。"})
+
+
+@transaction.atomic
+def koban_create(*, values: dict, acting_user) -> Koban:
+    """Create a koban or chuzaisho of an active station, with its jurisdiction (所管区)."""
+    koban = Koban()
+    _apply(koban, values, KOBAN_FIELDS)
+    _check_koban(koban)
+    koban.full_clean()
+    koban.save()
+    record(
+        user=acting_user,
+        action="org.koban.create",
+        summary=f"{koban.station.name}に{koban.name}（{koban.get_kind_display()}）を登録しました",
+        obj=koban,
+    )
+    return koban
+
+
+@transaction.atomic
+def koban_update(*, koban: Koban, values: dict, acting_user) -> Koban:
+    """Change a koban's name, kind, jurisdiction or order. Moving it to another station is a reorganisation."""
+    koban = Koban.objects.select_for_update().select_related("station").get(pk=koban.pk)
+    if "station" in values and values["station"].pk != koban.station_id:
+        raise ValidationError(
+            {"station": "警察署の変更（移管）は「再編整備」で登録してください。履歴と委員の再委嘱が必要です。"}
+        )
+    changed = _apply(koban, values, [f for f in KOBAN_FIELDS if f != "station"])
+    if changed:
+        _check_koban(koban)
+        koban.full_clean()
+        koban.save()
+        record(
+            user=acting_user,
+            action="org.koban.update",
+            summary=f"{koban.station.name}の{koban.name}を変更しました",
+            obj=koban,
+            detail=changed,
+        )
+    return koban
+
+
+@transaction.atomic
+def koban_close(*, koban: Koban, acting_user) -> Koban:
+    """Close (廃止) a koban: refused while active officers are still assigned to it."""
+    koban = Koban.objects.select_for_update().select_related("station").get(pk=koban.pk)
+    if not koban.active:
+        raise ValidationError(f"{koban.name}は既に廃止されています。")
+    assigned = koban.officers.filter(active=True).count()
+    if assigned:
+        raise ValidationError(
+            f"{koban.name}には在職中の職員が{assigned}人配置されています。先に職員を異動させてから廃止してください。"
+        )
+    koban.active = False
+    koban.save(update_fields=["active"])
+    record(
+        user=acting_user,
+        action="org.koban.close",
+        summary=f"{koban.station.name}の{koban.name}を廃止しました",
+        obj=koban,
+    )
+    return koban
+
+
+# --- Officers and their login accounts (X1, X2) ---------------------------------------------------------------------
+
+OFFICER_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "rank",
+    "title",
+    "role",
+    "hq_division",
+    "station",
+    "section",
+    "koban",
+]
+HQ_ROLES = {Officer.Role.HQ_ADMIN, Officer.Role.HQ_STAFF}
+KOBAN_ROLES = {Officer.Role.KOBAN_CHIEF, Officer.Role.KOBAN_STAFF}
+COMMUNITY_ROLES = KOBAN_ROLES | {Officer.Role.COMMUNITY_SECTION}
+
+
+def officer_clean_values(values: dict) -> dict:
+    """Names tidied (kanji kept as typed), readings normalised to katakana, placement checked against the role.
+
+    Returns the cleaned values (for koban roles and 署地域課 the section becomes the station's 地域課); raises a
+    ValidationError keyed by field with a Japanese message for each inconsistency.
+    """
+    values = dict(values)
+    errors: dict[str, str] = {}
+    for name in ("family_name", "given_name", "title"):
+        if name in values:
+            values[name] = clean_name(values[name])
+    for name in ("family_kana", "given_kana"):
+        if name in values:
+            try:
+                values[name] = normalize_reading(values[name])
+            except ValueError:
+                errors[name] = READING_ERROR
+    role = values.get("role")
+    division, station = values.get("hq_division"), values.get("station")
+    section, koban = values.get("section"), values.get("koban")
+    if role in HQ_ROLES:
+        if division is None:
+            errors["hq_division"] = "本部の職員には本部所属を選んでください。"
+        if station is not None or section is not None or koban is not None:
+            errors["station"] = "本部の職員には警察署・課・交番・駐在所を選ばないでください。"
+    elif role:
+        if role in KOBAN_ROLES and koban is None:
+            errors["koban"] = "交番・駐在所の職員には交番・駐在所を選んでください。"
+        if division is not None:
+            errors["hq_division"] = "警察署の職員には本部所属を選ばないでください。"
+        if station is None:
+            errors["station"] = "警察署の職員には警察署を選んでください。"
+        elif not station.active:
+            errors["station"] = f"{station.name}は統合済みです。現存の警察署を選んでください。"
+        else:
+            if role in KOBAN_ROLES:
+                if koban is None:
+                    pass  # reported above
+                elif koban.station_id != station.pk:
+                    errors["koban"] = f"{koban.name}は{station.name}の交番・駐在所ではありません。"
+                elif not koban.active:
+                    errors["koban"] = f"{koban.name}は廃止されています。"
+            elif koban is not None:
+                errors["koban"] = "交番・駐在所は、交番所長・駐在所長と交番・駐在所勤務員のときだけ選びます。"
+            if role in COMMUNITY_ROLES:
+                community = station.sections.filter(is_community=True).first()
+                if community is None:
+                    errors["section"] = (
+                        f"{station.name}に地域課が登録されていません。警察署の画面で課を指定してください。"
+                    )
+                elif section is not None and section.pk != community.pk:
+                    errors["section"] = f"この役割の職員の課は{station.name}の地域課（{community.name}）です。"
+                else:
+                    values["section"] = community
+            elif section is not None and section.station_id != station.pk:
+                errors["section"] = f"{section.name}は{station.name}の課ではありません。"
+            elif role == Officer.Role.SECTION_STAFF and section is None:
+                errors["section"] = "署各課の職員には課を選んでください。"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _officer_audit_values(officer: Officer) -> dict:
+    return {name: str(getattr(officer, name) or "") for name in OFFICER_FIELDS}
+
+
+def _check_username(username: str) -> str:
+    User = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": "ログインIDを入力してください。"})
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as error:
+        raise ValidationError({"username": "ログインIDには半角英数字と @ . + - _ だけが使えます。"}) from error
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"ログインID「{username}」は既に使われています。"})
+    return username
+
+
+def _check_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password1": error.messages}) from error
+
+
+@transaction.atomic
+def officer_create(*, values: dict, username: str, password: str, acting_user) -> Officer:
+    """Create an officer with a login account; the password must pass the configured password validators."""
+    values = officer_clean_values(values)
+    username = _check_username(username)
+    User = get_user_model()
+    user = User(username=username)
+    officer = Officer(user=user)
+    _apply(officer, values, OFFICER_FIELDS)
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    officer.user = user
+    officer.full_clean()
+    officer.save()
+    record(
+        user=acting_user,
+        action="org.officer.create",
+        summary=f"職員 {officer.full_name}（ログインID {username}）を登録しました",
+        obj=officer,
+        detail=_officer_audit_values(officer),
+    )
+    return officer
+
+
+def _check_not_last_admin(officer: Officer, new_role=None) -> None:
+    if officer.role != Officer.Role.HQ_ADMIN or new_role == Officer.Role.HQ_ADMIN:
+        return
+    others = Officer.objects.filter(role=Officer.Role.HQ_ADMIN, active=True, user__is_active=True).exclude(
+        pk=officer.pk
+    )
+    if not others.exists():
+        raise ValidationError("本部地域課（管理者）の職員が他にいなくなるため、この変更はできません。")
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, values: dict, acting_user) -> Officer:
+    """Change an officer's names, rank, title, role and placement; the placement must fit the role."""
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    values = officer_clean_values(values)
+    if "role" in values:
+        _check_not_last_admin(officer, values["role"])
+    changed = _apply(officer, values, OFFICER_FIELDS)
+    if changed:
+        officer.full_clean()
+        officer.save()
+        record(
+            user=acting_user,
+            action="org.officer.update",
+            summary=f"職員 {officer.full_name} の登録内容を変更しました",
+            obj=officer,
+            detail=changed,
+        )
+    return officer
+
+
+@transaction.atomic
+def officer_retire(*, officer: Officer, acting_user) -> Officer:
+    """Retire an officer: the record stays for history and the login account is deactivated."""
+    officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
+    if not officer.active:
+        raise ValidationError(f"{officer.full_name}は既に退職（転出）済みです。")
+    if acting_user is not None and officer.user_id == acting_user.pk:
+        raise ValidationError("自分自身を退職（転出）にすることはできません。")
+    _check_not_last_admin(officer)
+    officer.active = False
+    officer.save(update_fields=["active"])
+    officer.user.is_active = False
+    officer.user.save(update_fields=["is_active"])
+    record(
+        user=acting_user,
+        action="org.officer.retire",
+        summary=f"職員 {officer.full_name} を退職（転出）とし、ログインを停止しました",
+        obj=officer,
+    )
+    return officer
+
+
+@transaction.atomic
+def officer_password_reset(*, officer: Officer, password: str, acting_user) -> Officer:
+    """Give an officer a new password (validated as any other); the audit says it was reset, never what it is."""
+    officer = Officer.objects.select_related("user").get(pk=officer.pk)
+    if not officer.active or not officer.user.is_active:
+        raise ValidationError(f"{officer.full_name}は退職（転出）済みのため、パスワードを設定できません。")
+    _check_password(password, officer.user)
+    officer.user.set_password(password)
+    officer.user.save(update_fields=["password"])
+    record(
+        user=acting_user,
+        action="org.officer.password_reset",
+        summary=f"職員 {officer.full_name} のパスワードを再設定しました",
+        obj=officer,
+    )
+    return officer
+
+
+def generate_password() -> str:
+    """A random initial password that passes the validators: 12 letters and digits in groups, easy to read out."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    while True:
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+            return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

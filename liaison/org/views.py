@@ -2,14 +2,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
 
 from . import actions
-from .forms import PrefectureSettingsForm, ReorganisationForm
-from .models import Koban, Officer, PrefectureSettings, Reorganisation, Station
+from .forms import (
+    HQDivisionForm,
+    KobanForm,
+    NewPasswordForm,
+    OfficerCreateForm,
+    OfficerForm,
+    PrefectureSettingsForm,
+    ReorganisationForm,
+    SectionForm,
+    StationForm,
+)
+from .models import HQDivision, Koban, Officer, PrefectureSettings, Reorganisation, Section, Station
 
 
 @require(Perm.VIEW_STATION)
@@ -66,7 +77,13 @@ def officer_list(request):
     return render(
         request,
         "org/officer_list.html",
-        {"page": page, "stations": visible_to(request.user, Station), "query": query, "station_id": station_id},
+        {
+            "page": page,
+            "stations": visible_to(request.user, Station),
+            "query": query,
+            "station_id": station_id,
+            "retired": request.GET.get("retired") == "1",
+        },
     )
 
 
@@ -138,3 +155,228 @@ def reorganisation_create(request):
             messages.success(request, "再編整備を登録しました。")
             return redirect("org:reorganisations")
     return render(request, "org/reorganisation_form.html", {"form": form})
+
+
+# --- Organisation maintenance (X1), HQ administrator only -----------------------------------------------------------
+
+
+def _save(form, call):
+    """Run an action with the form's data; its ValidationError lands on the form (fields kept as typed)."""
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def station_create(request):
+    form = StationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        station = _save(form, lambda data: actions.station_create(values=data, acting_user=request.user))
+        if station:
+            messages.success(request, f"{station.name}を登録しました。続けて課と交番・駐在所を登録してください。")
+            return redirect("org:station", station.pk)
+    return render(
+        request, "org/edit_form.html", {"form": form, "title": "警察署の登録", "back": ("警察署", "org:stations")}
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def station_edit(request, pk):
+    station = get_visible_or_404(request.user, Station, pk=pk)
+    form = StationForm(request.POST or None, instance=station)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda data: actions.station_update(station=station, values=data, acting_user=request.user)):
+            messages.success(request, "警察署の登録内容を保存しました。")
+            return redirect("org:station", station.pk)
+    return render(request, "org/edit_form.html", {"form": form, "title": f"{station.name}の編集", "station": station})
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def section_create(request, station_pk):
+    station = get_visible_or_404(request.user, Station, pk=station_pk)
+    form = SectionForm(request.POST or None, instance=Section(station=station))
+    if request.method == "POST" and form.is_valid():
+        section = _save(
+            form, lambda data: actions.section_create(station=station, values=data, acting_user=request.user)
+        )
+        if section:
+            messages.success(request, f"{section.name}を追加しました。")
+            return redirect("org:station", station.pk)
+    return render(
+        request, "org/edit_form.html", {"form": form, "title": f"{station.name}に課を追加", "station": station}
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def section_edit(request, pk):
+    section = get_visible_or_404(request.user, Section.objects.select_related("station"), pk=pk)
+    station = section.station
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda data: actions.section_update(section=section, values=data, acting_user=request.user)):
+            messages.success(request, "課の登録内容を保存しました。")
+            return redirect("org:station", station.pk)
+    return render(
+        request, "org/edit_form.html", {"form": form, "title": f"{station.name}の課の編集", "station": station}
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def hq_division_list(request):
+    divisions = HQDivision.objects.annotate(officer_count=Count("officers", filter=Q(officers__active=True)))
+    return render(request, "org/hq_division_list.html", {"divisions": divisions})
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def hq_division_create(request):
+    form = HQDivisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda data: actions.hq_division_create(values=data, acting_user=request.user)):
+            messages.success(request, "本部所属を登録しました。")
+            return redirect("org:hq_divisions")
+    return render(
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": "本部所属の登録", "back": ("本部所属", "org:hq_divisions")},
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def hq_division_edit(request, pk):
+    division = get_object_or_404(HQDivision, pk=pk)
+    form = HQDivisionForm(request.POST or None, instance=division)
+    if request.method == "POST" and form.is_valid():
+        if _save(
+            form, lambda data: actions.hq_division_update(division=division, values=data, acting_user=request.user)
+        ):
+            messages.success(request, "本部所属を保存しました。")
+            return redirect("org:hq_divisions")
+    return render(
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": f"{division.name}の編集", "back": ("本部所属", "org:hq_divisions")},
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def koban_create(request):
+    initial = {}
+    station_id = request.GET.get("station", "")
+    if station_id.isdigit():
+        initial["station"] = int(station_id)
+    form = KobanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        koban = _save(form, lambda data: actions.koban_create(values=data, acting_user=request.user))
+        if koban:
+            messages.success(request, f"{koban.name}を登録しました。")
+            return redirect("org:koban", koban.pk)
+    return render(
+        request, "org/edit_form.html", {"form": form, "title": "交番・駐在所の登録", "back": ("警察署", "org:stations")}
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def koban_edit(request, pk):
+    koban = get_visible_or_404(request.user, Koban.objects.select_related("station"), pk=pk)
+    form = KobanForm(request.POST or None, instance=koban)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda data: actions.koban_update(koban=koban, values=data, acting_user=request.user)):
+            messages.success(request, "交番・駐在所の登録内容を保存しました。")
+            return redirect("org:koban", koban.pk)
+    return render(
+        request, "org/edit_form.html", {"form": form, "title": f"{koban.name}の編集", "station": koban.station}
+    )
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def koban_close(request, pk):
+    koban = get_visible_or_404(request.user, Koban.objects.select_related("station"), pk=pk)
+    officer_count = koban.officers.filter(active=True).count()
+    if request.method == "POST":
+        try:
+            actions.koban_close(koban=koban, acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{koban.name}を廃止しました。")
+            return redirect("org:station", koban.station_id)
+    return render(request, "org/koban_close.html", {"koban": koban, "officer_count": officer_count})
+
+
+def _show_password_once(request, officer, password, heading):
+    """The generated password appears on this response only: it is neither stored nor logged."""
+    response = render(
+        request, "org/officer_password_shown.html", {"officer": officer, "password": password, "heading": heading}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require(Perm.MANAGE_ORGANISATION)
+def officer_create(request):
+    form = OfficerCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = form.typed_password or actions.generate_password()
+        data = {name: form.cleaned_data.get(name) for name in OfficerForm.Meta.fields}
+        officer = _save(
+            form,
+            lambda _data: actions.officer_create(
+                values=data, username=form.cleaned_data["username"], password=password, acting_user=request.user
+            ),
+        )
+        if officer:
+            if not form.typed_password:
+                return _show_password_once(request, officer, password, "職員を登録しました")
+            messages.success(request, f"職員 {officer.full_name} を登録しました。")
+            return redirect("org:officer_edit", officer.pk)
+    return render(request, "org/officer_form.html", {"form": form, "title": "職員の登録"})
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def officer_edit(request, pk):
+    officer = get_visible_or_404(request.user, Officer.objects.select_related("user"), pk=pk)
+    form = OfficerForm(request.POST or None, instance=officer)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data.get(name) for name in OfficerForm.Meta.fields}
+        if _save(form, lambda _data: actions.officer_update(officer=officer, values=values, acting_user=request.user)):
+            messages.success(request, "職員の登録内容を保存しました。")
+            return redirect("org:officer_edit", officer.pk)
+    return render(request, "org/officer_form.html", {"form": form, "title": "職員の編集", "officer": officer})
+
+
+@require(Perm.MANAGE_ORGANISATION)
+def officer_retire(request, pk):
+    officer = get_visible_or_404(request.user, Officer.objects.select_related("user"), pk=pk)
+    if request.method == "POST":
+        try:
+            actions.officer_retire(officer=officer, acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{officer.full_name} を退職（転出）とし、ログインを停止しました。")
+            return redirect("org:officers")
+    return render(request, "org/officer_retire.html", {"officer": officer})
+
+
+@never_cache
+@require(Perm.MANAGE_ORGANISATION)
+def officer_password(request, pk):
+    officer = get_visible_or_404(request.user, Officer.objects.select_related("user"), pk=pk)
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = form.typed_password or actions.generate_password()
+        done = _save(
+            form,
+            lambda _data: actions.officer_password_reset(officer=officer, password=password, acting_user=request.user),
+        )
+        if done:
+            if not form.typed_password:
+                return _show_password_once(request, officer, password, "パスワードを再設定しました")
+            messages.success(request, f"{officer.full_name} のパスワードを再設定しました。")
+            return redirect("org:officer_edit", officer.pk)
+    return render(request, "org/officer_password.html", {"form": form, "officer": officer})
