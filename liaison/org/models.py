@@ -265,3 +265,6 @@ class KobanTransfer(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.koban} {self.from_station} → {self.to_station}"
