@@ -54,13 +54,13 @@ def run_extensions(rng: random.Random, fake: Faker, org: dict, extensions: list[
     return ran
 
 
-def load(seed: int = DEFAULT_SEED) -> dict:
-    """Build the demo prefecture and run the extensions with generators seeded by ``seed``."""
+def load(seed: int = DEFAULT_SEED, extensions: list[str] | None = None) -> dict:
+    """Build the demo prefecture and run the extensions (all by default) with generators seeded by ``seed``."""
     rng = random.Random(seed)
     fake = Faker("ja_JP")
     fake.seed_instance(seed)
     org = build_organisation(rng, fake)
-    org["extensions"] = run_extensions(rng, fake, org)
+    org["extensions"] = run_extensions(rng, fake, org, extensions)
     return org
 
 
