@@ -890,6 +890,10 @@ def build(*, rng: random.Random, fake: Faker, org: dict) -> None:
         plan.long_chair, plan.history = True, max(plan.history, 3)
     for plan in rng.sample(others, k=min(2, len(others))):
         plan.leader_share = rng.uniform(0.2, 0.3)
+    # The demo station's renewal workbench and home page need terms ending soon as well.
+    demo_station_plans = [p for p in others if p.kobans[0].station_id == demo_koban.station_id]
+    if demo_station_plans:
+        demo_station_plans[0].cycle = "soon"
     # Two members take up or stand for public office during their current term (C6.4(1)).
     eligible = [p for p in others if p.cycle != "even" and p.profile == "jurisdiction" and p.size >= 8]
     for plan in rng.sample(eligible, k=min(2, len(eligible))):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -124,7 +125,12 @@ def council_detail(request, pk):
     findings = queries.findings_for([council], today)[council.pk]
     starts = queries.tenure_starts([council], today)
     members = [{"m": m, "age": m.person.age(today), "tenure_start": starts.get(m.pk)} for m in council.current_members]
-    history = council.memberships.select_related("person", "station").order_by("-start_date", "person__sort_key", "pk")
+    successors = Membership.objects.filter(previous=OuterRef("pk"), kind=Membership.Kind.SUCCESSOR)
+    history = (
+        council.memberships.select_related("person", "station")
+        .annotate(has_successor=Exists(successors))
+        .order_by("-start_date", "person__sort_key", "pk")
+    )
     reviews = CouncilReview.objects.filter(predecessors=council) | CouncilReview.objects.filter(successors=council)
     reviews = reviews.distinct().prefetch_related("predecessors", "successors")
     proposal = queries.proposed_operation_manager(council)

@@ -221,6 +221,8 @@ def test_c6_2_1_successor_through_the_screen(world, client_for):
     assert response.status_code == 302
     new = Membership.objects.get(person=successor)
     assert new.end_date == m.end_date and new.kind == "successor"
+    # The vacancy is filled: the council page no longer offers to appoint a successor for it.
+    assert f"/councils/memberships/{m.pk}/successor/" not in client.get(f"/councils/{council.pk}/").content.decode()
 
 
 def test_c4_3_split_assigns_each_member_to_a_successor(world, client_for):
