@@ -477,6 +477,14 @@ def council_review(request, pk):
     return render(request, "councils/review_form.html", {"form": form, "council": council})
 
 
+def default_renewal_end(today: datetime.date) -> datetime.date:
+    """Most terms end with the fiscal year on 31 March: show up to then once it is within six months, else 120 days."""
+    march_end = datetime.date(today.year + (1 if today.month > 3 else 0), 3, 31)
+    if (march_end - today).days <= 183:
+        return max(march_end, today + datetime.timedelta(days=120))
+    return today + datetime.timedelta(days=120)
+
+
 @require(Perm.APPOINT_MEMBERS)
 def renewals(request):
     """Renewal workbench: every term ending in a period; reappoint in bulk, replace or end, then print the letters."""
@@ -484,10 +492,10 @@ def renewals(request):
     errors = []
     try:
         start = parse_date_input(request.GET["from"]) if request.GET.get("from") else today
-        end = parse_date_input(request.GET["to"]) if request.GET.get("to") else today + datetime.timedelta(days=120)
+        end = parse_date_input(request.GET["to"]) if request.GET.get("to") else default_renewal_end(today)
     except ValueError as error:
         errors.append(str(error))
-        start, end = today, today + datetime.timedelta(days=120)
+        start, end = today, default_renewal_end(today)
     memberships = visible_to(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
     officer = officer_of(request.user)
     if has_perm(request.user, Perm.KOBAN_ONLY):

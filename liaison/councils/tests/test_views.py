@@ -247,3 +247,11 @@ def test_c4_3_split_assigns_each_member_to_a_successor(world, client_for):
     assert [m.person for m in south.memberships.all()] == [people[1]]
     ended = Membership.objects.get(pk=ms[people[2].pk].pk)
     assert ended.end_reason == "reorganised" and ended.ended_on == dt.date(2026, 3, 31)
+
+
+def test_c6_2_1_renewal_period_defaults_to_the_fiscal_year_end():
+    from liaison.councils.views import default_renewal_end
+
+    assert default_renewal_end(dt.date(2026, 11, 26)) == dt.date(2027, 3, 31)
+    assert default_renewal_end(dt.date(2027, 3, 1)) == dt.date(2027, 6, 29)
+    assert default_renewal_end(dt.date(2026, 5, 1)) == dt.date(2026, 8, 29)
