@@ -65,8 +65,8 @@ def record_export(*, user, action: str, summary: str, obj: Model | None = None, 
     )
 
 
-def record_view(*, user, action: str, summary: str, obj: Model | None = None, station=None):
-    """Audit a screen showing one civilian's personal data."""
+def record_view(*, user, action: str, summary: str, obj: Model | None = None, station=None, detail=None):
+    """Audit a screen showing civilians' personal data (one person, or a list such as a council's members)."""
     return record(
         user=user,
         action=action,
@@ -75,4 +75,5 @@ def record_view(*, user, action: str, summary: str, obj: Model | None = None, st
         station=station,
         kind=AuditEntry.Kind.VIEW,
         personal_data=True,
+        detail=detail,
     )

@@ -18,6 +18,7 @@ from liaison.access.policy import (
     require_change,
     visible_to,
 )
+from liaison.audit.log import record_view
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, PrefectureSettings, Station
@@ -123,6 +124,13 @@ def council_detail(request, pk):
     today = today_tokyo()
     council = get_visible_or_404(request.user, queries.with_current_members(Council.objects.all(), today), pk=pk)
     findings = queries.findings_for([council], today)[council.pk]
+    record_view(
+        user=request.user,
+        action="council.view",
+        summary=f"{council.name}の委員名簿を表示しました",
+        obj=council,
+        detail={"membership_ids": [m.pk for m in council.current_members]},
+    )
     starts = queries.tenure_starts([council], today)
     members = [{"m": m, "age": m.person.age(today), "tenure_start": starts.get(m.pk)} for m in council.current_members]
     successors = Membership.objects.filter(previous=OuterRef("pk"), kind=Membership.Kind.SUCCESSOR)

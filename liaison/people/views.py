@@ -22,6 +22,14 @@ def person_list(request):
     if query:
         people = queries.search(people, query)
     page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    officer = officer_of(request.user)
+    record_view(
+        user=request.user,
+        action="person.list",
+        summary=f"住民等の一覧を表示しました（{page.number}ページ、{len(page.object_list)}人）",
+        station=officer.station_id if officer else None,
+        detail={"q": query, "page": page.number, "ids": [p.pk for p in page.object_list]},
+    )
     return render(request, "people/person_list.html", {"page": page, "query": query})
 
 

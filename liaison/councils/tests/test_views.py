@@ -255,3 +255,13 @@ def test_c6_2_1_renewal_period_defaults_to_the_fiscal_year_end():
     assert default_renewal_end(dt.date(2026, 11, 26)) == dt.date(2027, 3, 31)
     assert default_renewal_end(dt.date(2027, 3, 1)) == dt.date(2027, 6, 29)
     assert default_renewal_end(dt.date(2026, 5, 1)) == dt.date(2026, 8, 29)
+
+
+def test_x2_viewing_a_council_roster_is_audited(world, client_for):
+    from liaison.audit.models import AuditEntry
+
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=3)
+    client_for("koban_staff").get(f"/councils/{council.pk}/")
+    entry = AuditEntry.objects.get(action="council.view")
+    assert entry.personal_data and entry.kind == "view" and entry.station == world.station_a
+    assert len(entry.detail["membership_ids"]) == 3

@@ -257,3 +257,13 @@ def test_registered_sections_appear_on_the_person_page(client_for, world, tmp_pa
         sections.unregister("隠す欄")
     assert "<h2>追加の欄</h2><p>追加の情報: 42 / 山田</p>" in page
     assert "隠す欄" not in page
+
+
+def test_x2_person_list_view_is_audited_with_the_people_shown(world, client_for):
+    from liaison.audit.models import AuditEntry
+    from liaison.testing import make_person
+
+    person = make_person(world.station_a)
+    client_for("koban_staff").get("/people/", {"q": "ヤマダ"})
+    entry = AuditEntry.objects.get(action="person.list")
+    assert entry.personal_data and entry.detail["ids"] == [person.pk] and entry.detail["q"] == "ヤマダ"
