@@ -19,6 +19,7 @@ from liaison.access.policy import (
     visible_to,
 )
 from liaison.audit.log import record_view
+from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, PrefectureSettings, Station
@@ -318,6 +319,10 @@ def appoint(request, pk):
                 preview = _preview_findings(
                     council, candidate, data["post"], data["leader_category"], data["start_date"]
                 )
+            elif once.was_spent(request, request.POST.get("form_token")):
+                # The same form sent twice (double click, re-send): the first one saved it.
+                messages.info(request, "この委嘱はすでに登録されています。")
+                return redirect("councils:detail", pk=council.pk)
             else:
                 try:
                     with transaction.atomic():
@@ -338,6 +343,7 @@ def appoint(request, pk):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
+                    once.spend(request, request.POST.get("form_token"))
                     messages.success(request, f"{membership.person.full_name}さんを委嘱しました。")
                     if "save_and_next" in request.POST:
                         return redirect("councils:appoint", pk=council.pk)
@@ -345,7 +351,14 @@ def appoint(request, pk):
     return render(
         request,
         "councils/appoint_form.html",
-        {"council": council, "form": form, "new_person": new_person, "preview": preview, "duplicates": duplicates},
+        {
+            "council": council,
+            "form": form,
+            "new_person": new_person,
+            "preview": preview,
+            "duplicates": duplicates,
+            "form_token": request.POST.get("form_token") or once.issue(),
+        },
     )
 
 

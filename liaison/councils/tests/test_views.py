@@ -265,3 +265,24 @@ def test_x2_viewing_a_council_roster_is_audited(world, client_for):
     entry = AuditEntry.objects.get(action="council.view")
     assert entry.personal_data and entry.kind == "view" and entry.station == world.station_a
     assert len(entry.detail["membership_ids"]) == 3
+
+
+def test_c6_3_the_same_appointment_sent_twice_creates_one_record(world, client_for):
+    """A double click or a re-send of the appointment form appoints (and records the new person) once."""
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1)
+    client = client_for("koban_chief")
+    token = client.get(f"/councils/{council.pk}/appoint/").context["form_token"]
+    data = {
+        "form_token": token,
+        "start_date": "令和7年4月1日",
+        "post": "member",
+        "new-family_name": "二重",
+        "new-given_name": "送信",
+        "new-family_kana": "ニジュウ",
+        "new-given_kana": "ソウシン",
+        "save": "1",
+    }
+    assert client.post(f"/councils/{council.pk}/appoint/", data).status_code == 302
+    again = client.post(f"/councils/{council.pk}/appoint/", data, follow=True)
+    assert "この委嘱はすでに登録されています" in again.content.decode()
+    assert Person.objects.filter(family_name="二重").count() == 1
