@@ -1,6 +1,8 @@
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from liaison.access import views as access_views
+from liaison.access.policy import public
 from liaison.dashboard import views as dashboard_views
 
 urlpatterns = [
@@ -10,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", access_views.logout, name="logout"),
     path("accounts/password/", access_views.password_change, name="password_change"),
     path("accounts/password/done/", access_views.password_change_done, name="password_change_done"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("org/", include("liaison.org.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("people/", include("liaison.people.urls")),

@@ -100,6 +100,7 @@ URLS: dict[str, tuple] = {
     "healthz": (_none, "public", False),
     "login": (_none, "public", False),
     "logout": (_none, "public-post", False),
+    "set_language": (_none, "public-post", False),  # Django's language switch: a POST answered by a redirect
     "password_change": (_none, ALL, False),
     "password_change_done": (_none, ALL, False),
     "org:stations": (_none, STATION_READERS, False),
