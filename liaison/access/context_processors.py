@@ -1,7 +1,7 @@
 """What every page's shell needs: the prefecture, the officer and the navigation for their role."""
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.org.models import PrefectureSettings
 
@@ -11,15 +11,15 @@ from .policy import officer_of, permissions_of
 # (label, url name, permission needed). The first matching permission shows the item; order is screen order.
 # Labels are lazy: they are translated into the language of the page being rendered.
 NAVIGATION = [
-    (_("ホーム"), "home", None),
-    (_("連絡協議会"), "councils:list", Perm.VIEW_COUNCILS),
-    (_("任期更新"), "councils:renewals", Perm.APPOINT_MEMBERS),
-    (_("住民等"), "people:list", Perm.VIEW_PEOPLE),
-    (_("警察署"), "org:stations", Perm.VIEW_STATION),
-    (_("職員"), "org:officers", Perm.VIEW_STATION),
-    (_("再編整備"), "org:reorganisations", Perm.MANAGE_ORGANISATION),
-    (_("監査記録"), "audit:list", Perm.VIEW_AUDIT_STATION),
-    (_("県の設定"), "org:settings", Perm.MANAGE_SETTINGS),
+    (pgettext_lazy("navigation", "ホーム"), "home", None),
+    (pgettext_lazy("navigation", "連絡協議会"), "councils:list", Perm.VIEW_COUNCILS),
+    (pgettext_lazy("navigation", "任期更新"), "councils:renewals", Perm.APPOINT_MEMBERS),
+    (pgettext_lazy("navigation", "住民等"), "people:list", Perm.VIEW_PEOPLE),
+    (pgettext_lazy("navigation", "警察署"), "org:stations", Perm.VIEW_STATION),
+    (pgettext_lazy("navigation", "職員"), "org:officers", Perm.VIEW_STATION),
+    (pgettext_lazy("navigation", "再編整備"), "org:reorganisations", Perm.MANAGE_ORGANISATION),
+    (pgettext_lazy("navigation", "監査記録"), "audit:list", Perm.VIEW_AUDIT_STATION),
+    (pgettext_lazy("navigation", "県の設定"), "org:settings", Perm.MANAGE_SETTINGS),
 ]
 
 
