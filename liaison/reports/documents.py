@@ -6,9 +6,12 @@ Both are A4 portrait (X5) and carry Japanese-era dates (X3).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from liaison.councils.models import Council, Membership
 from liaison.lib.dates import today_tokyo
@@ -19,6 +22,18 @@ from .pdf import render_document, render_pdf, write_documents
 
 LETTER_TEMPLATE = "reports/appointment_letter.html"
 SETUP_REPORT_TEMPLATE = "reports/setup_report.html"
+
+
+def in_official_language(func):
+    """The forms are printed in Japanese whatever language the screens are in (choice labels, ranks, posts)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
 
 _POST_ORDER = {Membership.Post.CHAIR: 0, Membership.Post.VICE_CHAIR: 1, Membership.Post.OTHER: 2}
 
@@ -74,6 +89,7 @@ def letter_queryset():
     return Membership.objects.select_related("council", "person", "station")
 
 
+@in_official_language
 def appointment_letters_pdf(memberships: Iterable[Membership]) -> bytes:
     """C6.3: one A4 page of 委嘱状 (別記様式第1号) per membership, in the order given."""
     memberships = list(memberships)
@@ -82,6 +98,7 @@ def appointment_letters_pdf(memberships: Iterable[Membership]) -> bytes:
     return render_pdf(LETTER_TEMPLATE, letter_context(memberships))
 
 
+@in_official_language
 def appointment_letters_pdf_in_chunks(
     memberships: Sequence[Membership], *, chunk_size: int = 20, progress: Callable[[int], None] | None = None
 ) -> bytes:
@@ -142,6 +159,7 @@ def setup_report_context(council: Council, *, number: str = "", report_date: dat
     }
 
 
+@in_official_language
 def setup_report_pdf(council: Council, *, number: str = "", report_date: datetime.date | None = None) -> bytes:
     """C11.1(1): 交番・駐在所連絡協議会設置報告書 (別記様式第2号) for one council, dated in the Japanese era."""
     return render_pdf(SETUP_REPORT_TEMPLATE, setup_report_context(council, number=number, report_date=report_date))
