@@ -178,3 +178,14 @@ def test_print_job_of_another_station_is_hidden(world, client_for):
     other = make_officer("koban_chief", station=world.station_a, koban=world.chuzaisho_a)
     assert client_for(other.user).get(reverse("reports:job", args=[job.pk])).status_code == 403
     assert client_for("koban_chief").get(reverse("reports:job", args=[job.pk])).status_code == 200
+
+
+def test_c11_1_1_setup_report_form_on_the_council_page_sends_number_and_date(world, client_for, tmp_path):
+    """C11.1(1): the council page asks for the document number and date of Form 2."""
+    council = make_council(world, name="一番町交番連絡協議会", members=many_members(3))
+    client = client_for("station_chief")
+    page = client.get(reverse("councils:detail", args=[council.pk])).content.decode()
+    assert 'name="number"' in page and reverse("reports:setup_report", args=[council.pk]) in page
+    pdf = client.get(reverse("reports:setup_report", args=[council.pk]), {"number": "321", "date": "令和8年4月10日"})
+    text = poppler("pdftotext", b"".join([pdf.content]), tmp_path)
+    assert "321" in text and "令和8年4月10日" in text
