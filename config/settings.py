@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -183,7 +182,7 @@ if PRODUCTION:
 
 # --- Language, time, formats ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+LANGUAGES = [("ja", "日本語"), ("en", "English")]  # each in its own language, as a switch shows them
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
