@@ -1,4 +1,5 @@
-"""Idle session timeout: a session unused for SESSION_IDLE_TIMEOUT seconds is logged out."""
+"""Session limits: logged out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
+seconds after login whatever happens (saving the session every minute would otherwise keep extending it)."""
 
 import time
 
@@ -7,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
 
-_KEY = "last_seen"
+LAST_SEEN = "last_seen"
+STARTED = "session_started"
 
 
 class IdleTimeoutMiddleware:
@@ -17,12 +19,23 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get(_KEY)
+            last_seen = request.session.get(LAST_SEEN)
+            started = request.session.setdefault(STARTED, now)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                logout(request)
-                messages.info(request, "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+                return self._end(
+                    request, "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+                )
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                return self._end(
+                    request, "ログインしてから長時間たったため、ログアウトしました。もう一度ログインしてください。"
+                )
             # Write at most once a minute so that every request does not save the session.
             if last_seen is None or now - last_seen >= 60:
-                request.session[_KEY] = now
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _end(request, message):
+        logout(request)
+        messages.info(request, message)
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")

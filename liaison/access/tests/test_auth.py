@@ -37,6 +37,18 @@ def test_x2_idle_session_is_logged_out(world, client_for, settings):
     assert client.get("/").status_code == 302
 
 
+def test_x2_session_ends_a_fixed_time_after_login_even_when_busy(world, client_for, settings):
+    client = client_for("station_chief")
+    assert client.get("/").status_code == 200
+    session = client.session
+    session["session_started"] = int(time.time()) - settings.SESSION_ABSOLUTE_TIMEOUT - 5
+    session["last_seen"] = int(time.time())  # busy: no idle time at all
+    session.save()
+    response = client.get("/", follow=True)
+    assert "ログインしてから長時間たったため" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
 def test_x2_passwords_are_hashed_with_argon2(settings, django_user_model):
     import config.settings as configured
 
