@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "liaison.access.context_processors.shell",
+                "liaison.dashboard.context_processors.shell",
             ],
             "builtins": ["liaison.lib.templatetags.japanese"],
         },

@@ -2,9 +2,7 @@
 
 from enum import StrEnum
 
-from liaison.org.models import Officer
-
-Role = Officer.Role
+from .roles import Role
 
 
 class Perm(StrEnum):

@@ -8,24 +8,22 @@ A model without ``STATION_PATH`` is refused: new models fail closed until someon
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
-
-from liaison.org.models import Koban, Officer
 
 from .permissions import ROLE_PERMISSIONS, Perm
 
 _UNSET = object()
 
 
-def officer_of(user) -> Officer | None:
+def officer_of(user):
     """The officer record of a logged-in user, or None (superusers without one, anonymous users)."""
     if not getattr(user, "is_authenticated", False):
         return None
     try:
         return user.officer
-    except Officer.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 
@@ -92,7 +90,7 @@ def station_id_of(obj) -> int | None:
     return target.pk
 
 
-def koban_of(obj) -> Koban | None:
+def koban_of(obj):
     """The koban an object belongs to, where its model names one (KOBAN_PATH)."""
     path = getattr(type(obj), "KOBAN_PATH", None)
     if path is None:
@@ -125,7 +123,7 @@ def can_change(user, obj, perm: Perm) -> bool:
     return True
 
 
-def kobans_of_object(obj) -> list[Koban]:
+def kobans_of_object(obj) -> list:
     """Kobans an object concerns: a model may define ``access_kobans()`` (several) or KOBAN_PATH (one)."""
     if hasattr(obj, "access_kobans"):
         return list(obj.access_kobans())

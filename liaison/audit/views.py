@@ -4,7 +4,6 @@ from django.shortcuts import render
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, require_any, visible_to
 from liaison.lib.dates import parse_date_input
-from liaison.org.models import Station
 
 from .models import AuditEntry
 
@@ -42,7 +41,8 @@ def audit_list(request):
             "filters": filters,
             "errors": errors,
             "kinds": AuditEntry.Kind.choices,
-            "stations": visible_to(request.user, Station),
+            # Stations for the filter, without importing the organisation app (it sits above audit).
+            "stations": visible_to(request.user, AuditEntry._meta.get_field("station").related_model),
             "personal": request.GET.get("personal") == "1",
         },
     )

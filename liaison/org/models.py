@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.access.roles import Role
 from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
 
@@ -150,15 +151,7 @@ class Officer(models.Model):
     STATION_PATH = "station"
     KOBAN_PATH = "koban"
 
-    class Role(models.TextChoices):
-        HQ_ADMIN = "hq_admin", _("本部地域課（管理者）")
-        HQ_STAFF = "hq_staff", _("本部各所属")
-        STATION_CHIEF = "station_chief", _("署長")
-        DEPUTY = "deputy", _("副署長・次長")
-        COMMUNITY_SECTION = "community_section", _("署地域課")
-        SECTION_STAFF = "section_staff", _("署各課")
-        KOBAN_CHIEF = "koban_chief", _("交番所長・駐在所長")
-        KOBAN_STAFF = "koban_staff", _("交番・駐在所勤務員")
+    Role = Role
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer")
     family_name = models.CharField(_("姓"), max_length=30)

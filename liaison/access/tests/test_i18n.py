@@ -129,8 +129,8 @@ def test_screen_templates_have_no_untranslated_japanese(path):
 
 def test_model_labels_and_navigation_translate():
     """X3: verbose names, choice labels and the navigation labels come out in English when English is active."""
-    from liaison.access.context_processors import NAVIGATION
     from liaison.councils.models import Council
+    from liaison.dashboard.context_processors import NAVIGATION
     from liaison.org.models import Koban, Rank
 
     with override("en"):

@@ -4,7 +4,6 @@ No ``django_db`` mark: the command must not open the test database (pytest-djang
 in a child process on a throw-away database of its own.
 """
 
-import importlib.util
 import io
 import re
 
@@ -20,10 +19,7 @@ def test_bench_prints_the_table_with_query_counts():
     assert re.search(r"^項目\s+回数\s+中央値 ms\s+p95 ms\s+クエリ数$", text, re.M)
     assert re.search(r"^load_demo\s+1\s+[\d.]+\s+[\d.]+\s+\d+$", text, re.M)
     assert re.search(r"^ホーム（署長）\s+1\s+[\d.]+\s+[\d.]+\s+\d+$", text, re.M)
-    if importlib.util.find_spec("liaison.councils.demo") is not None:
-        assert re.search(r"^協議会一覧（署長）\s+1\s+[\d.]+\s+[\d.]+\s+\d+$", text, re.M)
-    else:
-        assert "協議会がないため、協議会の項目を省略しました" in text
+    assert re.search(r"^協議会一覧（署長）\s+1\s+[\d.]+\s+[\d.]+\s+\d+$", text, re.M)
     assert "--quick: 1回目を省き" in text
     assert "計測できませんでした" not in text
 

@@ -5,9 +5,10 @@ The organisation (HQ divisions, 12 stations, 60 交番・駐在所, 400 officers
 
 Extension builders
 ------------------
-Later apps add their own demo data without this app importing them. After the organisation is built, each module
-named in ``EXTENSIONS`` is imported if it exists (a module that does not exist is skipped silently; an ImportError
-raised while importing a module that does exist propagates) and its ``build`` is called with keyword arguments::
+Each programme's demo data is a module of this app (``liaison/demo/councils.py`` …): the demo app sits above every
+other app, so those modules may use any app's actions. After the organisation is built, each module named in
+``EXTENSIONS`` is imported if it exists (a module that does not exist is skipped silently; an ImportError raised
+while importing a module that does exist propagates) and its ``build`` is called with keyword arguments::
 
     def build(*, rng: random.Random, fake: faker.Faker, org: dict) -> None: ...
 
@@ -31,7 +32,7 @@ from faker import Faker
 from liaison.demo.builders import build_organisation
 from liaison.org.models import HQDivision, Koban, Officer, Station
 
-EXTENSIONS = ["liaison.councils.demo", "liaison.network.demo", "liaison.meetings.demo"]
+EXTENSIONS = ["liaison.demo.councils"]
 DEFAULT_SEED = 2025
 
 

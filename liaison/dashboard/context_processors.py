@@ -3,10 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
+from liaison.access.permissions import Perm
+from liaison.access.policy import officer_of, permissions_of
 from liaison.org.models import PrefectureSettings
-
-from .permissions import Perm
-from .policy import officer_of, permissions_of
 
 # (label, url name, permission needed). The first matching permission shows the item; order is screen order.
 # Labels are lazy: they are translated into the language of the page being rendered.

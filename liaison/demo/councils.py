@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from liaison.councils import actions, queries
+from liaison.councils.models import Council, CouncilReview, Membership
+from liaison.councils.rules import add_years
 from liaison.demo.builders import MIYAGI_SURNAMES, STATIONS
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import Koban, Officer, Station
 from liaison.people.actions import person_create, public_office_record
 from liaison.people.models import Person, PublicOfficeRecord
-
-from . import actions, queries
-from .models import Council, CouncilReview, Membership
-from .rules import add_years
 
 Post = Membership.Post
 Leader = Membership.LeaderCategory
