@@ -1,8 +1,9 @@
-"""Reactions to lower layers: station reorganisations (C6.2(2)) and public-office records (C6.4(1))."""
+"""Reactions to lower layers: station reorganisations (C6.2(2)), public-office records (C6.4(1)) and koban closings (C3.1)."""
 
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
-from liaison.org.signals import kobans_transferred
+from liaison.org.signals import koban_closing, kobans_transferred
 from liaison.people.signals import public_office_recorded
 
 
@@ -20,3 +21,15 @@ def _dismiss(sender, person, record, acting_user, **kwargs):
     from .actions import dismiss_for_public_office
 
     dismiss_for_public_office(person=person, day=record.start_date, office=record.office, acting_user=acting_user)
+
+
+@receiver(koban_closing)
+def _refuse_closing_covered_koban(sender, koban, **kwargs):
+    from .models import Council
+
+    names = list(koban.councils.filter(status=Council.Status.ACTIVE).values_list("name", flat=True))
+    if names:
+        raise ValidationError(
+            f"{koban.name}を対象とする連絡協議会（{'、'.join(names)}）があります。"
+            "先に協議会の見直し（廃止・統合）を登録してから廃止してください。"
+        )

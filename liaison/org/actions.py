@@ -13,7 +13,7 @@ from liaison.audit.log import record
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 
 from .models import HQDivision, Koban, KobanTransfer, Officer, PrefectureSettings, Reorganisation, Section, Station
-from .signals import kobans_transferred
+from .signals import koban_closing, kobans_transferred
 
 
 class StaleEdit(Exception):
@@ -359,6 +359,7 @@ def koban_close(*, koban: Koban, acting_user) -> Koban:
         raise ValidationError(
             f"{koban.name}には在職中の職員が{assigned}人配置されています。先に職員を異動させてから廃止してください。"
         )
+    koban_closing.send(sender=Koban, koban=koban)
     koban.active = False
     koban.save(update_fields=["active"])
     record(

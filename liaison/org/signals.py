@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the reorganisation's transaction with reorganisation=…, transfers=[KobanTransfer, …], acting_user=….
 # Councils re-commission affected members for their remaining term under the new station chief (C6.2(2)).
 kobans_transferred = Signal()
+
+# Sent before a koban is closed, with koban=…; a receiver that raises ValidationError refuses the closing
+# (councils refuses while an active council still covers the koban).
+koban_closing = Signal()

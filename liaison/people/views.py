@@ -122,6 +122,12 @@ def person_edit(request, pk):
                 return redirect("people:detail", pk=person.pk)
     else:
         form = PersonEditForm(instance=person, initial={"version": person.version})
+        record_view(
+            user=request.user,
+            action="person.edit_view",
+            summary=f"住民等「{person.full_name}」の編集画面を表示しました",
+            obj=person,
+        )
     conflict_values = []
     if conflict is not None:
         for name in actions.PERSON_FIELDS:

@@ -320,3 +320,14 @@ def test_c6_4_2_long_tenure_found_through_consecutive_terms(world, council):
     loaded = list(queries.with_current_members(Council.objects.filter(pk=council.pk), day))
     findings = queries.findings_for(loaded, day)[council.pk]
     assert any(f.code == "long_tenure" and m.person.full_name in f.message for f in findings)
+
+
+def test_c3_1_a_koban_with_an_active_council_cannot_be_closed(world, council):
+    from liaison.org.actions import koban_close
+
+    world.koban_a.officers.update(active=False)
+    with pytest.raises(ValidationError) as error:
+        koban_close(koban=world.koban_a, acting_user=world.user("hq_admin"))
+    assert "一番町交番連絡協議会" in error.value.messages[0]
+    world.koban_a.refresh_from_db()
+    assert world.koban_a.active

@@ -267,3 +267,13 @@ def test_x2_person_list_view_is_audited_with_the_people_shown(world, client_for)
     client_for("koban_staff").get("/people/", {"q": "ヤマダ"})
     entry = AuditEntry.objects.get(action="person.list")
     assert entry.personal_data and entry.detail["ids"] == [person.pk] and entry.detail["q"] == "ヤマダ"
+
+
+def test_x2_opening_the_edit_form_is_an_audited_view(world, client_for):
+    from liaison.audit.models import AuditEntry
+    from liaison.testing import make_person
+
+    person = make_person(world.station_a)
+    client_for("koban_chief").get(f"/people/{person.pk}/edit/")
+    entry = AuditEntry.objects.get(action="person.edit_view")
+    assert entry.personal_data and entry.object_id == str(person.pk)
