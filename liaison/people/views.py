@@ -166,6 +166,13 @@ def person_merge(request, pk):
             else:
                 messages.success(request, f"{remove.full_name}さん（ID {remove.pk}）の記録を統合しました。")
                 return redirect("people:detail", pk=keep.pk)
+        record_view(
+            user=request.user,
+            action="person.merge_view",
+            summary=f"住民等「{remove.full_name}」と「{keep.full_name}」の統合確認画面を表示しました",
+            obj=remove,
+            detail={"keep": keep.pk, "remove": remove.pk},
+        )
         return render(request, "people/person_merge_confirm.html", {"remove": remove, "keep": keep})
     form = MergeSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""

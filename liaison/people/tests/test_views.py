@@ -277,3 +277,14 @@ def test_x2_opening_the_edit_form_is_an_audited_view(world, client_for):
     client_for("koban_chief").get(f"/people/{person.pk}/edit/")
     entry = AuditEntry.objects.get(action="person.edit_view")
     assert entry.personal_data and entry.object_id == str(person.pk)
+
+
+def test_x2_merge_confirmation_is_an_audited_view(world, client_for):
+    from liaison.audit.models import AuditEntry
+    from liaison.testing import make_person
+
+    one = make_person(world.station_a)
+    two = make_person(world.station_a, given="次郎", given_kana="ジロウ")
+    client_for("community_section").get(f"/people/{one.pk}/merge/", {"keep": two.pk})
+    entry = AuditEntry.objects.get(action="person.merge_view")
+    assert entry.personal_data and entry.detail == {"keep": two.pk, "remove": one.pk}
