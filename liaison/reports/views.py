@@ -18,9 +18,11 @@ from liaison.councils.models import Council
 from liaison.lib.dates import parse_date_input, today_tokyo
 
 from .documents import appointment_letters_pdf, letter_queryset, setup_report_pdf
+from .excel import council_roster_xlsx
 from .models import PrintJob
 from .tasks import render_print_job
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYNC_LIMIT = 30  # more letters than this are rendered in the background
 
 
@@ -85,6 +87,27 @@ def council_letters(request, pk):
     pdf = appointment_letters_pdf(memberships)
     _audit_letters(request.user, memberships, council, council.name)
     return pdf_response(pdf, f"委嘱状_{council.name}.pdf")
+
+
+@require(Perm.PRINT_FORMS)
+def council_roster(request, pk):
+    """The council's current members as an Excel workbook: an audited export of personal data."""
+    council = get_visible_or_404(request.user, Council.objects.select_related("station"), pk=pk)
+    _require_printable(request.user, [council])
+    day = today_tokyo()
+    memberships = list(_current_memberships(council, day).select_related("person"))
+    content = council_roster_xlsx(council, memberships, day)
+    record_export(
+        user=request.user,
+        action="roster.xlsx",
+        summary=f"委員名簿（Excel）を出力しました（{council.name}、{len(memberships)}人）",
+        obj=council,
+        detail={"membership_ids": [m.pk for m in memberships]},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"委員名簿_{council.name}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @require(Perm.PRINT_FORMS)

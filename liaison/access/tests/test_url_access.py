@@ -149,6 +149,7 @@ URLS: dict[str, tuple] = {
     "councils:notice_read": (lambda w: {"pk": _notice(w).pk}, {"koban_chief"}, True, 302),  # only its recipient
     "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
     "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
+    "reports:council_roster": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:setup_report": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:batch_letters": (_none, PRINTERS, False, 405),  # POST only: GET is refused after the access check
     "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),

@@ -189,3 +189,21 @@ def test_c11_1_1_setup_report_form_on_the_council_page_sends_number_and_date(wor
     pdf = client.get(reverse("reports:setup_report", args=[council.pk]), {"number": "321", "date": "令和8年4月10日"})
     text = poppler("pdftotext", b"".join([pdf.content]), tmp_path)
     assert "321" in text and "令和8年4月10日" in text
+
+
+def test_x3_council_roster_downloads_as_excel_and_is_audited(world, client_for):
+    """X3 (Excel out), X2 (audited export): the roster lists current members in kana order with era dates."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    council = make_council(world, name="一番町交番連絡協議会", members=many_members(3))
+    response = client_for("koban_chief").get(reverse("reports:council_roster", args=[council.pk]))
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["A1"].value.startswith("一番町交番連絡協議会　委員名簿") and sheet["A3"].value == "氏名"
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert len(rows) == 3 and [r[1] for r in rows] == sorted(r[1] for r in rows)
+    assert rows[0][9].startswith("令和")
+    entry = exports("roster.xlsx").get()
+    assert entry.personal_data and len(entry.detail["membership_ids"]) == 3
