@@ -1,10 +1,11 @@
-"""Reactions to lower layers: station reorganisations (C6.2(2)), public-office records (C6.4(1)) and koban closings (C3.1)."""
+"""Reactions to lower layers: station reorganisations (C6.2(2)), public-office records (C6.4(1)), koban closings
+(C3.1) and person merges (one member, one seat)."""
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
 from liaison.org.signals import koban_closing, kobans_transferred
-from liaison.people.signals import public_office_recorded
+from liaison.people.signals import person_merging, public_office_recorded
 
 
 @receiver(kobans_transferred)
@@ -33,3 +34,17 @@ def _refuse_closing_covered_koban(sender, koban, **kwargs):
             f"{koban.name}を対象とする連絡協議会（{'、'.join(names)}）があります。"
             "先に協議会の見直し（廃止・統合）を登録してから廃止してください。"
         )
+
+
+@receiver(person_merging)
+def _refuse_merging_overlapping_members(sender, keep, remove, **kwargs):
+    from .models import Membership
+
+    for m in Membership.objects.filter(person=remove).select_related("council"):
+        clash = Membership.objects.filter(
+            person=keep, council=m.council_id, start_date__lte=m.last_day, end_date__gte=m.start_date
+        ).exclude(ended_on__lt=m.start_date)
+        if clash.exists():
+            raise ValidationError(
+                f"2つの記録が同じ時期に{m.council.name}の委員になっています。先にどちらかの委嘱を終了してから統合してください。"
+            )

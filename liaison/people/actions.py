@@ -20,7 +20,7 @@ from liaison.org.actions import StaleEdit
 
 from .models import Person, PublicOfficeRecord
 from .postal import normalize_postal_code
-from .signals import public_office_recorded
+from .signals import person_merging, public_office_recorded
 
 __all__ = [
     "PERSON_FIELDS",
@@ -189,6 +189,7 @@ def person_merge(*, keep: Person, remove: Person, acting_user) -> Person:
         raise ValidationError("統合する記録が見つかりません。")
     if locked[keep.pk].merged_into_id or locked[remove.pk].merged_into_id:
         raise ValidationError("統合済みの記録は統合できません。")
+    person_merging.send(sender=Person, keep=locked[keep.pk], remove=locked[remove.pk])
     moved = {}
     for field in _links_to_person():
         count = _move_links(field, keep, remove)

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the recording transaction with person=…, record=PublicOfficeRecord, acting_user=….
 # The councils app ends the person's memberships with the reason 公職 (C6.4(1)).
 public_office_recorded = Signal()
+
+# Sent before two records are merged, with keep=…, remove=…; a receiver that raises ValidationError refuses the merge
+# (councils refuses when both records serve on the same council at the same time).
+person_merging = Signal()

@@ -331,3 +331,18 @@ def test_c3_1_a_koban_with_an_active_council_cannot_be_closed(world, council):
     assert "一番町交番連絡協議会" in error.value.messages[0]
     world.koban_a.refresh_from_db()
     assert world.koban_a.active
+
+
+def test_n2_2_merging_two_records_serving_on_the_same_council_at_once_is_refused(world, council):
+    from liaison.people.actions import person_merge
+
+    keep, remove = council.people[0], council.people[1]
+    with pytest.raises(ValidationError) as error:
+        person_merge(keep=keep, remove=remove, acting_user=world.user("community_section"))
+    assert "同じ時期に" in error.value.messages[0]
+    remove.refresh_from_db()
+    assert remove.merged_into is None
+    # A record whose terms do not clash merges, and the terms move to the kept record.
+    outsider = make_person(world.station_a, "外部", "太郎", "ガイブ", "タロウ")
+    person_merge(keep=outsider, remove=remove, acting_user=world.user("community_section"))
+    assert Membership.objects.filter(person=outsider, council=council).count() == 1
