@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.utils.translation import gettext as _
 
 LAST_SEEN = "last_seen"
 STARTED = "session_started"
@@ -23,11 +24,11 @@ class IdleTimeoutMiddleware:
             started = request.session.setdefault(STARTED, now)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self._end(
-                    request, "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+                    request, _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
                 )
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 return self._end(
-                    request, "ログインしてから長時間たったため、ログアウトしました。もう一度ログインしてください。"
+                    request, _("ログインしてから長時間たったため、ログアウトしました。もう一度ログインしてください。")
                 )
             # Write at most once a minute so that every request does not save the session.
             if last_seen is None or now - last_seen >= 60:

@@ -1,9 +1,21 @@
 """Writing audit entries. Actions call ``record`` inside their own transaction so the entry and the change land together."""
 
+from django.conf import settings
 from django.db.models import Model
+from django.utils import translation
 
 from .middleware import current_ip
 from .models import AuditEntry
+
+
+def japanese(label) -> str:
+    """A choice label (or a ``get_FOO_display`` method) as the log keeps it: in Japanese whatever the screen language.
+
+    Summaries are a legal record written in Japanese; choice labels are translated for the screens, so a summary that
+    quotes one renders it through here.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label() if callable(label) else label)
 
 
 def _user_label(user) -> str:

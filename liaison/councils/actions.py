@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from liaison.audit.log import record
+from liaison.audit.log import japanese, record
 from liaison.lib.dates import today_tokyo
 from liaison.lib.wareki import to_wareki
 from liaison.org.actions import StaleEdit
@@ -31,16 +32,19 @@ COUNCIL_FIELDS = [
 
 def _check_council_values(values: dict, kobans: list[Koban], station: Station) -> None:
     if not kobans:
-        raise ValidationError("対象の交番・駐在所を選んでください。")
+        raise ValidationError(_("対象の交番・駐在所を選んでください。"))
     foreign = [k.name for k in kobans if k.station_id != station.pk]
     if foreign:
-        raise ValidationError(f"{'、'.join(foreign)}は{station.name}の交番・駐在所ではありません。")
+        raise ValidationError(
+            _("%(kobans)sは%(station)sの交番・駐在所ではありません。")
+            % {"kobans": "、".join(foreign), "station": station.name}
+        )
     if values.get("kind") == Council.Kind.OCCUPATIONAL and not values.get("occupational_kind"):
-        raise ValidationError("職種等連絡協議会の区分を選んでください。")
+        raise ValidationError(_("職種等連絡協議会の区分を選んでください。"))
     if values.get("coverage") == Council.Coverage.SEVERAL and len(kobans) < 2:
-        raise ValidationError("複数の所管区を統合する協議会には、交番・駐在所を2つ以上選んでください。")
+        raise ValidationError(_("複数の所管区を統合する協議会には、交番・駐在所を2つ以上選んでください。"))
     if values.get("coverage") in (Council.Coverage.WHOLE, Council.Coverage.PART) and len(kobans) != 1:
-        raise ValidationError("一つの所管区を対象とする協議会には、交番・駐在所を1つ選んでください。")
+        raise ValidationError(_("一つの所管区を対象とする協議会には、交番・駐在所を1つ選んでください。"))
 
 
 @transaction.atomic
@@ -81,7 +85,7 @@ def council_set_bylaws(*, council: Council, upload, acting_user) -> Council:
 def operation_manager_confirm(*, council: Council, officer: Officer, acting_user) -> Council:
     """C3.2(3): the station chief designates the operation manager from the council's koban staff."""
     if officer.koban_id not in set(council.kobans.values_list("pk", flat=True)) or not officer.active:
-        raise ValidationError("運営責任者は、協議会の交番・駐在所の勤務員から指定してください。")
+        raise ValidationError(_("運営責任者は、協議会の交番・駐在所の勤務員から指定してください。"))
     Council.objects.filter(pk=council.pk).update(
         operation_manager=officer,
         operation_manager_confirmed_by=acting_user,
@@ -119,7 +123,9 @@ def _refuse_second_chair(council: Council, post: str, start: datetime.date, end:
     other = overlapping.select_related("person").first()
     if other:
         raise ValidationError(
-            f"この期間には{other.person.full_name}さんが会長です。会長は1人です（要綱第3-2-(1)）。", code="many_chairs"
+            _("この期間には%(name)sさんが会長です。会長は1人です（要綱第3-2-(1)）。")
+            % {"name": other.person.full_name},
+            code="many_chairs",
         )
 
 
@@ -130,7 +136,9 @@ def _refuse_overlap(council: Council, person: Person, start: datetime.date, end:
     if exclude is not None:
         overlapping = overlapping.exclude(pk__in=exclude)
     if overlapping.exists():
-        raise ValidationError(f"{person.full_name}さんはこの期間すでにこの協議会の委員です。", code="overlap")
+        raise ValidationError(
+            _("%(name)sさんはこの期間すでにこの協議会の委員です。") % {"name": person.full_name}, code="overlap"
+        )
 
 
 def _lock(model, pk):
@@ -163,13 +171,13 @@ def membership_appoint(
     council = _lock(Council, council.pk)
     person = Person.objects.prefetch_related("public_offices").get(pk=person.pk)
     if not council.is_active:
-        raise ValidationError("廃止・再編済みの協議会には委嘱できません。")
+        raise ValidationError(_("廃止・再編済みの協議会には委嘱できません。"))
     if person.merged_into_id:
-        raise ValidationError("統合済みの住民等の記録です。統合先の記録を選んでください。")
+        raise ValidationError(_("統合済みの住民等の記録です。統合先の記録を選んでください。"))
     _refuse_public_office(person, start_date)
     end_date = end_date or rules.term_end(start_date, _term_years())
     if end_date < start_date:
-        raise ValidationError("任期の終期が始期より前です。")
+        raise ValidationError(_("任期の終期が始期より前です。"))
     _refuse_overlap(council, person, start_date, end_date)
     _refuse_second_chair(council, post, start_date, end_date, exclude=[previous.pk] if previous else None)
     membership = Membership.objects.create(
@@ -193,7 +201,7 @@ def membership_appoint(
     record(
         user=acting_user,
         action=f"membership.{kind}",
-        summary=f"{person.full_name}さんを{council.name}委員に委嘱しました（{membership.get_kind_display()}、"
+        summary=f"{person.full_name}さんを{council.name}委員に委嘱しました（{japanese(membership.get_kind_display)}、"
         f"{to_wareki(start_date)}〜{to_wareki(end_date)}）",
         obj=membership,
         personal_data=True,
@@ -215,13 +223,15 @@ def membership_reappoint(
     """C6.2(1) reappointment for a new term; C6.2(3) a different term length only with the member's consent."""
     membership = _lock(Membership, membership.pk)
     if membership.ended_on:
-        raise ValidationError(f"{membership.person.full_name}さんの委嘱は終了しています。新たに委嘱してください。")
+        raise ValidationError(
+            _("%(name)sさんの委嘱は終了しています。新たに委嘱してください。") % {"name": membership.person.full_name}
+        )
     if membership.following.filter(kind=Membership.Kind.REAPPOINTMENT).exists():
-        raise ValidationError(f"{membership.person.full_name}さんはすでに再任されています。")
+        raise ValidationError(_("%(name)sさんはすでに再任されています。") % {"name": membership.person.full_name})
     default_years = _term_years()
     changed = term_years is not None and term_years != default_years
     if changed and consent_date is None:
-        raise ValidationError("任期を変更するには、委員本人の承諾日を記録してください（要綱第6-2-(3)）。")
+        raise ValidationError(_("任期を変更するには、委員本人の承諾日を記録してください（要綱第6-2-(3)）。"))
     start = start_date or membership.end_date + datetime.timedelta(days=1)
     return membership_appoint(
         council=membership.council,
@@ -259,13 +269,13 @@ def membership_end(
     """End a membership early (辞任, 公職, 死亡 …) or record that it ran out (満了)."""
     membership = _lock(Membership, membership.pk)
     if membership.ended_on:
-        raise ValidationError(f"{membership.person.full_name}さんの委嘱はすでに終了しています。")
+        raise ValidationError(_("%(name)sさんの委嘱はすでに終了しています。") % {"name": membership.person.full_name})
     if ended_on < membership.start_date - datetime.timedelta(days=1):
-        raise ValidationError("終了日が任期の始期より前です。")
+        raise ValidationError(_("終了日が任期の始期より前です。"))
     if ended_on > membership.end_date:
-        raise ValidationError("終了日が任期の終期より後です。")
+        raise ValidationError(_("終了日が任期の終期より後です。"))
     if reason not in Membership.EndReason.values:
-        raise ValidationError("終了の理由を選んでください。")
+        raise ValidationError(_("終了の理由を選んでください。"))
     membership.ended_on = ended_on
     membership.end_reason = reason
     membership.end_note = note
@@ -275,7 +285,7 @@ def membership_end(
         user=acting_user,
         action="membership.end",
         summary=f"{membership.person.full_name}さんの{membership.council.name}委員の委嘱を終了しました"
-        f"（{membership.get_end_reason_display()}、{to_wareki(ended_on)}）",
+        f"（{japanese(membership.get_end_reason_display)}、{to_wareki(ended_on)}）",
         obj=membership,
         personal_data=True,
     )
@@ -296,11 +306,11 @@ def membership_appoint_successor(
     """C6.2(1): a successor for a vacancy serves the predecessor's remaining term."""
     predecessor = _lock(Membership, predecessor.pk)
     if not predecessor.ended_on:
-        raise ValidationError(f"先に{predecessor.person.full_name}さんの委嘱を終了してください。")
+        raise ValidationError(_("先に%(name)sさんの委嘱を終了してください。") % {"name": predecessor.person.full_name})
     if start_date <= predecessor.ended_on:
-        raise ValidationError("後任の委嘱日は、前任者の終了日より後にしてください。")
+        raise ValidationError(_("後任の委嘱日は、前任者の終了日より後にしてください。"))
     if start_date > predecessor.end_date:
-        raise ValidationError("前任者の任期はすでに満了しています。新たに委嘱してください。")
+        raise ValidationError(_("前任者の任期はすでに満了しています。新たに委嘱してください。"))
     return membership_appoint(
         council=predecessor.council,
         person=person,
@@ -361,20 +371,20 @@ def council_review(
     of the successor it carries over to (its end date is kept). Memberships not assigned end on the day before.
     """
     if explained_on is None:
-        raise ValidationError("委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。")
+        raise ValidationError(_("委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。"))
     if explained_on > effective_date:
-        raise ValidationError("委員への説明は、見直しの実施日より前に行ってください。")
+        raise ValidationError(_("委員への説明は、見直しの実施日より前に行ってください。"))
     if not councils:
-        raise ValidationError("見直す協議会を選んでください。")
+        raise ValidationError(_("見直す協議会を選んでください。"))
     station = councils[0].station
     if any(c.station_id != station.pk for c in councils) or any(not c.is_active for c in councils):
-        raise ValidationError("同じ警察署の、活動中の協議会を選んでください。")
+        raise ValidationError(_("同じ警察署の、活動中の協議会を選んでください。"))
     if kind == CouncilReview.Kind.SPLIT and (len(councils) != 1 or len(successors) < 2):
-        raise ValidationError("分割は、1つの協議会を2つ以上に分けるときに選びます。")
+        raise ValidationError(_("分割は、1つの協議会を2つ以上に分けるときに選びます。"))
     if kind == CouncilReview.Kind.MERGE and (len(councils) < 2 or len(successors) != 1):
-        raise ValidationError("統合は、2つ以上の協議会を1つにまとめるときに選びます。")
+        raise ValidationError(_("統合は、2つ以上の協議会を1つにまとめるときに選びます。"))
     if kind == CouncilReview.Kind.DISSOLVE and successors:
-        raise ValidationError("廃止では、後継の協議会は作りません。")
+        raise ValidationError(_("廃止では、後継の協議会は作りません。"))
     review = CouncilReview.objects.create(
         station=station,
         kind=kind,
@@ -399,7 +409,7 @@ def council_review(
                 membership=membership,
                 ended_on=max(day_before, membership.start_date - datetime.timedelta(days=1)),
                 reason=Membership.EndReason.REORGANISED,
-                note=f"{review.get_kind_display()}による",
+                note=f"{japanese(review.get_kind_display)}による",
                 acting_user=acting_user,
             )
             target = assignment.get(membership.pk)
@@ -421,7 +431,7 @@ def council_review(
     record(
         user=acting_user,
         action=f"council.review.{kind}",
-        summary=f"{'、'.join(c.name for c in councils)}を{review.get_kind_display()}しました",
+        summary=f"{'、'.join(c.name for c in councils)}を{japanese(review.get_kind_display)}しました",
         obj=review,
     )
     return review

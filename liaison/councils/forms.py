@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.forms import JapaneseDateField
 from liaison.people.forms import PersonForm
@@ -9,9 +11,9 @@ from .models import Council, CouncilReview, Membership
 
 
 class CouncilForm(forms.ModelForm):
-    established_on = JapaneseDateField(label="設置日")
+    established_on = JapaneseDateField(label=_("設置日"))
     kobans = forms.ModelMultipleChoiceField(
-        label="対象の交番・駐在所", queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("対象の交番・駐在所"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -24,7 +26,7 @@ class CouncilForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kobans"].queryset = kobans_queryset
         self.fields["occupational_kind"].choices = [
-            ("", "（職種等連絡協議会のとき選択）"),
+            ("", _("（職種等連絡協議会のとき選択）")),
             *Council.OccupationalKind.choices,
         ]
         if self.instance.pk:
@@ -34,8 +36,10 @@ class CouncilForm(forms.ModelForm):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: Person) -> str:
-        born = f"　{person.birth_date:%Y年}生" if person.birth_date else ""
-        return f"{person.full_name}（{person.family_kana} {person.given_kana}）{born}"
+        label = f"{person.full_name}（{person.family_kana} {person.given_kana}）"
+        if person.birth_date:
+            label += gettext("　%(year)s年生") % {"year": person.birth_date.year}
+        return label
 
 
 class NewPersonForm(PersonForm):
@@ -63,21 +67,21 @@ class NewPersonForm(PersonForm):
 
 class AppointmentForm(forms.Form):
     person = PersonChoiceField(
-        label="委員にする人（登録済み）",
+        label=_("委員にする人（登録済み）"),
         queryset=Person.objects.none(),
         required=False,
-        help_text="登録のない人は、下の「新しく登録して委嘱する」に入力してください。",
+        help_text=_("登録のない人は、下の「新しく登録して委嘱する」に入力してください。"),
     )
-    start_date = JapaneseDateField(label="任期の始期")
-    post = forms.ChoiceField(label="協議会での役職", choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
-    post_title = forms.CharField(label="協議会での役職名（その他の役職のとき）", required=False, max_length=30)
+    start_date = JapaneseDateField(label=_("任期の始期"))
+    post = forms.ChoiceField(label=_("協議会での役職"), choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
+    post_title = forms.CharField(label=_("協議会での役職名（その他の役職のとき）"), required=False, max_length=30)
     leader_category = forms.ChoiceField(
-        label="コミュニティ・リーダーの区分",
-        choices=[("", "該当しない"), *Membership.LeaderCategory.choices],
+        label=_("コミュニティ・リーダーの区分"),
+        choices=[("", _("該当しない")), *Membership.LeaderCategory.choices],
         required=False,
     )
-    letter_number = forms.CharField(label="委嘱状の番号", required=False, max_length=30)
-    confirm_distinct = forms.BooleanField(label="似ている記録とは別人として登録する", required=False)
+    letter_number = forms.CharField(label=_("委嘱状の番号"), required=False, max_length=30)
+    confirm_distinct = forms.BooleanField(label=_("似ている記録とは別人として登録する"), required=False)
 
     def __init__(self, *args, people_queryset, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,26 +89,30 @@ class AppointmentForm(forms.Form):
 
 
 class EndMembershipForm(forms.Form):
-    ended_on = JapaneseDateField(label="終了日")
-    reason = forms.ChoiceField(label="終了の理由", choices=Membership.EndReason.choices)
-    note = forms.CharField(label="備考", required=False, max_length=200)
+    ended_on = JapaneseDateField(label=_("終了日"))
+    reason = forms.ChoiceField(label=_("終了の理由"), choices=Membership.EndReason.choices)
+    note = forms.CharField(label=_("備考"), required=False, max_length=200)
 
 
 class ReappointForm(forms.Form):
-    start_date = JapaneseDateField(label="新しい任期の始期", required=False, help_text="空欄なら前の任期の翌日から")
-    term_years = forms.IntegerField(label="任期（年）", required=False, min_value=1, max_value=4)
-    consent_date = JapaneseDateField(
-        label="任期変更の承諾日", required=False, help_text="任期を原則と変えるときは、委員本人の承諾を得た日を入力"
+    start_date = JapaneseDateField(
+        label=_("新しい任期の始期"), required=False, help_text=_("空欄なら前の任期の翌日から")
     )
-    consent_note = forms.CharField(label="承諾の記録", required=False, max_length=200)
+    term_years = forms.IntegerField(label=_("任期（年）"), required=False, min_value=1, max_value=4)
+    consent_date = JapaneseDateField(
+        label=_("任期変更の承諾日"),
+        required=False,
+        help_text=_("任期を原則と変えるときは、委員本人の承諾を得た日を入力"),
+    )
+    consent_note = forms.CharField(label=_("承諾の記録"), required=False, max_length=200)
 
 
 class SuccessorForm(forms.Form):
-    person = PersonChoiceField(label="後任の委員", queryset=Person.objects.none())
-    start_date = JapaneseDateField(label="委嘱日")
+    person = PersonChoiceField(label=_("後任の委員"), queryset=Person.objects.none())
+    start_date = JapaneseDateField(label=_("委嘱日"))
     leader_category = forms.ChoiceField(
-        label="コミュニティ・リーダーの区分",
-        choices=[("", "該当しない"), *Membership.LeaderCategory.choices],
+        label=_("コミュニティ・リーダーの区分"),
+        choices=[("", _("該当しない")), *Membership.LeaderCategory.choices],
         required=False,
     )
 
@@ -114,27 +122,27 @@ class SuccessorForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    kind = forms.ChoiceField(label="見直しの種別", choices=CouncilReview.Kind.choices, widget=forms.RadioSelect)
-    explained_on = JapaneseDateField(label="委員に趣旨を説明した日", required=False)
-    effective_date = JapaneseDateField(label="実施日")
+    kind = forms.ChoiceField(label=_("見直しの種別"), choices=CouncilReview.Kind.choices, widget=forms.RadioSelect)
+    explained_on = JapaneseDateField(label=_("委員に趣旨を説明した日"), required=False)
+    effective_date = JapaneseDateField(label=_("実施日"))
     others = forms.ModelMultipleChoiceField(
-        label="一緒に統合する協議会（統合のとき）",
+        label=_("一緒に統合する協議会（統合のとき）"),
         queryset=Council.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     new_names = forms.CharField(
-        label="見直し後の協議会の名称（1行に1つ。廃止のときは空欄）",
+        label=_("見直し後の協議会の名称（1行に1つ。廃止のときは空欄）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note = forms.CharField(label="趣旨・備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("趣旨・備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     ASSIGN_CHOICES = [
-        ("0", "見直し後の1番目の協議会"),
-        ("1", "見直し後の2番目の協議会"),
-        ("2", "見直し後の3番目の協議会"),
-        ("", "引き継がない（委嘱を終了）"),
+        ("0", _("見直し後の1番目の協議会")),
+        ("1", _("見直し後の2番目の協議会")),
+        ("2", _("見直し後の3番目の協議会")),
+        ("", _("引き継がない（委嘱を終了）")),
     ]
 
     def __init__(self, *args, other_councils, members=(), **kwargs):
@@ -143,7 +151,7 @@ class ReviewForm(forms.Form):
         self.members = list(members)
         for m in self.members:
             self.fields[f"assign_{m.pk}"] = forms.ChoiceField(
-                label=f"{m.person.full_name}さんの引継ぎ先",
+                label=gettext("%(name)sさんの引継ぎ先") % {"name": m.person.full_name},
                 choices=self.ASSIGN_CHOICES,
                 required=False,
                 initial="0",
@@ -152,12 +160,15 @@ class ReviewForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("explained_on"):
-            self.add_error("explained_on", "委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。")
+            self.add_error("explained_on", _("委員に見直しの趣旨を説明した日を入力してください（要綱第4-3）。"))
         count = len(self.names())
         for m in self.members:
             choice = data.get(f"assign_{m.pk}", "")
             if choice and int(choice) >= count:
-                self.add_error(f"assign_{m.pk}", f"見直し後の協議会は{count}つです。引継ぎ先を選び直してください。")
+                self.add_error(
+                    f"assign_{m.pk}",
+                    gettext("見直し後の協議会は%(count)sつです。引継ぎ先を選び直してください。") % {"count": count},
+                )
         return data
 
     def assignment(self) -> dict[int, int]:
@@ -176,12 +187,12 @@ class ReviewForm(forms.Form):
 
 
 class BylawsForm(forms.Form):
-    bylaws = forms.FileField(label="規約・会則のファイル（PDF・Word）")
+    bylaws = forms.FileField(label=_("規約・会則のファイル（PDF・Word）"))
 
     def clean_bylaws(self):
         upload = self.cleaned_data["bylaws"]
         if not upload.name.lower().endswith((".pdf", ".doc", ".docx", ".odt", ".txt")):
-            raise ValidationError("PDF、Word、テキストのファイルを選んでください。")
+            raise ValidationError(_("PDF、Word、テキストのファイルを選んでください。"))
         if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("ファイルが大きすぎます（10MBまで）。")
+            raise ValidationError(_("ファイルが大きすぎます（10MBまで）。"))
         return upload

@@ -1,11 +1,15 @@
 """Council rules as pure functions (C3–C6). They take plain facts and return findings; nothing here touches the database.
 
+Messages are in the active language (gettext reads it; no request is needed): Japanese unless English is chosen.
+
 The council page, the list filters, the appointment preview, the dashboard and the tests all use these same functions.
 """
 
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
 
 
 class Severity(StrEnum):
@@ -109,7 +113,8 @@ def appointment_refusal(*, person_name: str, public_office: str | None) -> Findi
             "public_office",
             Severity.ERROR,
             "C6.4(1)",
-            f"{person_name}さんは公職（{public_office}）にあるため、委員に委嘱できません。",
+            _("%(name)sさんは公職（%(office)s）にあるため、委員に委嘱できません。")
+            % {"name": person_name, "office": public_office},
         )
     return None
 
@@ -126,7 +131,7 @@ def council_findings(
                     "public_office",
                     Severity.ERROR,
                     "C6.4(1)",
-                    f"{m.name}さんは公職にあります。委員の職を免ずる必要があります。",
+                    _("%(name)sさんは公職にあります。委員の職を免ずる必要があります。") % {"name": m.name},
                 )
             )
     chairs = [m for m in members if m.post == "chair"]
@@ -136,11 +141,12 @@ def council_findings(
                 "many_chairs",
                 Severity.ERROR,
                 "C3.2(1)",
-                f"会長が{len(chairs)}人います（{'、'.join(m.name for m in chairs)}）。会長は1人です。",
+                _("会長が%(count)s人います（%(names)s）。会長は1人です。")
+                % {"count": len(chairs), "names": "、".join(m.name for m in chairs)},
             )
         )
     elif members and not chairs:
-        findings.append(Finding("no_chair", Severity.WARNING, "C3.2(1)", "会長が選任されていません。"))
+        findings.append(Finding("no_chair", Severity.WARNING, "C3.2(1)", _("会長が選任されていません。")))
     size = len(members)
     if size < limits.size_min or size > limits.size_max:
         findings.append(
@@ -148,7 +154,8 @@ def council_findings(
                 "size",
                 Severity.WARNING,
                 "C6.1",
-                f"委員は{size}人です。おおむね10人程度（{limits.size_min}〜{limits.size_max}人）が目安です。",
+                _("委員は%(size)s人です。おおむね10人程度（%(min)s〜%(max)s人）が目安です。")
+                % {"size": size, "min": limits.size_min, "max": limits.size_max},
             )
         )
     if members:
@@ -160,8 +167,17 @@ def council_findings(
                     "leader_share",
                     Severity.WARNING,
                     "C3.2(2)イ",
-                    f"コミュニティ・リーダーは{size}人中{leaders}人（{share}%）です。"
-                    f"おおむね半数（{limits.leader_share_min}〜{limits.leader_share_max}%）が目安です。",
+                    _(
+                        "コミュニティ・リーダーは%(size)s人中%(leaders)s人（%(share)s%%）です。"
+                        "おおむね半数（%(min)s〜%(max)s%%）が目安です。"
+                    )
+                    % {
+                        "size": size,
+                        "leaders": leaders,
+                        "share": share,
+                        "min": limits.leader_share_min,
+                        "max": limits.leader_share_max,
+                    },
                 )
             )
     if not occupational and size >= 3:
@@ -173,7 +189,8 @@ def council_findings(
                     "long_tenure",
                     Severity.WARNING,
                     "C6.4(2)",
-                    f"{m.name}さんは{years_between(m.tenure_start, today)}年間続けて委員です。組織の新陳代謝に配意してください。",
+                    _("%(name)sさんは%(years)s年間続けて委員です。組織の新陳代謝に配意してください。")
+                    % {"name": m.name, "years": years_between(m.tenure_start, today)},
                 )
             )
     for m in members:
@@ -183,7 +200,8 @@ def council_findings(
                     "term_ending",
                     Severity.INFO,
                     "C6.2(1)",
-                    f"{m.name}さんの任期が{(m.end_date - today).days}日後（{m.end_date:%Y-%m-%d}）に満了します。",
+                    _("%(name)sさんの任期が%(days)s日後（%(date)s）に満了します。")
+                    % {"name": m.name, "days": (m.end_date - today).days, "date": f"{m.end_date:%Y-%m-%d}"},
                 )
             )
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -199,15 +217,12 @@ def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
     findings = []
     genders = {m.gender for m in members if m.gender in ("female", "male", "other")}
     if len(genders) == 1 and sum(1 for m in members if m.gender in genders) == len(members):
-        label = {"female": "女性", "male": "男性", "other": "その他"}[genders.pop()]
-        findings.append(
-            Finding(
-                "gender_spread",
-                Severity.WARNING,
-                "C3.2(2)ア",
-                f"委員が全員{label}です。性別を考慮して幅広く選定してください。",
-            )
-        )
+        message = {
+            "female": _("委員が全員女性です。性別を考慮して幅広く選定してください。"),
+            "male": _("委員が全員男性です。性別を考慮して幅広く選定してください。"),
+            "other": _("委員が全員その他です。性別を考慮して幅広く選定してください。"),
+        }[genders.pop()]
+        findings.append(Finding("gender_spread", Severity.WARNING, "C3.2(2)ア", message))
     ages = [m.age for m in members if m.age is not None]
     if len(ages) == len(members) and len({age_band(a) for a in ages}) == 1:
         findings.append(
@@ -215,7 +230,8 @@ def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
                 "age_spread",
                 Severity.WARNING,
                 "C3.2(2)ア",
-                f"委員が全員{age_band(ages[0])}です。年齢を考慮して幅広く選定してください。",
+                _("委員が全員%(decade)s代です。年齢を考慮して幅広く選定してください。")
+                % {"decade": min(ages[0] // 10 * 10, 70)},
             )
         )
     occupations = [m.occupation.strip() for m in members if m.occupation.strip()]
@@ -225,7 +241,8 @@ def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
                 "occupation_spread",
                 Severity.WARNING,
                 "C3.2(2)ア",
-                f"委員が全員「{occupations[0]}」です。職業を考慮して幅広く選定してください。",
+                _("委員が全員「%(occupation)s」です。職業を考慮して幅広く選定してください。")
+                % {"occupation": occupations[0]},
             )
         )
     return findings
@@ -256,7 +273,9 @@ def propose_operation_manager(*, koban_kind: str, officers: list[OfficerFacts]) 
 def kobans_without_council(*, koban_names: dict[int, str], covered_koban_ids: set[int]) -> list[Finding]:
     """C3.1: as a rule every koban/chuzaisho jurisdiction has a council."""
     return [
-        Finding("no_council", Severity.WARNING, "C3.1", f"{name}の所管区には連絡協議会がありません。")
+        Finding(
+            "no_council", Severity.WARNING, "C3.1", _("%(koban)sの所管区には連絡協議会がありません。") % {"koban": name}
+        )
         for pk, name in koban_names.items()
         if pk not in covered_koban_ids
     ]

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from liaison.org.signals import koban_closing, kobans_transferred
 from liaison.people.signals import person_merging, public_office_recorded
@@ -31,8 +32,11 @@ def _refuse_closing_covered_koban(sender, koban, **kwargs):
     names = list(koban.councils.filter(status=Council.Status.ACTIVE).values_list("name", flat=True))
     if names:
         raise ValidationError(
-            f"{koban.name}を対象とする連絡協議会（{'、'.join(names)}）があります。"
-            "先に協議会の見直し（廃止・統合）を登録してから廃止してください。"
+            _(
+                "%(koban)sを対象とする連絡協議会（%(councils)s）があります。"
+                "先に協議会の見直し（廃止・統合）を登録してから廃止してください。"
+            )
+            % {"koban": koban.name, "councils": "、".join(names)}
         )
 
 
@@ -46,5 +50,9 @@ def _refuse_merging_overlapping_members(sender, keep, remove, **kwargs):
         ).exclude(ended_on__lt=m.start_date)
         if clash.exists():
             raise ValidationError(
-                f"2つの記録が同じ時期に{m.council.name}の委員になっています。先にどちらかの委嘱を終了してから統合してください。"
+                _(
+                    "2つの記録が同じ時期に%(council)sの委員になっています。"
+                    "先にどちらかの委嘱を終了してから統合してください。"
+                )
+                % {"council": m.council.name}
             )

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import (
@@ -103,15 +105,15 @@ def council_list(request):
     )
 
 
-FINDING_FILTERS = [
-    ("error", "要対応（エラー）あり"),
-    ("warning", "警告あり"),
-    ("public_office", "公職にある委員"),
-    ("no_chair", "会長なし"),
-    ("size", "委員数"),
-    ("leader_share", "コミュニティ・リーダーの割合"),
-    ("long_tenure", "長期在任"),
-    ("term_ending", "任期満了が近い"),
+FINDING_FILTERS = [  # labels are lazy: the list is built once, shown in the language of each request
+    ("error", gettext_lazy("要対応（エラー）あり")),
+    ("warning", gettext_lazy("警告あり")),
+    ("public_office", gettext_lazy("公職にある委員")),
+    ("no_chair", gettext_lazy("会長なし")),
+    ("size", gettext_lazy("委員数")),
+    ("leader_share", gettext_lazy("コミュニティ・リーダーの割合")),
+    ("long_tenure", gettext_lazy("長期在任")),
+    ("term_ending", gettext_lazy("任期満了が近い")),
 ]
 
 
@@ -179,7 +181,7 @@ def council_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{council.name}を登録しました。")
+            messages.success(request, _("%(council)sを登録しました。") % {"council": council.name})
             return redirect("councils:detail", pk=council.pk)
     return render(request, "councils/council_form.html", {"form": form})
 
@@ -203,7 +205,7 @@ def council_edit(request, pk):
         except StaleEdit as stale:
             conflict = stale.current
             messages.error(
-                request, "あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。"
+                request, _("あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。")
             )
             data = request.POST.copy()
             data["version"] = stale.current.version
@@ -212,7 +214,7 @@ def council_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "保存しました。")
+            messages.success(request, _("保存しました。"))
             return redirect("councils:detail", pk=council.pk)
     return render(request, "councils/council_form.html", {"form": form, "council": council, "conflict": conflict})
 
@@ -225,7 +227,7 @@ def council_bylaws(request, pk):
     form = BylawsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         actions.council_set_bylaws(council=council, upload=form.cleaned_data["bylaws"], acting_user=request.user)
-        messages.success(request, "規約・会則を登録しました。")
+        messages.success(request, _("規約・会則を登録しました。"))
         return redirect("councils:detail", pk=council.pk)
     return render(request, "councils/bylaws_form.html", {"form": form, "council": council})
 
@@ -251,10 +253,10 @@ def confirm_operation_manager(request, pk):
     officer_id = request.POST.get("officer", "")
     officer = staff.get(int(officer_id)) if officer_id.isdigit() else None
     if officer is None:
-        messages.error(request, "運営責任者にする勤務員を選んでください。")
+        messages.error(request, _("運営責任者にする勤務員を選んでください。"))
     else:
         actions.operation_manager_confirm(council=council, officer=officer, acting_user=request.user)
-        messages.success(request, f"運営責任者を{officer.full_name}に指定しました。")
+        messages.success(request, _("運営責任者を%(name)sに指定しました。") % {"name": officer.full_name})
     return redirect("councils:detail", pk=council.pk)
 
 
@@ -298,7 +300,7 @@ def appoint(request, pk):
         person = data["person"]
         wants_new = not person and any(request.POST.get(f"new-{f}") for f in ("family_name", "given_name"))
         if not person and not wants_new:
-            form.add_error("person", "委員にする人を選ぶか、新しく登録する人の氏名を入力してください。")
+            form.add_error("person", _("委員にする人を選ぶか、新しく登録する人の氏名を入力してください。"))
         elif wants_new and new_person.is_valid():
             v = new_person.values()
             duplicates = likely_duplicates(
@@ -311,7 +313,9 @@ def appoint(request, pk):
             if duplicates and not data["confirm_distinct"]:
                 form.add_error(
                     "confirm_distinct",
-                    "似ている記録があります。同じ人なら上の一覧から選び、別人なら「別人として登録する」にチェックしてください。",
+                    _(
+                        "似ている記録があります。同じ人なら上の一覧から選び、別人なら「別人として登録する」にチェックしてください。"
+                    ),
                 )
         if form.is_valid() and (person or (wants_new and new_person.is_valid())):
             if "preview" in request.POST:
@@ -321,7 +325,7 @@ def appoint(request, pk):
                 )
             elif once.was_spent(request, request.POST.get("form_token")):
                 # The same form sent twice (double click, re-send): the first one saved it.
-                messages.info(request, "この委嘱はすでに登録されています。")
+                messages.info(request, _("この委嘱はすでに登録されています。"))
                 return redirect("councils:detail", pk=council.pk)
             else:
                 try:
@@ -344,7 +348,7 @@ def appoint(request, pk):
                     form.add_error(None, error)
                 else:
                     once.spend(request, request.POST.get("form_token"))
-                    messages.success(request, f"{membership.person.full_name}さんを委嘱しました。")
+                    messages.success(request, _("%(name)sさんを委嘱しました。") % {"name": membership.person.full_name})
                     if "save_and_next" in request.POST:
                         return redirect("councils:appoint", pk=council.pk)
                     return redirect("councils:detail", pk=council.pk)
@@ -385,10 +389,10 @@ def membership_end(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{membership.person.full_name}さんの委嘱を終了しました。")
+            messages.success(request, _("%(name)sさんの委嘱を終了しました。") % {"name": membership.person.full_name})
             return redirect("councils:detail", pk=membership.council_id)
     return render(
-        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "委嘱の終了"}
+        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": _("委嘱の終了")}
     )
 
 
@@ -411,9 +415,11 @@ def membership_reappoint(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{new.person.full_name}さんを再任しました。")
+            messages.success(request, _("%(name)sさんを再任しました。") % {"name": new.person.full_name})
             return redirect("councils:detail", pk=membership.council_id)
-    return render(request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "再任"})
+    return render(
+        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": _("再任")}
+    )
 
 
 @require(Perm.APPOINT_MEMBERS)
@@ -436,10 +442,13 @@ def membership_successor(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{new.person.full_name}さんを後任として委嘱しました（任期は前任者の残任期間）。")
+            messages.success(
+                request,
+                _("%(name)sさんを後任として委嘱しました（任期は前任者の残任期間）。") % {"name": new.person.full_name},
+            )
             return redirect("councils:detail", pk=membership.council_id)
     return render(
-        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": "後任の委嘱"}
+        request, "councils/membership_form.html", {"form": form, "membership": membership, "title": _("後任の委嘱")}
     )
 
 
@@ -492,7 +501,7 @@ def council_review(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{review.get_kind_display()}を登録しました。")
+            messages.success(request, _("%(kind)sを登録しました。") % {"kind": review.get_kind_display()})
             first = review.successors.first()
             return redirect("councils:detail", pk=first.pk if first else council.pk)
     return render(request, "councils/review_form.html", {"form": form, "council": council})
@@ -529,11 +538,13 @@ def renewals(request):
             if can_change(request.user, m.council, Perm.APPOINT_MEMBERS)
         ]
         if not chosen:
-            messages.error(request, "再任する委員を選んでください。")
+            messages.error(request, _("再任する委員を選んでください。"))
         else:
             done, refused = actions.memberships_reappoint_bulk(memberships=chosen, acting_user=request.user)
             if done:
-                messages.success(request, f"{len(done)}人を再任しました。委嘱状を印刷してください。")
+                messages.success(
+                    request, _("%(count)s人を再任しました。委嘱状を印刷してください。") % {"count": len(done)}
+                )
                 request.session["renewed_ids"] = [m.pk for m in done]
             for line in refused:
                 messages.error(request, line)

@@ -13,11 +13,15 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy
+
 from liaison.lib.wareki import TOKYO, WarekiFormatError, local_date, parse_wareki
 
 __all__ = ["DATE_INPUT_ERROR", "age_on", "parse_date_input", "today_tokyo"]
 
-DATE_INPUT_ERROR = "日付は 2025-05-20、2025/05/20、2025年5月20日、令和7年5月20日 のように入力してください。"
+DATE_INPUT_ERROR = gettext_lazy(
+    "日付は 2025-05-20、2025/05/20、2025年5月20日、令和7年5月20日 のように入力してください。"
+)
 
 # Dashes people type between digits that NFKC leaves alone (it already maps － U+FF0D to "-").
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.dates import DATE_INPUT_ERROR, parse_date_input
 from liaison.lib.wareki import local_date, to_wareki
@@ -23,7 +24,7 @@ class JapaneseDateInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, attrs=None, format=None, *, wareki: bool = False):
-        merged = {"inputmode": "numeric", "placeholder": "例: 令和7年5月20日", "autocomplete": "off"}
+        merged = {"inputmode": "numeric", "placeholder": _("例: 令和7年5月20日"), "autocomplete": "off"}
         merged.update(attrs or {})
         super().__init__(attrs=merged, format=format)
         self.wareki = wareki

@@ -28,6 +28,7 @@ from __future__ import annotations
 import unicodedata
 
 import jaconv
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "READING_ERROR",
@@ -38,7 +39,7 @@ __all__ = [
     "reading_sort_key",
 ]
 
-READING_ERROR = "読みはカタカナまたはひらがなで入力してください。"
+READING_ERROR = gettext_lazy("読みはカタカナまたはひらがなで入力してください。")
 
 LONG_MARK = "ー"  # U+30FC
 MIDDLE_DOT = "・"  # U+30FB

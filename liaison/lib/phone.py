@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy
+
 __all__ = ["PHONE_ERROR", "format_phone", "phone_digits"]
 
-PHONE_ERROR = "電話番号は0から始まる10桁または11桁の数字で入力してください（ハイフンは省略できます）。"
+PHONE_ERROR = gettext_lazy("電話番号は0から始まる10桁または11桁の数字で入力してください（ハイフンは省略できます）。")
 
 # Characters people put between the digit groups. NFKC has already turned full-width ones into ASCII.
 _SEPARATORS_RE = re.compile(r"[\s\-‐‑‒–—―−ー()\[\].]")

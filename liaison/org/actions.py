@@ -8,8 +8,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from liaison.audit.log import record
+from liaison.audit.log import japanese, record
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 
 from .models import HQDivision, Koban, KobanTransfer, Officer, PrefectureSettings, Reorganisation, Section, Station
@@ -75,14 +76,17 @@ def reorganisation_move_kobans(
 ) -> Reorganisation:
     """Move kobans to another station (C6.2(2)), keeping the history; listeners re-commission council members."""
     if from_station.pk == to_station.pk:
-        raise ValidationError("移管元と移管先が同じ警察署です。")
+        raise ValidationError(_("移管元と移管先が同じ警察署です。"))
     if not to_station.active:
-        raise ValidationError("移管先の警察署は統合済みです。")
+        raise ValidationError(_("移管先の警察署は統合済みです。"))
     if not kobans:
-        raise ValidationError("移管する交番・駐在所を選んでください。")
+        raise ValidationError(_("移管する交番・駐在所を選んでください。"))
     foreign = [k.name for k in kobans if k.station_id != from_station.pk]
     if foreign:
-        raise ValidationError(f"{'、'.join(foreign)}は{from_station.name}の所属ではありません。")
+        raise ValidationError(
+            _("%(kobans)sは%(station)sの所属ではありません。")
+            % {"kobans": "、".join(foreign), "station": from_station.name}
+        )
     reorg = Reorganisation.objects.create(
         kind=Reorganisation.Kind.MOVE_KOBANS,
         effective_date=effective_date,
@@ -108,9 +112,9 @@ def reorganisation_merge_stations(
 ) -> Reorganisation:
     """Merge a station into another: all its kobans and sections move, the old station stays as history."""
     if from_station.pk == to_station.pk:
-        raise ValidationError("統合元と統合先が同じ警察署です。")
+        raise ValidationError(_("統合元と統合先が同じ警察署です。"))
     if not from_station.active or not to_station.active:
-        raise ValidationError("統合済みの警察署は選べません。")
+        raise ValidationError(_("統合済みの警察署は選べません。"))
     reorg = Reorganisation.objects.create(
         kind=Reorganisation.Kind.MERGE,
         effective_date=effective_date,
@@ -245,7 +249,12 @@ def hq_division_update(*, division: HQDivision, values: dict, acting_user) -> HQ
 
 def _check_section_name(section: Section) -> None:
     if section.station.sections.filter(name=section.name).exclude(pk=section.pk).exists():
-        raise ValidationError({"name": f"{section.station.name}には既に「{section.name}」があります。"})
+        raise ValidationError(
+            {
+                "name": _("%(station)sには既に「%(name)s」があります。")
+                % {"station": section.station.name, "name": section.name}
+            }
+        )
 
 
 def _check_one_community_section(section: Section) -> None:
@@ -255,8 +264,11 @@ def _check_one_community_section(section: Section) -> None:
     if other is not None:
         raise ValidationError(
             {
-                "is_community": f"{section.station.name}には既に地域課（{other.name}）があります。"
-                "地域課は1署に1つです。先にその課の指定を外してください。"
+                "is_community": _(
+                    "%(station)sには既に地域課（%(section)s）があります。"
+                    "地域課は1署に1つです。先にその課の指定を外してください。"
+                )
+                % {"station": section.station.name, "section": other.name}
             }
         )
 
@@ -303,9 +315,19 @@ def section_update(*, section: Section, values: dict, acting_user) -> Section:
 
 def _check_koban(koban: Koban) -> None:
     if koban.station_id and not koban.station.active:
-        raise ValidationError({"station": f"{koban.station.name}は統合済みです。現存の警察署を選んでください。"})
+        raise ValidationError(
+            {
+                "station": _("%(station)sは統合済みです。現存の警察署を選んでください。")
+                % {"station": koban.station.name}
+            }
+        )
     if Koban.objects.filter(station_id=koban.station_id, name=koban.name).exclude(pk=koban.pk).exists():
-        raise ValidationError({"name": f"{koban.station.name}には既に「{koban.name}」があります。"})
+        raise ValidationError(
+            {
+                "name": _("%(station)sには既に「%(name)s」があります。")
+                % {"station": koban.station.name, "name": koban.name}
+            }
+        )
 
 
 @transaction.atomic
@@ -319,7 +341,7 @@ def koban_create(*, values: dict, acting_user) -> Koban:
     record(
         user=acting_user,
         action="org.koban.create",
-        summary=f"{koban.station.name}に{koban.name}（{koban.get_kind_display()}）を登録しました",
+        summary=f"{koban.station.name}に{koban.name}（{japanese(koban.get_kind_display)}）を登録しました",
         obj=koban,
     )
     return koban
@@ -331,7 +353,7 @@ def koban_update(*, koban: Koban, values: dict, acting_user) -> Koban:
     koban = Koban.objects.select_for_update().select_related("station").get(pk=koban.pk)
     if "station" in values and values["station"].pk != koban.station_id:
         raise ValidationError(
-            {"station": "警察署の変更（移管）は「再編整備」で登録してください。履歴と委員の再委嘱が必要です。"}
+            {"station": _("警察署の変更（移管）は「再編整備」で登録してください。履歴と委員の再委嘱が必要です。")}
         )
     changed = _apply(koban, values, [f for f in KOBAN_FIELDS if f != "station"])
     if changed:
@@ -353,11 +375,12 @@ def koban_close(*, koban: Koban, acting_user) -> Koban:
     """Close (廃止) a koban: refused while active officers are still assigned to it."""
     koban = Koban.objects.select_for_update().select_related("station").get(pk=koban.pk)
     if not koban.active:
-        raise ValidationError(f"{koban.name}は既に廃止されています。")
+        raise ValidationError(_("%(koban)sは既に廃止されています。") % {"koban": koban.name})
     assigned = koban.officers.filter(active=True).count()
     if assigned:
         raise ValidationError(
-            f"{koban.name}には在職中の職員が{assigned}人配置されています。先に職員を異動させてから廃止してください。"
+            _("%(koban)sには在職中の職員が%(count)s人配置されています。先に職員を異動させてから廃止してください。")
+            % {"koban": koban.name, "count": assigned}
         )
     koban_closing.send(sender=Koban, koban=koban)
     koban.active = False
@@ -413,42 +436,53 @@ def officer_clean_values(values: dict) -> dict:
     section, koban = values.get("section"), values.get("koban")
     if role in HQ_ROLES:
         if division is None:
-            errors["hq_division"] = "本部の職員には本部所属を選んでください。"
+            errors["hq_division"] = _("本部の職員には本部所属を選んでください。")
         if station is not None or section is not None or koban is not None:
-            errors["station"] = "本部の職員には警察署・課・交番・駐在所を選ばないでください。"
+            errors["station"] = _("本部の職員には警察署・課・交番・駐在所を選ばないでください。")
     elif role:
         if role in KOBAN_ROLES and koban is None:
-            errors["koban"] = "交番・駐在所の職員には交番・駐在所を選んでください。"
+            errors["koban"] = _("交番・駐在所の職員には交番・駐在所を選んでください。")
         if division is not None:
-            errors["hq_division"] = "警察署の職員には本部所属を選ばないでください。"
+            errors["hq_division"] = _("警察署の職員には本部所属を選ばないでください。")
         if station is None:
-            errors["station"] = "警察署の職員には警察署を選んでください。"
+            errors["station"] = _("警察署の職員には警察署を選んでください。")
         elif not station.active:
-            errors["station"] = f"{station.name}は統合済みです。現存の警察署を選んでください。"
+            errors["station"] = _("%(station)sは統合済みです。現存の警察署を選んでください。") % {
+                "station": station.name
+            }
         else:
             if role in KOBAN_ROLES:
                 if koban is None:
                     pass  # reported above
                 elif koban.station_id != station.pk:
-                    errors["koban"] = f"{koban.name}は{station.name}の交番・駐在所ではありません。"
+                    errors["koban"] = _("%(koban)sは%(station)sの交番・駐在所ではありません。") % {
+                        "koban": koban.name,
+                        "station": station.name,
+                    }
                 elif not koban.active:
-                    errors["koban"] = f"{koban.name}は廃止されています。"
+                    errors["koban"] = _("%(koban)sは廃止されています。") % {"koban": koban.name}
             elif koban is not None:
-                errors["koban"] = "交番・駐在所は、交番所長・駐在所長と交番・駐在所勤務員のときだけ選びます。"
+                errors["koban"] = _("交番・駐在所は、交番所長・駐在所長と交番・駐在所勤務員のときだけ選びます。")
             if role in COMMUNITY_ROLES:
                 community = station.sections.filter(is_community=True).first()
                 if community is None:
-                    errors["section"] = (
-                        f"{station.name}に地域課が登録されていません。警察署の画面で課を指定してください。"
-                    )
+                    errors["section"] = _(
+                        "%(station)sに地域課が登録されていません。警察署の画面で課を指定してください。"
+                    ) % {"station": station.name}
                 elif section is not None and section.pk != community.pk:
-                    errors["section"] = f"この役割の職員の課は{station.name}の地域課（{community.name}）です。"
+                    errors["section"] = _("この役割の職員の課は%(station)sの地域課（%(section)s）です。") % {
+                        "station": station.name,
+                        "section": community.name,
+                    }
                 else:
                     values["section"] = community
             elif section is not None and section.station_id != station.pk:
-                errors["section"] = f"{section.name}は{station.name}の課ではありません。"
+                errors["section"] = _("%(section)sは%(station)sの課ではありません。") % {
+                    "section": section.name,
+                    "station": station.name,
+                }
             elif role == Officer.Role.SECTION_STAFF and section is None:
-                errors["section"] = "署各課の職員には課を選んでください。"
+                errors["section"] = _("署各課の職員には課を選んでください。")
     if errors:
         raise ValidationError(errors)
     return values
@@ -462,13 +496,15 @@ def _check_username(username: str) -> str:
     User = get_user_model()
     username = (username or "").strip()
     if not username:
-        raise ValidationError({"username": "ログインIDを入力してください。"})
+        raise ValidationError({"username": _("ログインIDを入力してください。")})
     try:
         User._meta.get_field("username").run_validators(username)
     except ValidationError as error:
-        raise ValidationError({"username": "ログインIDには半角英数字と @ . + - _ だけが使えます。"}) from error
+        raise ValidationError({"username": _("ログインIDには半角英数字と @ . + - _ だけが使えます。")}) from error
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"ログインID「{username}」は既に使われています。"})
+        raise ValidationError(
+            {"username": _("ログインID「%(username)s」は既に使われています。") % {"username": username}}
+        )
     return username
 
 
@@ -511,7 +547,7 @@ def _check_not_last_admin(officer: Officer, new_role=None) -> None:
         pk=officer.pk
     )
     if not others.exists():
-        raise ValidationError("本部地域課（管理者）の職員が他にいなくなるため、この変更はできません。")
+        raise ValidationError(_("本部地域課（管理者）の職員が他にいなくなるため、この変更はできません。"))
 
 
 @transaction.atomic
@@ -540,9 +576,9 @@ def officer_retire(*, officer: Officer, acting_user) -> Officer:
     """Retire an officer: the record stays for history and the login account is deactivated."""
     officer = Officer.objects.select_for_update().select_related("user").get(pk=officer.pk)
     if not officer.active:
-        raise ValidationError(f"{officer.full_name}は既に退職（転出）済みです。")
+        raise ValidationError(_("%(name)sは既に退職（転出）済みです。") % {"name": officer.full_name})
     if acting_user is not None and officer.user_id == acting_user.pk:
-        raise ValidationError("自分自身を退職（転出）にすることはできません。")
+        raise ValidationError(_("自分自身を退職（転出）にすることはできません。"))
     _check_not_last_admin(officer)
     officer.active = False
     officer.save(update_fields=["active"])
@@ -562,7 +598,9 @@ def officer_password_reset(*, officer: Officer, password: str, acting_user) -> O
     """Give an officer a new password (validated as any other); the audit says it was reset, never what it is."""
     officer = Officer.objects.select_related("user").get(pk=officer.pk)
     if not officer.active or not officer.user.is_active:
-        raise ValidationError(f"{officer.full_name}は退職（転出）済みのため、パスワードを設定できません。")
+        raise ValidationError(
+            _("%(name)sは退職（転出）済みのため、パスワードを設定できません。") % {"name": officer.full_name}
+        )
     _check_password(password, officer.user)
     officer.user.set_password(password)
     officer.user.save(update_fields=["password"])

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
@@ -19,36 +20,38 @@ class PrefectureSettingsForm(forms.ModelForm):
         data = super().clean()
         if data.get("council_size_min") and data.get("council_size_max"):
             if data["council_size_min"] > data["council_size_max"]:
-                raise ValidationError("委員数の下限が上限を超えています。")
+                raise ValidationError(_("委員数の下限が上限を超えています。"))
         if data.get("leader_share_min") is not None and data.get("leader_share_max") is not None:
             if data["leader_share_min"] > data["leader_share_max"] or data["leader_share_max"] > 100:
                 raise ValidationError(
-                    "コミュニティ・リーダーの割合は 0〜100% で、下限が上限以下になるよう入力してください。"
+                    _("コミュニティ・リーダーの割合は 0〜100% で、下限が上限以下になるよう入力してください。")
                 )
         if data.get("term_years") == 0:
-            self.add_error("term_years", "任期は1年以上にしてください。")
+            self.add_error("term_years", _("任期は1年以上にしてください。"))
         return data
 
 
 class ReorganisationForm(forms.Form):
-    kind = forms.ChoiceField(label="種別", choices=Reorganisation.Kind.choices, widget=forms.RadioSelect)
-    effective_date = JapaneseDateField(label="実施日")
+    kind = forms.ChoiceField(label=_("種別"), choices=Reorganisation.Kind.choices, widget=forms.RadioSelect)
+    effective_date = JapaneseDateField(label=_("実施日"))
     from_station = forms.ModelChoiceField(
-        label="移管元（統合元）の警察署", queryset=Station.objects.filter(active=True)
+        label=_("移管元（統合元）の警察署"), queryset=Station.objects.filter(active=True)
     )
-    to_station = forms.ModelChoiceField(label="移管先（統合先）の警察署", queryset=Station.objects.filter(active=True))
+    to_station = forms.ModelChoiceField(
+        label=_("移管先（統合先）の警察署"), queryset=Station.objects.filter(active=True)
+    )
     kobans = forms.ModelMultipleChoiceField(
-        label="移管する交番・駐在所（交番等の移管のとき）",
+        label=_("移管する交番・駐在所（交番等の移管のとき）"),
         queryset=Koban.objects.filter(active=True).select_related("station"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
-    note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         data = super().clean()
         if data.get("kind") == Reorganisation.Kind.MOVE_KOBANS and not data.get("kobans"):
-            self.add_error("kobans", "移管する交番・駐在所を選んでください。")
+            self.add_error("kobans", _("移管する交番・駐在所を選んでください。"))
         return data
 
 
@@ -56,14 +59,14 @@ class StationForm(forms.ModelForm):
     class Meta:
         model = Station
         fields = STATION_FIELDS
-        labels = {"order": "表示順"}
+        labels = {"order": _("表示順")}
 
 
 class HQDivisionForm(forms.ModelForm):
     class Meta:
         model = HQDivision
         fields = HQ_DIVISION_FIELDS
-        labels = {"order": "表示順"}
+        labels = {"order": _("表示順")}
 
 
 class SectionForm(forms.ModelForm):
@@ -72,7 +75,7 @@ class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = SECTION_FIELDS
-        labels = {"order": "表示順", "is_community": "地域課（1署に1つ）"}
+        labels = {"order": _("表示順"), "is_community": _("地域課（1署に1つ）")}
 
 
 class KobanChoiceField(forms.ModelChoiceField):
@@ -84,21 +87,21 @@ class KobanForm(forms.ModelForm):
     class Meta:
         model = Koban
         fields = ["station", "name", "kind", "jurisdiction_name", "municipality", "area", "order"]
-        labels = {"order": "表示順"}
+        labels = {"order": _("表示順")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = Station.objects.filter(active=True)
         if self.instance.pk:
             self.fields["station"].disabled = True
-            self.fields["station"].help_text = "他の警察署への移管は「再編整備」で登録します。"
+            self.fields["station"].help_text = _("他の警察署への移管は「再編整備」で登録します。")
 
 
 class OfficerForm(forms.ModelForm):
     """Names, rank, title, role and placement. Readings may be typed in hiragana or half-width katakana."""
 
     koban = KobanChoiceField(
-        label="交番・駐在所", queryset=Koban.objects.filter(active=True).select_related("station"), required=False
+        label=_("交番・駐在所"), queryset=Koban.objects.filter(active=True).select_related("station"), required=False
     )
 
     class Meta:
@@ -117,8 +120,8 @@ class OfficerForm(forms.ModelForm):
             "koban",
         ]
         help_texts = {
-            "role": "本部の役割は本部所属を、署の役割は警察署を、交番・駐在所の役割は交番・駐在所も選びます。",
-            "section": "交番・駐在所の職員と署地域課の職員は、その署の地域課になります。",
+            "role": _("本部の役割は本部所属を、署の役割は警察署を、交番・駐在所の役割は交番・駐在所も選びます。"),
+            "section": _("交番・駐在所の職員と署地域課の職員は、その署の地域課になります。"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -163,14 +166,14 @@ class NewPasswordForm(forms.Form):
     """Type a password twice, or leave both blank to have one generated and shown once."""
 
     password1 = forms.CharField(
-        label="パスワード",
+        label=_("パスワード"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="10文字以上。空欄のままにすると自動で作成し、保存後に一度だけ表示します。",
+        help_text=_("10文字以上。空欄のままにすると自動で作成し、保存後に一度だけ表示します。"),
     )
     password2 = forms.CharField(
-        label="パスワード（確認）",
+        label=_("パスワード（確認）"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -180,7 +183,7 @@ class NewPasswordForm(forms.Form):
         data = super().clean()
         p1, p2 = data.get("password1") or "", data.get("password2") or ""
         if p1 != p2:
-            self.add_error("password2", "確認のため、同じパスワードを2回入力してください。")
+            self.add_error("password2", _("確認のため、同じパスワードを2回入力してください。"))
         return data
 
     @property
@@ -190,9 +193,9 @@ class NewPasswordForm(forms.Form):
 
 class OfficerCreateForm(OfficerForm):
     username = forms.CharField(
-        label="ログインID",
+        label=_("ログインID"),
         max_length=150,
-        help_text="半角英数字と @ . + - _ が使えます。",
+        help_text=_("半角英数字と @ . + - _ が使えます。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     password1 = NewPasswordForm.base_fields["password1"]
@@ -203,7 +206,7 @@ class OfficerCreateForm(OfficerForm):
     def clean(self):
         data = super().clean()
         if (data.get("password1") or "") != (data.get("password2") or ""):
-            self.add_error("password2", "確認のため、同じパスワードを2回入力してください。")
+            self.add_error("password2", _("確認のため、同じパスワードを2回入力してください。"))
         return data
 
     @property

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
@@ -102,14 +103,16 @@ def settings_edit(request):
                 conflict = stale.current
                 messages.error(
                     request,
-                    "あなたが編集している間に、他の人がこの設定を保存しました。下の「現在の保存内容」を確認し、"
-                    "必要なら入力をやり直して保存してください。",
+                    _(
+                        "あなたが編集している間に、他の人がこの設定を保存しました。下の「現在の保存内容」を確認し、"
+                        "必要なら入力をやり直して保存してください。"
+                    ),
                 )
                 data = request.POST.copy()
                 data["version"] = stale.current.version
                 form = PrefectureSettingsForm(data, instance=PrefectureSettings(pk=current.pk))
             else:
-                messages.success(request, "県の設定を保存しました。")
+                messages.success(request, _("県の設定を保存しました。"))
                 return redirect("org:settings")
     else:
         form = PrefectureSettingsForm(instance=current, initial={"version": current.version})
@@ -152,7 +155,7 @@ def reorganisation_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "再編整備を登録しました。")
+            messages.success(request, _("再編整備を登録しました。"))
             return redirect("org:reorganisations")
     return render(request, "org/reorganisation_form.html", {"form": form})
 
@@ -175,10 +178,13 @@ def station_create(request):
     if request.method == "POST" and form.is_valid():
         station = _save(form, lambda data: actions.station_create(values=data, acting_user=request.user))
         if station:
-            messages.success(request, f"{station.name}を登録しました。続けて課と交番・駐在所を登録してください。")
+            messages.success(
+                request,
+                _("%(station)sを登録しました。続けて課と交番・駐在所を登録してください。") % {"station": station.name},
+            )
             return redirect("org:station", station.pk)
     return render(
-        request, "org/edit_form.html", {"form": form, "title": "警察署の登録", "back": ("警察署", "org:stations")}
+        request, "org/edit_form.html", {"form": form, "title": _("警察署の登録"), "back": (_("警察署"), "org:stations")}
     )
 
 
@@ -188,9 +194,13 @@ def station_edit(request, pk):
     form = StationForm(request.POST or None, instance=station)
     if request.method == "POST" and form.is_valid():
         if _save(form, lambda data: actions.station_update(station=station, values=data, acting_user=request.user)):
-            messages.success(request, "警察署の登録内容を保存しました。")
+            messages.success(request, _("警察署の登録内容を保存しました。"))
             return redirect("org:station", station.pk)
-    return render(request, "org/edit_form.html", {"form": form, "title": f"{station.name}の編集", "station": station})
+    return render(
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": _("%(station)sの編集") % {"station": station.name}, "station": station},
+    )
 
 
 @require(Perm.MANAGE_ORGANISATION)
@@ -202,10 +212,12 @@ def section_create(request, station_pk):
             form, lambda data: actions.section_create(station=station, values=data, acting_user=request.user)
         )
         if section:
-            messages.success(request, f"{section.name}を追加しました。")
+            messages.success(request, _("%(section)sを追加しました。") % {"section": section.name})
             return redirect("org:station", station.pk)
     return render(
-        request, "org/edit_form.html", {"form": form, "title": f"{station.name}に課を追加", "station": station}
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": _("%(station)sに課を追加") % {"station": station.name}, "station": station},
     )
 
 
@@ -216,10 +228,12 @@ def section_edit(request, pk):
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
         if _save(form, lambda data: actions.section_update(section=section, values=data, acting_user=request.user)):
-            messages.success(request, "課の登録内容を保存しました。")
+            messages.success(request, _("課の登録内容を保存しました。"))
             return redirect("org:station", station.pk)
     return render(
-        request, "org/edit_form.html", {"form": form, "title": f"{station.name}の課の編集", "station": station}
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": _("%(station)sの課の編集") % {"station": station.name}, "station": station},
     )
 
 
@@ -234,12 +248,12 @@ def hq_division_create(request):
     form = HQDivisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _save(form, lambda data: actions.hq_division_create(values=data, acting_user=request.user)):
-            messages.success(request, "本部所属を登録しました。")
+            messages.success(request, _("本部所属を登録しました。"))
             return redirect("org:hq_divisions")
     return render(
         request,
         "org/edit_form.html",
-        {"form": form, "title": "本部所属の登録", "back": ("本部所属", "org:hq_divisions")},
+        {"form": form, "title": _("本部所属の登録"), "back": (_("本部所属"), "org:hq_divisions")},
     )
 
 
@@ -251,12 +265,16 @@ def hq_division_edit(request, pk):
         if _save(
             form, lambda data: actions.hq_division_update(division=division, values=data, acting_user=request.user)
         ):
-            messages.success(request, "本部所属を保存しました。")
+            messages.success(request, _("本部所属を保存しました。"))
             return redirect("org:hq_divisions")
     return render(
         request,
         "org/edit_form.html",
-        {"form": form, "title": f"{division.name}の編集", "back": ("本部所属", "org:hq_divisions")},
+        {
+            "form": form,
+            "title": _("%(division)sの編集") % {"division": division.name},
+            "back": (_("本部所属"), "org:hq_divisions"),
+        },
     )
 
 
@@ -270,10 +288,12 @@ def koban_create(request):
     if request.method == "POST" and form.is_valid():
         koban = _save(form, lambda data: actions.koban_create(values=data, acting_user=request.user))
         if koban:
-            messages.success(request, f"{koban.name}を登録しました。")
+            messages.success(request, _("%(koban)sを登録しました。") % {"koban": koban.name})
             return redirect("org:koban", koban.pk)
     return render(
-        request, "org/edit_form.html", {"form": form, "title": "交番・駐在所の登録", "back": ("警察署", "org:stations")}
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": _("交番・駐在所の登録"), "back": (_("警察署"), "org:stations")},
     )
 
 
@@ -283,10 +303,12 @@ def koban_edit(request, pk):
     form = KobanForm(request.POST or None, instance=koban)
     if request.method == "POST" and form.is_valid():
         if _save(form, lambda data: actions.koban_update(koban=koban, values=data, acting_user=request.user)):
-            messages.success(request, "交番・駐在所の登録内容を保存しました。")
+            messages.success(request, _("交番・駐在所の登録内容を保存しました。"))
             return redirect("org:koban", koban.pk)
     return render(
-        request, "org/edit_form.html", {"form": form, "title": f"{koban.name}の編集", "station": koban.station}
+        request,
+        "org/edit_form.html",
+        {"form": form, "title": _("%(koban)sの編集") % {"koban": koban.name}, "station": koban.station},
     )
 
 
@@ -301,7 +323,7 @@ def koban_close(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"{koban.name}を廃止しました。")
+            messages.success(request, _("%(koban)sを廃止しました。") % {"koban": koban.name})
             return redirect("org:station", koban.station_id)
     return render(request, "org/koban_close.html", {"koban": koban, "officer_count": officer_count})
 
@@ -330,10 +352,10 @@ def officer_create(request):
         )
         if officer:
             if not form.typed_password:
-                return _show_password_once(request, officer, password, "職員を登録しました")
-            messages.success(request, f"職員 {officer.full_name} を登録しました。")
+                return _show_password_once(request, officer, password, _("職員を登録しました"))
+            messages.success(request, _("職員 %(name)s を登録しました。") % {"name": officer.full_name})
             return redirect("org:officer_edit", officer.pk)
-    return render(request, "org/officer_form.html", {"form": form, "title": "職員の登録"})
+    return render(request, "org/officer_form.html", {"form": form, "title": _("職員の登録")})
 
 
 @require(Perm.MANAGE_ORGANISATION)
@@ -343,9 +365,9 @@ def officer_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data.get(name) for name in OfficerForm.Meta.fields}
         if _save(form, lambda _data: actions.officer_update(officer=officer, values=values, acting_user=request.user)):
-            messages.success(request, "職員の登録内容を保存しました。")
+            messages.success(request, _("職員の登録内容を保存しました。"))
             return redirect("org:officer_edit", officer.pk)
-    return render(request, "org/officer_form.html", {"form": form, "title": "職員の編集", "officer": officer})
+    return render(request, "org/officer_form.html", {"form": form, "title": _("職員の編集"), "officer": officer})
 
 
 @require(Perm.MANAGE_ORGANISATION)
@@ -358,7 +380,9 @@ def officer_retire(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"{officer.full_name} を退職（転出）とし、ログインを停止しました。")
+            messages.success(
+                request, _("%(name)s を退職（転出）とし、ログインを停止しました。") % {"name": officer.full_name}
+            )
             return redirect("org:officers")
     return render(request, "org/officer_retire.html", {"officer": officer})
 
@@ -376,7 +400,7 @@ def officer_password(request, pk):
         )
         if done:
             if not form.typed_password:
-                return _show_password_once(request, officer, password, "パスワードを再設定しました")
-            messages.success(request, f"{officer.full_name} のパスワードを再設定しました。")
+                return _show_password_once(request, officer, password, _("パスワードを再設定しました"))
+            messages.success(request, _("%(name)s のパスワードを再設定しました。") % {"name": officer.full_name})
             return redirect("org:officer_edit", officer.pk)
     return render(request, "org/officer_password.html", {"form": form, "officer": officer})

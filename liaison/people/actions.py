@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from liaison.audit.log import record
+from liaison.audit.log import japanese, record
 from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normalize_reading
 from liaison.lib.phone import phone_digits
 from liaison.org.actions import StaleEdit
@@ -86,7 +87,7 @@ def clean_person_data(data: dict) -> dict:
         values["notes"] = values["notes"] or ""
     for name in ("family_name", "given_name", "family_kana", "given_kana"):
         if name in values and not values[name] and name not in errors:
-            errors[name] = "入力してください。"
+            errors[name] = _("入力してください。")
     if errors:
         raise ValidationError(errors)
     return values
@@ -98,7 +99,7 @@ def person_create(*, data: dict, station, acting_user) -> Person:
     values = clean_person_data(data)
     missing = [n for n in ("family_name", "given_name", "family_kana", "given_kana") if n not in values]
     if missing:
-        raise ValidationError({n: "入力してください。" for n in missing})
+        raise ValidationError({n: _("入力してください。") for n in missing})
     person = Person(**values, station=station, created_by=acting_user)
     person.full_clean(exclude=["created_by", "sort_key"])
     person.save()
@@ -116,7 +117,7 @@ def person_create(*, data: dict, station, acting_user) -> Person:
 def person_update(*, person: Person, data: dict, version: int, acting_user) -> Person:
     """Save the person if nobody saved it since ``version`` was read; else raise StaleEdit with the saved record."""
     if person.merged_into_id:
-        raise ValidationError("この住民等は統合済みのため編集できません。統合先の記録を編集してください。")
+        raise ValidationError(_("この住民等は統合済みのため編集できません。統合先の記録を編集してください。"))
     values = clean_person_data(data)
     current = Person.objects.get(pk=person.pk)
     changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
@@ -171,7 +172,8 @@ def _move_links(field: models.ForeignKey, keep: Person, remove: Person) -> int:
             return manager.filter(**{field.name: remove}).update(**{field.name: keep})
     except IntegrityError as error:
         raise ValidationError(
-            f"{model._meta.verbose_name}が両方の記録に登録されているため統合できません。先にどちらかを整理してください。"
+            _("%(records)sが両方の記録に登録されているため統合できません。先にどちらかを整理してください。")
+            % {"records": model._meta.verbose_name}
         ) from error
 
 
@@ -183,12 +185,12 @@ def person_merge(*, keep: Person, remove: Person, acting_user) -> Person:
     kept for history with ``merged_into`` set; lists leave it out.
     """
     if keep.pk == remove.pk:
-        raise ValidationError("同じ記録どうしは統合できません。")
+        raise ValidationError(_("同じ記録どうしは統合できません。"))
     locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])}
     if len(locked) != 2:
-        raise ValidationError("統合する記録が見つかりません。")
+        raise ValidationError(_("統合する記録が見つかりません。"))
     if locked[keep.pk].merged_into_id or locked[remove.pk].merged_into_id:
-        raise ValidationError("統合済みの記録は統合できません。")
+        raise ValidationError(_("統合済みの記録は統合できません。"))
     person_merging.send(sender=Person, keep=locked[keep.pk], remove=locked[remove.pk])
     moved = {}
     for field in _links_to_person():
@@ -223,21 +225,21 @@ def public_office_record(
 ) -> PublicOfficeRecord:
     """Record a candidacy for or holding of public office; listeners end council memberships (C6.4(1))."""
     if person.merged_into_id:
-        raise ValidationError("この住民等は統合済みです。統合先の記録に登録してください。")
+        raise ValidationError(_("この住民等は統合済みです。統合先の記録に登録してください。"))
     if kind not in PublicOfficeRecord.Kind.values:
-        raise ValidationError({"kind": "区分を選んでください。"})
+        raise ValidationError({"kind": _("区分を選んでください。")})
     office = clean_name(office)
     if not office:
-        raise ValidationError({"office": "公職名を入力してください。"})
+        raise ValidationError({"office": _("公職名を入力してください。")})
     if end_date is not None and end_date < start_date:
-        raise ValidationError({"end_date": "終了日は開始日以降の日付にしてください。"})
+        raise ValidationError({"end_date": _("終了日は開始日以降の日付にしてください。")})
     entry = PublicOfficeRecord.objects.create(
         person=person, kind=kind, office=office, start_date=start_date, end_date=end_date, note=note.strip()
     )
     record(
         user=acting_user,
         action="person.public_office",
-        summary=f"住民等「{person.full_name}」の{entry.get_kind_display()}（{office}）を登録しました",
+        summary=f"住民等「{person.full_name}」の{japanese(entry.get_kind_display)}（{office}）を登録しました",
         obj=person,
         personal_data=True,
         detail={"record": entry.pk, "kind": kind, "office": office, "start_date": start_date.isoformat()},

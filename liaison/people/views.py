@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
@@ -71,8 +72,10 @@ def person_create(request):
         if duplicates and not form.cleaned_data["confirm_distinct"]:
             form.add_error(
                 "confirm_distinct",
-                "同じ人の可能性がある記録があります。既存の記録を開いて確かめるか、別人であれば"
-                "「別人として登録する」を選んでから登録してください。",
+                _(
+                    "同じ人の可能性がある記録があります。既存の記録を開いて確かめるか、別人であれば"
+                    "「別人として登録する」を選んでから登録してください。"
+                ),
             )
         else:
             try:
@@ -80,7 +83,7 @@ def person_create(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{person.full_name}さんを登録しました。")
+                messages.success(request, _("%(name)sさんを登録しました。") % {"name": person.full_name})
                 return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "duplicates": duplicates, "creating": True})
 
@@ -88,7 +91,7 @@ def person_create(request):
 def _editable(request, pk) -> Person:
     person = get_visible_or_404(request.user, Person.objects.select_related("station"), pk=pk)
     if person.merged_into_id:
-        messages.error(request, "この記録は統合済みです。統合先の記録を開いてください。")
+        messages.error(request, _("この記録は統合済みです。統合先の記録を開いてください。"))
     return person
 
 
@@ -109,8 +112,10 @@ def person_edit(request, pk):
                 conflict = stale.current
                 messages.error(
                     request,
-                    "あなたが編集している間に、他の人がこの記録を保存しました。下の「現在の保存内容」を確認し、"
-                    "必要なら入力を直して保存してください。",
+                    _(
+                        "あなたが編集している間に、他の人がこの記録を保存しました。下の「現在の保存内容」を確認し、"
+                        "必要なら入力を直して保存してください。"
+                    ),
                 )
                 data = request.POST.copy()
                 data["version"] = stale.current.version
@@ -118,7 +123,7 @@ def person_edit(request, pk):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{person.full_name}さんの記録を保存しました。")
+                messages.success(request, _("%(name)sさんの記録を保存しました。") % {"name": person.full_name})
                 return redirect("people:detail", pk=person.pk)
     else:
         form = PersonEditForm(instance=person, initial={"version": person.version})
@@ -149,7 +154,7 @@ def person_merge(request, pk):
     """Merge the person ``pk`` (removed) into one chosen by search (kept)."""
     remove = get_visible_or_404(request.user, Person.objects.select_related("station"), pk=pk)
     if remove.merged_into_id:
-        messages.error(request, "この記録は統合済みです。")
+        messages.error(request, _("この記録は統合済みです。"))
         return redirect("people:detail", pk=remove.pk)
     candidates = queries.current(visible_to(request.user, Person)).exclude(pk=remove.pk).select_related("station")
     keep_id = request.POST.get("keep") or request.GET.get("keep")
@@ -164,7 +169,10 @@ def person_merge(request, pk):
                 for message in error.messages:
                     messages.error(request, message)
             else:
-                messages.success(request, f"{remove.full_name}さん（ID {remove.pk}）の記録を統合しました。")
+                messages.success(
+                    request,
+                    _("%(name)sさん（ID %(id)s）の記録を統合しました。") % {"name": remove.full_name, "id": remove.pk},
+                )
                 return redirect("people:detail", pk=keep.pk)
         record_view(
             user=request.user,
@@ -201,7 +209,7 @@ def public_office_new(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{person.full_name}さんの公職歴を登録しました。")
+            messages.success(request, _("%(name)sさんの公職歴を登録しました。") % {"name": person.full_name})
             return redirect("people:detail", pk=person.pk)
     return render(request, "people/public_office_form.html", {"form": form, "person": person})
 
@@ -211,5 +219,5 @@ def postal_lookup(request, code):
     """JSON for the address fields: {prefecture, city, town}, or 404 for an unknown code."""
     found = postal.lookup(code)
     if found is None:
-        return JsonResponse({"error": "該当する郵便番号が見つかりません。"}, status=404)
+        return JsonResponse({"error": _("該当する郵便番号が見つかりません。")}, status=404)
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
