@@ -8,6 +8,7 @@ compiled from the current .po, and while a screen template has Japanese text out
 """
 
 import ast
+import datetime
 import gettext
 import re
 from pathlib import Path
@@ -269,3 +270,83 @@ def test_appointment_letter_stays_japanese_in_english(world, client_for, setting
     assert response.status_code == 200
     assert poppler("pdftotext", response.content, tmp_path) == japanese
     assert "委 嘱 状" in japanese and "髙橋 次郎" in japanese and "委員に委嘱します" in japanese
+
+
+# --- Messages from Python code --------------------------------------------------------------------------------
+
+
+def _public_office_holder(world):
+    from liaison.people.models import PublicOfficeRecord
+    from liaison.testing import make_person
+
+    person = make_person(world.station_a, "議員", "一郎", "ギイン", "イチロウ")
+    PublicOfficeRecord.objects.create(
+        person=person, kind="office", office="青葉区議会議員", start_date=datetime.date(2020, 1, 1)
+    )
+    return person
+
+
+@pytest.mark.django_db
+def test_form_errors_follow_the_language(world, client_for):
+    """X3: the refusal of a public-office holder and a date input error on the appointment form are English in
+    English and the same Japanese as before in Japanese; names and offices stay as entered."""
+    from liaison.councils.models import Membership
+    from liaison.testing import make_council_with_members
+
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=2)
+    person = _public_office_holder(world)
+    url = reverse("councils:appoint", args=[council.pk])
+    refused = {"person": person.pk, "start_date": "令和7年4月1日", "post": "member", "save": "1"}
+    bad_date = {**refused, "start_date": "4月1日ごろ"}
+
+    client = english(client_for("koban_chief"))
+    html = client.post(url, refused).content.decode()
+    assert "議員 一郎 holds public office (青葉区議会議員) and cannot be appointed as a member." in html
+    assert "Enter a date such as 2025-05-20" in client.post(url, bad_date).content.decode()
+    assert "委員に委嘱できません" not in html
+
+    japanese = client_for("koban_chief")
+    html = japanese.post(url, refused).content.decode()
+    assert "議員 一郎さんは公職（青葉区議会議員）にあるため、委員に委嘱できません。" in html
+    assert "日付は 2025-05-20、2025/05/20、2025年5月20日、令和7年5月20日 のように入力してください。" in (
+        japanese.post(url, bad_date).content.decode()
+    )
+    assert not Membership.objects.filter(person=person).exists()
+
+
+@pytest.mark.django_db
+def test_council_findings_follow_the_language(world, client_for):
+    """X3: findings on the council page (rules.py, no request state) and the finding filter are English in English."""
+    from liaison.testing import make_council_with_members
+
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=4)
+    url = reverse("councils:detail", args=[council.pk])
+    html = english(client_for("community_section")).get(url).content.decode()
+    assert "The council has 4 members. About 10 (8 to 12) is the guideline." in html
+    assert "委員は4人です" not in html
+    filters = english(client_for("community_section")).get(reverse("councils:list")).content.decode()
+    assert "Terms ending soon" in filters and "任期満了が近い" not in filters
+
+    html = client_for("community_section").get(url).content.decode()
+    assert "委員は4人です。おおむね10人程度（8〜12人）が目安です。" in html
+
+
+@pytest.mark.django_db
+def test_flash_messages_follow_the_language_and_the_audit_log_stays_japanese(world, client_for):
+    """X3: the message after an appointment is English in English; the audit summary of it stays Japanese."""
+    from liaison.audit.models import AuditEntry
+    from liaison.testing import make_council_with_members, make_person
+
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1)
+    url = reverse("councils:appoint", args=[council.pk])
+    english_client = english(client_for("koban_chief"))
+    for client, family, expected in (
+        (english_client, "青木", "青木 花子 has been appointed."),
+        (client_for("koban_chief"), "赤井", "赤井 花子さんを委嘱しました。"),
+    ):
+        person = make_person(world.station_a, family, "花子", "アオキ", "ハナコ")
+        data = {"person": person.pk, "start_date": "2025-04-01", "post": "member", "save": "1"}
+        html = client.post(url, data, follow=True).content.decode()
+        assert expected in html, expected
+        entry = AuditEntry.objects.filter(action="membership.new").latest("pk")
+        assert entry.summary.startswith(f"{family} 花子さんを") and "（新任、" in entry.summary, entry.summary
