@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 LAST_SEEN = "last_seen"
@@ -40,3 +41,18 @@ class IdleTimeoutMiddleware:
         logout(request)
         messages.info(request, message)
         return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+
+
+class NoStoreMiddleware:
+    """Personal data must not stay in the browser cache of a shared police PC: every response to a logged-in user,
+    and every download, is marked ``Cache-Control: no-store`` (with Django's full never-cache set for old proxies)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        logged_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if logged_in or request.user.is_authenticated or response.has_header("Content-Disposition"):
+            add_never_cache_headers(response)
+        return response
