@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
+from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.wareki import to_wareki
 from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, Officer, PrefectureSettings, Station
+from liaison.people import actions as people_actions
 from liaison.people.models import Person
 
 from . import rules
@@ -48,12 +50,16 @@ def _check_council_values(values: dict, kobans: list[Koban], station: Station) -
 
 
 @transaction.atomic
-def council_create(*, station: Station, values: dict, kobans: list[Koban], acting_user) -> Council:
-    """Set up a council (C3.1, C4, C5) covering the given kobans of ``station``."""
+def council_create(
+    *, station: Station, values: dict, kobans: list[Koban], acting_user, form_token: str | None = None
+) -> Council:
+    """Set up a council (C3.1, C4, C5) covering the given kobans of ``station``; once per form token."""
+    claim = once.claim(form_token, acting_user)
     _check_council_values(values, kobans, station)
     council = Council.objects.create(station=station, **{k: values.get(k, "") for k in COUNCIL_FIELDS})
     council.kobans.set(kobans)
     record(user=acting_user, action="council.create", summary=f"{council.name}を設置しました", obj=council)
+    claim.done(council)
     return council
 
 
@@ -166,8 +172,13 @@ def membership_appoint(
     consent_date: datetime.date | None = None,
     consent_note: str = "",
     acting_user,
+    form_token: str | None = None,
 ) -> Membership:
-    """Appoint a member for one term (C6.2, C6.3). Refuses public-office holders (C6.4(1)) and a second chair."""
+    """Appoint a member for one term (C6.2, C6.3). Refuses public-office holders (C6.4(1)) and a second chair.
+
+    With a ``form_token`` the appointment is made once however often the form is sent (see lib.once).
+    """
+    claim = once.claim(form_token, acting_user)
     council = _lock(Council, council.pk)
     person = Person.objects.prefetch_related("public_offices").get(pk=person.pk)
     if not council.is_active:
@@ -206,6 +217,19 @@ def membership_appoint(
         obj=membership,
         personal_data=True,
     )
+    claim.done(membership)
+    return membership
+
+
+@transaction.atomic
+def person_record_and_appoint(
+    *, person_data: dict, council: Council, acting_user, form_token: str | None = None, **term
+):
+    """Record a new person for the council's station and appoint them in one step; once per form token."""
+    claim = once.claim(form_token, acting_user)
+    person = people_actions.person_create(data=person_data, station=council.station, acting_user=acting_user)
+    membership = membership_appoint(council=council, person=person, acting_user=acting_user, **term)
+    claim.done(membership)
     return membership
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib import once
 from liaison.lib.forms import JapaneseDateField
 from liaison.people.forms import PersonForm
 from liaison.people.models import Person
@@ -10,7 +11,7 @@ from liaison.people.models import Person
 from .models import Council, CouncilReview, Membership
 
 
-class CouncilForm(forms.ModelForm):
+class CouncilForm(once.OncePerFormMixin, forms.ModelForm):
     established_on = JapaneseDateField(label=_("設置日"))
     kobans = forms.ModelMultipleChoiceField(
         label=_("対象の交番・駐在所"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -65,7 +66,7 @@ class NewPersonForm(PersonForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(once.OncePerFormMixin, forms.Form):
     person = PersonChoiceField(
         label=_("委員にする人（登録済み）"),
         queryset=Person.objects.none(),

@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,6 @@ from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, PrefectureSettings, Station
-from liaison.people import actions as people_actions
 from liaison.people.models import Person
 from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
@@ -170,6 +168,9 @@ def council_create(request):
     officer = officer_of(request.user)
     station = officer.station
     form = CouncilForm(request.POST or None, kobans_queryset=_kobans_for(request.user, station))
+    if request.method == "POST" and form.is_saved_already():
+        messages.info(request, _("この協議会はすでに登録されています。"))
+        return redirect("councils:detail", pk=form.saved_pk) if form.saved_pk else redirect("councils:list")
     if request.method == "POST" and form.is_valid():
         try:
             council = actions.council_create(
@@ -177,7 +178,11 @@ def council_create(request):
                 values=form.cleaned_data,
                 kobans=list(form.cleaned_data["kobans"]),
                 acting_user=request.user,
+                form_token=form.token,
             )
+        except once.AlreadySaved as saved:
+            messages.info(request, _("この協議会はすでに登録されています。"))
+            return redirect("councils:detail", pk=saved.result_pk) if saved.result_pk else redirect("councils:list")
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -295,6 +300,9 @@ def appoint(request, pk):
     form = AppointmentForm(request.POST or None, people_queryset=people, initial={"start_date": today_tokyo()})
     new_person = NewPersonForm(request.POST or None, prefix="new", use_required_attribute=False)
     preview, duplicates = None, []
+    if request.method == "POST" and "preview" not in request.POST and form.is_saved_already():
+        messages.info(request, _("この委嘱はすでに登録されています。"))
+        return redirect("councils:detail", pk=council.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = data["person"]
@@ -323,31 +331,34 @@ def appoint(request, pk):
                 preview = _preview_findings(
                     council, candidate, data["post"], data["leader_category"], data["start_date"]
                 )
-            elif once.was_spent(request, request.POST.get("form_token")):
-                # The same form sent twice (double click, re-send): the first one saved it.
-                messages.info(request, _("この委嘱はすでに登録されています。"))
-                return redirect("councils:detail", pk=council.pk)
             else:
+                term = {
+                    "start_date": data["start_date"],
+                    "post": data["post"],
+                    "post_title": data["post_title"],
+                    "leader_category": data["leader_category"],
+                    "letter_number": data["letter_number"],
+                }
                 try:
-                    with transaction.atomic():
-                        if person is None:
-                            person = people_actions.person_create(
-                                data=new_person.values(), station=council.station, acting_user=request.user
-                            )
-                        membership = actions.membership_appoint(
+                    if person is None:
+                        membership = actions.person_record_and_appoint(
+                            person_data=new_person.values(),
                             council=council,
-                            person=person,
-                            start_date=data["start_date"],
-                            post=data["post"],
-                            post_title=data["post_title"],
-                            leader_category=data["leader_category"],
-                            letter_number=data["letter_number"],
                             acting_user=request.user,
+                            form_token=form.token,
+                            **term,
                         )
+                    else:
+                        membership = actions.membership_appoint(
+                            council=council, person=person, acting_user=request.user, form_token=form.token, **term
+                        )
+                except once.AlreadySaved:
+                    # The same form sent twice (double click, re-send): the first one saved it.
+                    messages.info(request, _("この委嘱はすでに登録されています。"))
+                    return redirect("councils:detail", pk=council.pk)
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    once.spend(request, request.POST.get("form_token"))
                     messages.success(request, _("%(name)sさんを委嘱しました。") % {"name": membership.person.full_name})
                     if "save_and_next" in request.POST:
                         return redirect("councils:appoint", pk=council.pk)
@@ -361,7 +372,6 @@ def appoint(request, pk):
             "new_person": new_person,
             "preview": preview,
             "duplicates": duplicates,
-            "form_token": request.POST.get("form_token") or once.issue(),
         },
     )
 

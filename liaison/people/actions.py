@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
+from liaison.lib import once
 from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normalize_reading
 from liaison.lib.phone import phone_digits
 from liaison.org.actions import StaleEdit
@@ -94,8 +95,9 @@ def clean_person_data(data: dict) -> dict:
 
 
 @transaction.atomic
-def person_create(*, data: dict, station, acting_user) -> Person:
-    """Record a new person for ``station``. Duplicate checks are the caller's (see queries.likely_duplicates)."""
+def person_create(*, data: dict, station, acting_user, form_token: str | None = None) -> Person:
+    """Record a new person for ``station``, once per form token. Duplicate checks are the caller's (queries)."""
+    claim = once.claim(form_token, acting_user)
     values = clean_person_data(data)
     missing = [n for n in ("family_name", "given_name", "family_kana", "given_kana") if n not in values]
     if missing:
@@ -110,6 +112,7 @@ def person_create(*, data: dict, station, acting_user) -> Person:
         obj=person,
         personal_data=True,
     )
+    claim.done(person)
     return person
 
 
@@ -222,8 +225,10 @@ def public_office_record(
     end_date: datetime.date | None = None,
     note: str = "",
     acting_user,
+    form_token: str | None = None,
 ) -> PublicOfficeRecord:
-    """Record a candidacy for or holding of public office; listeners end council memberships (C6.4(1))."""
+    """Record a candidacy for or holding of public office, once per form token; listeners end memberships (C6.4(1))."""
+    claim = once.claim(form_token, acting_user)
     if person.merged_into_id:
         raise ValidationError(_("この住民等は統合済みです。統合先の記録に登録してください。"))
     if kind not in PublicOfficeRecord.Kind.values:
@@ -245,4 +250,5 @@ def public_office_record(
         detail={"record": entry.pk, "kind": kind, "office": office, "start_date": start_date.isoformat()},
     )
     public_office_recorded.send(sender=PublicOfficeRecord, person=person, record=entry, acting_user=acting_user)
+    claim.done(entry)
     return entry

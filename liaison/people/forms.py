@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib import once
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
@@ -94,7 +95,7 @@ class PersonForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}
 
 
-class PersonCreateForm(PersonForm):
+class PersonCreateForm(once.OncePerFormMixin, PersonForm):
     confirm_distinct = forms.BooleanField(
         label=_("別人として登録する"),
         required=False,
@@ -106,7 +107,7 @@ class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PublicOfficeForm(forms.Form):
+class PublicOfficeForm(once.OncePerFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("区分"), choices=PublicOfficeRecord.Kind.choices, widget=forms.RadioSelect)
     office = forms.CharField(label=_("公職名"), max_length=100, help_text=_("例: 仙台市議会議員、○○町長"))
     start_date = JapaneseDateField(label=_("開始日"), help_text=_("立候補の届出日、または就任日"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
 from liaison.audit.log import record_view
+from liaison.lib import once
 
 from . import actions, postal, queries, sections
 from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
@@ -67,6 +68,9 @@ def person_create(request):
         raise PermissionDenied
     duplicates = []
     form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_saved_already():
+        # The same form sent again after its first save committed (re-send, reload): show what that save recorded.
+        return _already_recorded(request, form.saved_pk)
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_for(request, form.cleaned_data)
         if duplicates and not form.cleaned_data["confirm_distinct"]:
@@ -79,13 +83,23 @@ def person_create(request):
             )
         else:
             try:
-                person = actions.person_create(data=form.values(), station=officer.station, acting_user=request.user)
+                person = actions.person_create(
+                    data=form.values(), station=officer.station, acting_user=request.user, form_token=form.token
+                )
+            except once.AlreadySaved as saved:
+                # The same form sent twice at the same moment (double click): show what the first one recorded.
+                return _already_recorded(request, saved.result_pk)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("%(name)sさんを登録しました。") % {"name": person.full_name})
                 return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "duplicates": duplicates, "creating": True})
+
+
+def _already_recorded(request, pk):
+    messages.info(request, _("この住民等はすでに登録されています。"))
+    return redirect("people:detail", pk=pk) if pk else redirect("people:list")
 
 
 def _editable(request, pk) -> Person:
@@ -203,9 +217,15 @@ def public_office_new(request, pk):
     if person.merged_into_id:
         return redirect("people:detail", pk=person.merged_into_id)
     form = PublicOfficeForm(request.POST or None)
+    if request.method == "POST" and form.is_saved_already():
+        messages.info(request, _("この公職歴はすでに登録されています。"))
+        return redirect("people:detail", pk=person.pk)
     if request.method == "POST" and form.is_valid():
         try:
             actions.public_office_record(person=person, acting_user=request.user, **form.cleaned_data)
+        except once.AlreadySaved:
+            messages.info(request, _("この公職歴はすでに登録されています。"))
+            return redirect("people:detail", pk=person.pk)
         except ValidationError as error:
             form.add_error(None, error)
         else:

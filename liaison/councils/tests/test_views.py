@@ -271,7 +271,8 @@ def test_c6_3_the_same_appointment_sent_twice_creates_one_record(world, client_f
     """A double click or a re-send of the appointment form appoints (and records the new person) once."""
     council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1)
     client = client_for("koban_chief")
-    token = client.get(f"/councils/{council.pk}/appoint/").context["form_token"]
+    token = client.get(f"/councils/{council.pk}/appoint/").context["form"]["form_token"].value()
+    assert token
     data = {
         "form_token": token,
         "start_date": "令和7年4月1日",
