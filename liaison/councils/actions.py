@@ -366,15 +366,27 @@ def dismiss_for_public_office(*, person: Person, day: datetime.date, office: str
                 acting_user=acting_user,
             )
         )
-        manager = membership.council.operation_manager
-        if manager is not None:
+        for recipient in _told_of_dismissal(membership.council):
             Notice.objects.create(
-                recipient=manager,
+                recipient=recipient,
                 council=membership.council,
                 text=f"{person.full_name}さんが公職（{office}）に就く、又は候補者となるため、"
                 f"{membership.council.name}委員の職を免じました（{to_wareki(day)}）。",
             )
     return ended
+
+
+def _told_of_dismissal(council: Council) -> list[Officer]:
+    """Who must hear that a member was dismissed: the operation manager; without one, the station's 地域課
+    (its community-section officers), and failing those the station chief — a dismissal is never told to nobody."""
+    if council.operation_manager_id:
+        return [council.operation_manager]
+    station_officers = Officer.objects.filter(station=council.station_id, active=True).order_by("pk")
+    for role in (Officer.Role.COMMUNITY_SECTION, Officer.Role.STATION_CHIEF):
+        found = list(station_officers.filter(role=role))
+        if found:
+            return found
+    return []
 
 
 @transaction.atomic

@@ -589,4 +589,5 @@ def person_section(request, person):
         .select_related("council", "station")
         .order_by("-start_date", "pk")
     )
-    return {"memberships": memberships, "today": today_tokyo()}
+    dismissed = [m for m in memberships if m.end_reason == Membership.EndReason.PUBLIC_OFFICE]
+    return {"memberships": memberships, "dismissed": dismissed, "today": today_tokyo()}
