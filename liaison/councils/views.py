@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from liaison.access.permissions import Perm
 from liaison.access.policy import (
     can_change,
+    for_work,
     get_visible_or_404,
     has_perm,
     officer_of,
@@ -49,12 +50,9 @@ def _people_for(user):
 
 
 def _kobans_for(user, station=None):
-    kobans = visible_to(user, Koban).filter(active=True).select_related("station")
+    kobans = for_work(user, Koban).filter(active=True).select_related("station")
     if station is not None:
         kobans = kobans.filter(station=station)
-    officer = officer_of(user)
-    if has_perm(user, Perm.KOBAN_ONLY) and officer is not None:
-        kobans = kobans.filter(pk=officer.koban_id)
     return kobans
 
 
@@ -526,10 +524,7 @@ def renewals(request):
     except ValueError as error:
         errors.append(str(error))
         start, end = today, default_renewal_end(today)
-    memberships = visible_to(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
-    officer = officer_of(request.user)
-    if has_perm(request.user, Perm.KOBAN_ONLY):
-        memberships = memberships.filter(council__kobans=officer.koban_id)
+    memberships = for_work(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = [
