@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
+from liaison.access.personal_data import shown_findings
 from liaison.access.policy import (
     can_change,
     for_work,
@@ -72,7 +73,7 @@ def council_list(request):
     findings = queries.findings_for(councils, today)
     rows = []
     for council in councils:
-        found = findings[council.pk]
+        found = shown_findings(request.user, findings[council.pk])
         severities = {f.severity for f in found}
         if params["finding"] in ("error", "warning") and params["finding"] not in severities:
             continue
@@ -124,7 +125,7 @@ def council_detail(request, pk):
     """Current members in 五十音順 with posts and findings, operation manager and staff, history of terms and reviews."""
     today = today_tokyo()
     council = get_visible_or_404(request.user, queries.with_current_members(Council.objects.all(), today), pk=pk)
-    findings = queries.findings_for([council], today)[council.pk]
+    findings = shown_findings(request.user, queries.findings_for([council], today)[council.pk])
     record_view(
         user=request.user,
         action="council.view",

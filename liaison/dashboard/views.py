@@ -3,6 +3,7 @@ import datetime
 from django.shortcuts import render
 
 from liaison.access.permissions import Perm
+from liaison.access.personal_data import shown_findings
 from liaison.access.policy import for_work, has_perm, logged_in, officer_of, visible_to
 from liaison.councils import queries as council_queries
 from liaison.councils.models import Council, Membership, Notice
@@ -34,7 +35,7 @@ def council_todo(user, officer) -> dict:
     memberships = for_work(user, Membership).filter(council__status=Council.Status.ACTIVE)
     loaded = list(council_queries.with_current_members(councils, today))
     findings = council_queries.findings_for(loaded, today)
-    needing_action = [c for c in loaded if any(f.severity == "error" for f in findings[c.pk])]
+    needing_action = [c for c in loaded if any(f.severity == "error" for f in shown_findings(user, findings[c.pk]))]
     ending = council_queries.memberships_ending(
         memberships, today, today + datetime.timedelta(days=settings.term_ending_days)
     )

@@ -292,3 +292,112 @@ def test_koban_roles_may_not_change_another_kobans_records(name, world, client_f
     ok = URLS[name][3] if len(URLS[name]) > 3 else 200
     for role in sorted(URLS[name][1] - KOBAN_ROLES):
         assert client_for(role).get(url).status_code == ok, f"{role} on {url}"
+
+
+# --- Who sees which personal data (X2) -------------------------------------------------------------------------------
+
+# The personal data a role's user sees on a council page, for a member whose details are distinctive strings.
+# Name and post: everyone who may see the council. Reading, age, occupation, employer: only with the people
+# permission. Address, postal code, phone and e-mail: on the person page only, never on council pages.
+ON_DUTY = {"name", "post"}
+PERSONAL = {"reading", "age", "occupation", "organisation", "gender"}
+COUNCIL_PAGE_SHOWS = {role: ON_DUTY | (PERSONAL if role in PEOPLE_READERS else set()) for role in ROLES}
+NEVER_ON_COUNCIL_PAGES = {"phone", "address", "postal_code", "email"}
+
+
+def _council_with_distinctive_members(world):
+    """Three members who are all 養蜂業ZQ, all women in their seventies: the composition findings name those too."""
+    import datetime
+
+    from liaison.councils.models import Council, Membership
+    from liaison.people.models import Person
+
+    council = Council.objects.create(
+        station=world.station_a, name="秘密町連絡協議会", established_on=datetime.date(2025, 4, 1)
+    )
+    council.kobans.add(world.koban_a)
+    for i, (family, kana) in enumerate([("秘田", "ヒメタヌキ"), ("隠岐", "オキノシマ"), ("伏見", "フシミヤマ")]):
+        person = Person.objects.create(
+            station=world.station_a,
+            family_name=family,
+            given_name="匿子",
+            family_kana=kana,
+            given_kana="トクコ",
+            birth_date=datetime.date(1950, 1, 1 + i),
+            gender=Person.Gender.FEMALE,
+            occupation="養蜂業ZQ",
+            organisation="ZQ養蜂組合",
+            organisation_title="理事ZQ",
+            postal_code="9899999",
+            address_prefecture="宮城県",
+            address_city="秘密市",
+            address_town="隠れ町ZQ",
+            address_rest="9-9-9",
+            phone="0229990001",
+            email="zq@example.jp",
+        )
+        Membership.objects.create(
+            council=council,
+            person=person,
+            station=world.station_a,
+            post=Membership.Post.CHAIR if i == 0 else Membership.Post.MEMBER,
+            start_date=datetime.date(2025, 4, 1),
+            end_date=datetime.date(2099, 3, 31),
+        )
+    return council
+
+
+def _shown_fields(page: str, age: int) -> set[str]:
+    markers = {
+        "name": "秘田 匿子",
+        "post": "会長",
+        "reading": "ヒメタヌキ",
+        "age": f"<td>{age}</td>",
+        "occupation": "養蜂業ZQ",
+        "organisation": "ZQ養蜂組合",
+        "gender": "全員女性",
+        "phone": "0229990001",
+        "postal_code": "9899999",
+        "address": "隠れ町ZQ",
+        "email": "zq@example.jp",
+    }
+    return {field for field, marker in markers.items() if marker in page}
+
+
+@pytest.mark.django_db
+def test_each_role_sees_only_its_personal_data_on_council_pages(world, client_for):
+    """X2: the council page and the council list show each role exactly the personal fields the access module allows."""
+    from django.urls import reverse
+
+    from liaison.lib.dates import today_tokyo
+
+    council = _council_with_distinctive_members(world)
+    age = council.memberships.get(post="chair").person.age(today_tokyo())
+    for role in ROLES:
+        client = client_for(role)
+        detail = client.get(reverse("councils:detail", args=[council.pk])).content.decode()
+        assert _shown_fields(detail, age) == COUNCIL_PAGE_SHOWS[role], role
+        listing = client.get(reverse("councils:list")).content.decode()
+        hidden_on_list = (PERSONAL | NEVER_ON_COUNCIL_PAGES) - COUNCIL_PAGE_SHOWS[role]
+        assert not _shown_fields(listing, age) & hidden_on_list, role
+        # A link to the person page only for those who may open it.
+        assert (reverse("people:detail", args=[council.memberships.first().person_id]) in detail) == (
+            role in PEOPLE_READERS
+        ), role
+    # 本部各所属 sees every station's councils, and still only names and posts.
+    assert COUNCIL_PAGE_SHOWS["hq_staff"] == ON_DUTY
+
+
+def test_exports_of_personal_data_need_the_people_permission():
+    """X2: rosters and Forms 1/2 are exports of every personal field: only PRINT_FORMS opens them, and every role
+    holding PRINT_FORMS also holds the people permission."""
+    from liaison.access.permissions import ROLE_PERMISSIONS, Perm
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        if Perm.PRINT_FORMS in perms:
+            assert Perm.VIEW_PEOPLE in perms, role
+    reports = [(name, p) for name, p in app_urls() if name.startswith("reports:")]
+    assert reports
+    for name, pattern in reports:
+        assert Perm.PRINT_FORMS in pattern.callback.access_rule, name
+        assert URLS[name][1] <= PEOPLE_READERS, name
