@@ -3,13 +3,26 @@
 Every model that holds station data names the path from itself to its station in ``STATION_PATH``
 (``""`` for Station itself; ``None`` for records every logged-in officer may read, such as HQ divisions).
 A model without ``STATION_PATH`` is refused: new models fail closed until someone decides.
+
+Koban-level roles (KOBAN_ONLY) read their station's records like everyone at the station, but are offered to work
+on (``for_work``) and may change (``can_change``) only what belongs to their own koban. A model says what that is
+in one of two ways:
+
+``KOBAN_PATH``
+    the path from the model to its koban or kobans, which may run through many-valued relations (``"koban"`` for an
+    officer, ``"kobans"`` for a council, ``"council__kobans"`` for a membership, ``""`` for Koban itself). The
+    record belongs to every koban the path reaches.
+``koban_scope(koban_id) -> Q`` (a classmethod)
+    for a rule a path cannot say (a person, see ``Person.koban_scope``). Checking one object costs one query.
+
+A model with neither belongs to no koban: koban-level roles may change none of its rows.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from .permissions import ROLE_PERMISSIONS, Perm
@@ -90,17 +103,63 @@ def station_id_of(obj) -> int | None:
     return target.pk
 
 
-def koban_of(obj):
-    """The koban an object belongs to, where its model names one (KOBAN_PATH)."""
-    path = getattr(type(obj), "KOBAN_PATH", None)
+def koban_scope_q(model, koban_id: int) -> Q | None:
+    """The rows of ``model`` that belong to the koban ``koban_id``, as a filter; None when the model names no koban."""
+    if hasattr(model, "koban_scope"):
+        return model.koban_scope(koban_id)
+    path = getattr(model, "KOBAN_PATH", None)
     if path is None:
         return None
-    target = obj
+    # One koban is matched, so a path through one many-valued relation does not repeat rows; a model whose path
+    # would cross two declares koban_scope instead.
+    return Q(**{f"{path}__id" if path else "id": koban_id})
+
+
+def for_work(user, queryset: QuerySet | type[Model]) -> QuerySet:
+    """The rows this user is offered to work on: what they may see, narrowed to their own koban for koban-level roles.
+
+    Lists of work (to-do lists, the renewal workbench, choices of kobans) use it; plain reads use ``visible_to``.
+    """
+    qs = visible_to(user, queryset)
+    if Perm.KOBAN_ONLY not in permissions_of(user):
+        return qs
+    koban_id = officer_of(user).koban_id
+    scope = koban_scope_q(qs.model, koban_id) if koban_id else None
+    return qs.none() if scope is None else qs.filter(scope)
+
+
+def _follow(objects: list, path: str) -> list:
+    """The objects reached from ``objects`` along a ``__`` path; many-valued steps use what is prefetched."""
     for part in path.split("__"):
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return target
+        reached = []
+        for obj in objects:
+            target = getattr(obj, part, None)
+            if isinstance(target, Manager):
+                reached.extend(target.all())
+            elif target is not None:
+                reached.append(target)
+        objects = reached
+    return objects
+
+
+def kobans_of_object(obj) -> list:
+    """The kobans an object belongs to by its model's KOBAN_PATH (empty for a model without one)."""
+    path = getattr(type(obj), "KOBAN_PATH", None)
+    if path is None:
+        return []
+    return [obj] if path == "" else _follow([obj], path)
+
+
+def in_koban(obj, koban_id: int | None) -> bool:
+    """True when the object belongs to the koban ``koban_id`` (see the module docstring)."""
+    if koban_id is None:
+        return False
+    model = type(obj)
+    if hasattr(model, "koban_scope"):
+        if obj.pk is None:
+            return False
+        return model._default_manager.filter(pk=obj.pk).filter(model.koban_scope(koban_id)).exists()
+    return koban_id in {k.pk for k in kobans_of_object(obj)}
 
 
 def can_change(user, obj, perm: Perm) -> bool:
@@ -118,17 +177,8 @@ def can_change(user, obj, perm: Perm) -> bool:
     if station_id is not None and station_id != officer.station_id:
         return False
     if Perm.KOBAN_ONLY in perms:
-        kobans = kobans_of_object(obj)
-        return bool(kobans) and officer.koban_id in {k.pk for k in kobans}
+        return in_koban(obj, officer.koban_id)
     return True
-
-
-def kobans_of_object(obj) -> list:
-    """Kobans an object concerns: a model may define ``access_kobans()`` (several) or KOBAN_PATH (one)."""
-    if hasattr(obj, "access_kobans"):
-        return list(obj.access_kobans())
-    koban = koban_of(obj)
-    return [koban] if koban else []
 
 
 def require_change(user, obj, perm: Perm) -> None:

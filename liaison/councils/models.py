@@ -11,6 +11,7 @@ class Council(models.Model):
     """交番・駐在所連絡協議会 (所管区), 単位連絡協議会 (C4) or 職種等連絡協議会 (C5)."""
 
     STATION_PATH = "station"
+    KOBAN_PATH = "kobans"
 
     class Kind(models.TextChoices):
         JURISDICTION = "jurisdiction", _("所管区ごとの連絡協議会")
@@ -70,9 +71,6 @@ class Council(models.Model):
     def __str__(self):
         return self.name
 
-    def access_kobans(self):
-        return self.kobans.all()
-
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -88,6 +86,7 @@ class Membership(models.Model):
     """One term of one member (委員) of one council. A reappointment is a new row linked to the previous one."""
 
     STATION_PATH = "council__station"
+    KOBAN_PATH = "council__kobans"
 
     class Kind(models.TextChoices):
         NEW = "new", _("新任")
@@ -171,9 +170,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} / {self.council}"
-
-    def access_kobans(self):
-        return self.council.kobans.all()
 
     @property
     def last_day(self) -> datetime.date:

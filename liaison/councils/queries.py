@@ -3,9 +3,11 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from liaison.lib.dates import today_tokyo
 from liaison.org.models import Koban, Officer, PrefectureSettings, Rank
+from liaison.people.koban_ties import Ties
 
 from . import rules
 from .models import Council, Membership
@@ -120,3 +122,12 @@ def memberships_ending(qs: QuerySet, start: datetime.date, end: datetime.date) -
         .select_related("person", "council", "council__station")
         .order_by("council__name", "person__sort_key", "pk")
     )
+
+
+def person_koban_ties(koban_id: int) -> Ties:
+    """A person's council ties (X2): terms not yet over, today or starting later; each tie covers its council's kobans."""
+    today = today_tokyo()
+    live = Membership.objects.filter(person=OuterRef("pk"), end_date__gte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    )
+    return Ties(anywhere=Q(Exists(live)), elsewhere=Q(Exists(live.exclude(council__kobans=koban_id))))

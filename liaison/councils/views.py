@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
+from liaison.access.personal_data import shown_findings
 from liaison.access.policy import (
     can_change,
+    for_work,
     get_visible_or_404,
     has_perm,
     officer_of,
@@ -47,12 +49,9 @@ def _people_for(user):
 
 
 def _kobans_for(user, station=None):
-    kobans = visible_to(user, Koban).filter(active=True).select_related("station")
+    kobans = for_work(user, Koban).filter(active=True).select_related("station")
     if station is not None:
         kobans = kobans.filter(station=station)
-    officer = officer_of(user)
-    if has_perm(user, Perm.KOBAN_ONLY) and officer is not None:
-        kobans = kobans.filter(pk=officer.koban_id)
     return kobans
 
 
@@ -72,7 +71,7 @@ def council_list(request):
     findings = queries.findings_for(councils, today)
     rows = []
     for council in councils:
-        found = findings[council.pk]
+        found = shown_findings(request.user, findings[council.pk])
         severities = {f.severity for f in found}
         if params["finding"] in ("error", "warning") and params["finding"] not in severities:
             continue
@@ -124,7 +123,7 @@ def council_detail(request, pk):
     """Current members in 五十音順 with posts and findings, operation manager and staff, history of terms and reviews."""
     today = today_tokyo()
     council = get_visible_or_404(request.user, queries.with_current_members(Council.objects.all(), today), pk=pk)
-    findings = queries.findings_for([council], today)[council.pk]
+    findings = shown_findings(request.user, queries.findings_for([council], today)[council.pk])
     record_view(
         user=request.user,
         action="council.view",
@@ -536,10 +535,7 @@ def renewals(request):
     except ValueError as error:
         errors.append(str(error))
         start, end = today, default_renewal_end(today)
-    memberships = visible_to(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
-    officer = officer_of(request.user)
-    if has_perm(request.user, Perm.KOBAN_ONLY):
-        memberships = memberships.filter(council__kobans=officer.koban_id)
+    memberships = for_work(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = [

@@ -3,7 +3,8 @@ import datetime
 from django.shortcuts import render
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import has_perm, logged_in, officer_of, visible_to
+from liaison.access.personal_data import shown_findings
+from liaison.access.policy import for_work, has_perm, logged_in, officer_of, visible_to
 from liaison.councils import queries as council_queries
 from liaison.councils.models import Council, Membership, Notice
 from liaison.lib.dates import today_tokyo
@@ -28,16 +29,13 @@ def council_todo(user, officer) -> dict:
     """Council work waiting for this officer: notices, councils needing action, terms ending, kobans without a council."""
     today = today_tokyo()
     settings = PrefectureSettings.current()
-    councils = visible_to(user, Council).filter(status=Council.Status.ACTIVE)
-    kobans = visible_to(user, Koban)
-    memberships = visible_to(user, Membership).filter(council__status=Council.Status.ACTIVE)
-    if has_perm(user, Perm.KOBAN_ONLY) and officer.koban_id:
-        councils = councils.filter(kobans=officer.koban_id)
-        kobans = kobans.filter(pk=officer.koban_id)
-        memberships = memberships.filter(council__kobans=officer.koban_id)
+    # A koban-level role's to-do list is its own koban's; everyone else's is what they may see.
+    councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
+    kobans = for_work(user, Koban)
+    memberships = for_work(user, Membership).filter(council__status=Council.Status.ACTIVE)
     loaded = list(council_queries.with_current_members(councils, today))
     findings = council_queries.findings_for(loaded, today)
-    needing_action = [c for c in loaded if any(f.severity == "error" for f in findings[c.pk])]
+    needing_action = [c for c in loaded if any(f.severity == "error" for f in shown_findings(user, findings[c.pk]))]
     ending = council_queries.memberships_ending(
         memberships, today, today + datetime.timedelta(days=settings.term_ending_days)
     )

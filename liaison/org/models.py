@@ -106,6 +106,7 @@ class Koban(models.Model):
     """交番 or 駐在所 with its jurisdiction (所管区)."""
 
     STATION_PATH = "station"
+    KOBAN_PATH = ""
 
     class Kind(models.TextChoices):
         KOBAN = "koban", _("交番")
@@ -127,9 +128,6 @@ class Koban(models.Model):
 
     def __str__(self):
         return self.name
-
-    def access_kobans(self):
-        return [self]
 
 
 class Rank(models.TextChoices):

@@ -89,6 +89,13 @@ class Person(models.Model):
             return None
         return age_on(self.birth_date, on or today_tokyo())
 
+    @classmethod
+    def koban_scope(cls, koban_id: int) -> models.Q:
+        """The people a koban-level role of ``koban_id`` may change (X2; the rule is in ``koban_ties.scope``)."""
+        from .koban_ties import scope
+
+        return scope(koban_id)
+
     def public_office_on(self, day: datetime.date) -> "PublicOfficeRecord | None":
         """The candidacy or office this person holds on ``day`` (C6.4(1)), if any. Uses prefetched records."""
         for record in self.public_offices.all():

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
+from liaison.access.policy import can_change, get_visible_or_404, officer_of, require, require_change, visible_to
 from liaison.audit.log import record_view
 from liaison.lib import once
 
@@ -47,7 +47,12 @@ def person_detail(request, pk):
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "offices": offices, "sections": sections.render_for(request, person)},
+        {
+            "person": person,
+            "offices": offices,
+            "sections": sections.render_for(request, person),
+            "can_change": can_change(request.user, person, Perm.MANAGE_PEOPLE),
+        },
     )
 
 
@@ -103,7 +108,9 @@ def _already_recorded(request, pk):
 
 
 def _editable(request, pk) -> Person:
+    """A person the user may change: 404 for another station's, 403 for another koban's (koban-level roles)."""
     person = get_visible_or_404(request.user, Person.objects.select_related("station"), pk=pk)
+    require_change(request.user, person, Perm.MANAGE_PEOPLE)
     if person.merged_into_id:
         messages.error(request, _("この記録は統合済みです。統合先の記録を開いてください。"))
     return person

@@ -206,7 +206,7 @@ def test_merge_cannot_keep_another_stations_person(client_for, world):
 
 def test_public_office_form_records_and_shows_history(client_for, world):
     """C6.4(1): a candidacy is recorded from the person page and appears in the public-office history."""
-    person = _person(world.station_a)
+    person = _person(world.station_a, created_by=world.user("koban_chief"))  # the koban chief's to change (X2)
     client = client_for("koban_chief")
     response = client.post(
         reverse("people:public_office_new", args=[person.pk]),
@@ -219,7 +219,7 @@ def test_public_office_form_records_and_shows_history(client_for, world):
 
 
 def test_public_office_form_errors_are_japanese(client_for, world):
-    person = _person(world.station_a)
+    person = _person(world.station_a, created_by=world.user("koban_chief"))
     response = client_for("koban_chief").post(
         reverse("people:public_office_new", args=[person.pk]),
         {"kind": "office", "office": "町長", "start_date": "2025-07-01", "end_date": "2025-06-01"},
@@ -273,7 +273,7 @@ def test_x2_opening_the_edit_form_is_an_audited_view(world, client_for):
     from liaison.audit.models import AuditEntry
     from liaison.testing import make_person
 
-    person = make_person(world.station_a)
+    person = make_person(world.station_a, created_by=world.user("koban_chief"))
     client_for("koban_chief").get(f"/people/{person.pk}/edit/")
     entry = AuditEntry.objects.get(action="person.edit_view")
     assert entry.personal_data and entry.object_id == str(person.pk)
