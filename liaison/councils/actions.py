@@ -4,14 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib.dates import today_tokyo
+from liaison.lib.versioning import bump_version, save_versioned
 from liaison.lib.wareki import to_wareki
-from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, Officer, PrefectureSettings, Station
 from liaison.people.models import Person
 
@@ -61,12 +60,10 @@ def council_create(*, station: Station, values: dict, kobans: list[Koban], actin
 def council_update(*, council: Council, values: dict, kobans: list[Koban], version: int, acting_user) -> Council:
     """Change a council's particulars unless someone else saved it since ``version`` (then StaleEdit)."""
     _check_council_values(values, kobans, council.station)
-    updated = Council.objects.filter(pk=council.pk, version=version).update(
-        **{k: values.get(k, "") for k in COUNCIL_FIELDS}, version=F("version") + 1
-    )
-    if not updated:
-        raise StaleEdit(Council.objects.get(pk=council.pk))
-    council.refresh_from_db()
+    council = Council.objects.get(pk=council.pk)
+    for name in COUNCIL_FIELDS:
+        setattr(council, name, values.get(name, ""))
+    save_versioned(council, version, COUNCIL_FIELDS)
     council.kobans.set(kobans)
     record(user=acting_user, action="council.update", summary=f"{council.name}の内容を変更しました", obj=council)
     return council
@@ -76,7 +73,7 @@ def council_update(*, council: Council, values: dict, kobans: list[Koban], versi
 def council_set_bylaws(*, council: Council, upload, acting_user) -> Council:
     """C10.4: keep the council's bylaws (規約・会則) document."""
     council.bylaws.save(upload.name, upload, save=False)
-    Council.objects.filter(pk=council.pk).update(bylaws=council.bylaws.name, version=F("version") + 1)
+    bump_version(Council.objects.filter(pk=council.pk), bylaws=council.bylaws.name)
     record(user=acting_user, action="council.bylaws", summary=f"{council.name}の規約・会則を登録しました", obj=council)
     return council
 
@@ -86,11 +83,11 @@ def operation_manager_confirm(*, council: Council, officer: Officer, acting_user
     """C3.2(3): the station chief designates the operation manager from the council's koban staff."""
     if officer.koban_id not in set(council.kobans.values_list("pk", flat=True)) or not officer.active:
         raise ValidationError(_("運営責任者は、協議会の交番・駐在所の勤務員から指定してください。"))
-    Council.objects.filter(pk=council.pk).update(
+    bump_version(
+        Council.objects.filter(pk=council.pk),
         operation_manager=officer,
         operation_manager_confirmed_by=acting_user,
         operation_manager_confirmed_at=timezone.now(),
-        version=F("version") + 1,
     )
     council.refresh_from_db()
     record(
@@ -425,9 +422,7 @@ def council_review(
                     previous=membership,
                     acting_user=acting_user,
                 )
-        Council.objects.filter(pk=council.pk).update(
-            status=Council.Status.CLOSED, closed_on=day_before, version=F("version") + 1
-        )
+        bump_version(Council.objects.filter(pk=council.pk), status=Council.Status.CLOSED, closed_on=day_before)
     record(
         user=acting_user,
         action=f"council.review.{kind}",
@@ -448,7 +443,7 @@ def recommission_after_reorganisation(*, transfers, effective_date: datetime.dat
         koban_stations = set(council.kobans.values_list("station_id", flat=True))
         if koban_stations != {to_station.pk}:
             continue  # a council still covering kobans of another station stays where it is
-        Council.objects.filter(pk=council.pk).update(station=to_station, version=F("version") + 1)
+        bump_version(Council.objects.filter(pk=council.pk), station=to_station)
         council.refresh_from_db()
         day_before = effective_date - datetime.timedelta(days=1)
         for membership in council.memberships.filter(current_memberships(effective_date)).select_related("person"):

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib.versioning import Versioned
 
-class Council(models.Model):
+
+class Council(Versioned):
     """交番・駐在所連絡協議会 (所管区), 単位連絡協議会 (C4) or 職種等連絡協議会 (C5)."""
 
     STATION_PATH = "station"
@@ -59,7 +61,6 @@ class Council(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     operation_manager_confirmed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
