@@ -165,6 +165,8 @@ def membership_appoint(
     acting_user,
 ) -> Membership:
     """Appoint a member for one term (C6.2, C6.3). Refuses public-office holders (C6.4(1)) and a second chair."""
+    # "One term per person and one chair at a time" is a date-range rule the database can hold only in part (see
+    # Membership.Meta): the lock on the council makes concurrent appointments to it check one after the other.
     council = _lock(Council, council.pk)
     person = Person.objects.prefetch_related("public_offices").get(pk=person.pk)
     if not council.is_active:
@@ -276,8 +278,7 @@ def membership_end(
     membership.ended_on = ended_on
     membership.end_reason = reason
     membership.end_note = note
-    membership.version += 1
-    membership.save(update_fields=["ended_on", "end_reason", "end_note", "version"])
+    membership.save(update_fields=["ended_on", "end_reason", "end_note"])
     record(
         user=acting_user,
         action="membership.end",
@@ -304,6 +305,12 @@ def membership_appoint_successor(
     predecessor = _lock(Membership, predecessor.pk)
     if not predecessor.ended_on:
         raise ValidationError(_("先に%(name)sさんの委嘱を終了してください。") % {"name": predecessor.person.full_name})
+    successor = predecessor.following.filter(kind=Membership.Kind.SUCCESSOR).select_related("person").first()
+    if successor is not None:
+        raise ValidationError(
+            _("%(name)sさんの後任には、すでに%(successor)sさんが委嘱されています。")
+            % {"name": predecessor.person.full_name, "successor": successor.person.full_name}
+        )
     if start_date <= predecessor.ended_on:
         raise ValidationError(_("後任の委嘱日は、前任者の終了日より後にしてください。"))
     if start_date > predecessor.end_date:

@@ -116,6 +116,12 @@ class PublicOfficeRecord(models.Model):
     class Meta:
         ordering = ["-start_date", "-pk"]
         verbose_name = _("公職歴")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="public_office_end_after_start",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.office}"
