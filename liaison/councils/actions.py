@@ -4,15 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
+from liaison.lib.versioning import bump_version, save_versioned
 from liaison.lib.wareki import to_wareki
-from liaison.org.actions import StaleEdit
 from liaison.org.models import Koban, Officer, PrefectureSettings, Station
 from liaison.people import actions as people_actions
 from liaison.people.models import Person
@@ -67,12 +66,10 @@ def council_create(
 def council_update(*, council: Council, values: dict, kobans: list[Koban], version: int, acting_user) -> Council:
     """Change a council's particulars unless someone else saved it since ``version`` (then StaleEdit)."""
     _check_council_values(values, kobans, council.station)
-    updated = Council.objects.filter(pk=council.pk, version=version).update(
-        **{k: values.get(k, "") for k in COUNCIL_FIELDS}, version=F("version") + 1
-    )
-    if not updated:
-        raise StaleEdit(Council.objects.get(pk=council.pk))
-    council.refresh_from_db()
+    council = Council.objects.get(pk=council.pk)
+    for name in COUNCIL_FIELDS:
+        setattr(council, name, values.get(name, ""))
+    save_versioned(council, version, COUNCIL_FIELDS)
     council.kobans.set(kobans)
     record(user=acting_user, action="council.update", summary=f"{council.name}の内容を変更しました", obj=council)
     return council
@@ -82,7 +79,7 @@ def council_update(*, council: Council, values: dict, kobans: list[Koban], versi
 def council_set_bylaws(*, council: Council, upload, acting_user) -> Council:
     """C10.4: keep the council's bylaws (規約・会則) document."""
     council.bylaws.save(upload.name, upload, save=False)
-    Council.objects.filter(pk=council.pk).update(bylaws=council.bylaws.name, version=F("version") + 1)
+    bump_version(Council.objects.filter(pk=council.pk), bylaws=council.bylaws.name)
     record(user=acting_user, action="council.bylaws", summary=f"{council.name}の規約・会則を登録しました", obj=council)
     return council
 
@@ -92,11 +89,11 @@ def operation_manager_confirm(*, council: Council, officer: Officer, acting_user
     """C3.2(3): the station chief designates the operation manager from the council's koban staff."""
     if officer.koban_id not in set(council.kobans.values_list("pk", flat=True)) or not officer.active:
         raise ValidationError(_("運営責任者は、協議会の交番・駐在所の勤務員から指定してください。"))
-    Council.objects.filter(pk=council.pk).update(
+    bump_version(
+        Council.objects.filter(pk=council.pk),
         operation_manager=officer,
         operation_manager_confirmed_by=acting_user,
         operation_manager_confirmed_at=timezone.now(),
-        version=F("version") + 1,
     )
     council.refresh_from_db()
     record(
@@ -178,6 +175,8 @@ def membership_appoint(
 
     With a ``form_token`` the appointment is made once however often the form is sent (see lib.once).
     """
+    # "One term per person and one chair at a time" is a date-range rule the database can hold only in part (see
+    # Membership.Meta): the lock on the council makes concurrent appointments to it check one after the other.
     claim = once.claim(form_token, acting_user)
     council = _lock(Council, council.pk)
     person = Person.objects.prefetch_related("public_offices").get(pk=person.pk)
@@ -303,8 +302,7 @@ def membership_end(
     membership.ended_on = ended_on
     membership.end_reason = reason
     membership.end_note = note
-    membership.version += 1
-    membership.save(update_fields=["ended_on", "end_reason", "end_note", "version"])
+    membership.save(update_fields=["ended_on", "end_reason", "end_note"])
     record(
         user=acting_user,
         action="membership.end",
@@ -331,6 +329,12 @@ def membership_appoint_successor(
     predecessor = _lock(Membership, predecessor.pk)
     if not predecessor.ended_on:
         raise ValidationError(_("先に%(name)sさんの委嘱を終了してください。") % {"name": predecessor.person.full_name})
+    successor = predecessor.following.filter(kind=Membership.Kind.SUCCESSOR).select_related("person").first()
+    if successor is not None:
+        raise ValidationError(
+            _("%(name)sさんの後任には、すでに%(successor)sさんが委嘱されています。")
+            % {"name": predecessor.person.full_name, "successor": successor.person.full_name}
+        )
     if start_date <= predecessor.ended_on:
         raise ValidationError(_("後任の委嘱日は、前任者の終了日より後にしてください。"))
     if start_date > predecessor.end_date:
@@ -461,9 +465,7 @@ def council_review(
                     previous=membership,
                     acting_user=acting_user,
                 )
-        Council.objects.filter(pk=council.pk).update(
-            status=Council.Status.CLOSED, closed_on=day_before, version=F("version") + 1
-        )
+        bump_version(Council.objects.filter(pk=council.pk), status=Council.Status.CLOSED, closed_on=day_before)
     record(
         user=acting_user,
         action=f"council.review.{kind}",
@@ -484,7 +486,7 @@ def recommission_after_reorganisation(*, transfers, effective_date: datetime.dat
         koban_stations = set(council.kobans.values_list("station_id", flat=True))
         if koban_stations != {to_station.pk}:
             continue  # a council still covering kobans of another station stays where it is
-        Council.objects.filter(pk=council.pk).update(station=to_station, version=F("version") + 1)
+        bump_version(Council.objects.filter(pk=council.pk), station=to_station)
         council.refresh_from_db()
         day_before = effective_date - datetime.timedelta(days=1)
         for membership in council.memberships.filter(current_memberships(effective_date)).select_related("person"):

@@ -5,18 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
 from liaison.lib.forms import JapaneseDateField
+from liaison.lib.versioning import VersionedForm
 from liaison.people.forms import PersonForm
 from liaison.people.models import Person
 
 from .models import Council, CouncilReview, Membership
 
 
-class CouncilForm(once.OncePerFormMixin, forms.ModelForm):
+class CouncilForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     established_on = JapaneseDateField(label=_("設置日"))
     kobans = forms.ModelMultipleChoiceField(
         label=_("対象の交番・駐在所"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Council
@@ -32,7 +32,6 @@ class CouncilForm(once.OncePerFormMixin, forms.ModelForm):
         ]
         if self.instance.pk:
             self.fields["kobans"].initial = list(self.instance.kobans.values_list("pk", flat=True))
-            self.fields["version"].initial = self.instance.version
 
 
 class PersonChoiceField(forms.ModelChoiceField):

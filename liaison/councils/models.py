@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib.versioning import Versioned
 
-class Council(models.Model):
+
+class Council(Versioned):
     """交番・駐在所連絡協議会 (所管区), 単位連絡協議会 (C4) or 職種等連絡協議会 (C5)."""
 
     STATION_PATH = "station"
@@ -60,7 +62,6 @@ class Council(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     operation_manager_confirmed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,7 +84,12 @@ class Council(models.Model):
 
 
 class Membership(models.Model):
-    """One term of one member (委員) of one council. A reappointment is a new row linked to the previous one."""
+    """One term of one member (委員) of one council. A reappointment is a new row linked to the previous one.
+
+    No version column: no screen edits a membership's values. Each change is an action that locks the row (or its
+    council) and checks its state first — ending refuses an ended membership, a reappointment or successor refuses a
+    term that already has one — so a second, concurrent attempt is refused rather than overwriting the first.
+    """
 
     STATION_PATH = "council__station"
     KOBAN_PATH = "council__kobans"
@@ -151,7 +157,6 @@ class Membership(models.Model):
     ended_on = models.DateField(_("終了日"), null=True, blank=True)
     end_reason = models.CharField(_("終了の理由"), max_length=15, choices=EndReason.choices, blank=True)
     end_note = models.CharField(_("終了の備考"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -162,10 +167,40 @@ class Membership(models.Model):
             models.Index(fields=["council", "end_date"], name="membership_council_end"),
             models.Index(fields=["end_date"], name="membership_end"),
         ]
+        # What the database can hold of the actions' rules, on SQLite and PostgreSQL alike. "Not overlapping in
+        # time" is not a portable constraint (it needs a PostgreSQL exclusion over date ranges), so the actions keep
+        # the full rule under a lock on the council; here the database refuses the overlaps it can see: two open
+        # terms (not ended early) of the same person, or two open chairs, sharing a first or a last day always overlap.
+        # The lower bound of ended_on (not before the day before the term starts) needs date arithmetic, which SQLite
+        # cannot do in a constraint, so it stays in membership_end.
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="membership_end_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__lte=models.F("end_date")),
+                name="membership_ended_within_term",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "person", "start_date"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_one_open_term_per_person_start",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "person", "end_date"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_one_open_term_per_person_end",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "start_date"],
+                condition=models.Q(post="chair", ended_on__isnull=True),
+                name="membership_one_open_chair_start",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "end_date"],
+                condition=models.Q(post="chair", ended_on__isnull=True),
+                name="membership_one_open_chair_end",
+            ),
         ]
 
     def __str__(self):

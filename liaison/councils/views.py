@@ -24,7 +24,7 @@ from liaison.access.policy import (
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
-from liaison.org.actions import StaleEdit
+from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
 from liaison.people.models import Person
 from liaison.people.queries import current as current_people
@@ -194,7 +194,6 @@ def council_create(request):
 def council_edit(request, pk):
     council = _council(request, pk)
     require_change(request.user, council, Perm.MANAGE_COUNCILS)
-    conflict = None
     kobans = _kobans_for(request.user, council.station)
     form = CouncilForm(request.POST or None, instance=council, kobans_queryset=kobans)
     if request.method == "POST" and form.is_valid():
@@ -203,24 +202,18 @@ def council_edit(request, pk):
                 council=Council.objects.get(pk=council.pk),
                 values=form.cleaned_data,
                 kobans=list(form.cleaned_data["kobans"]),
-                version=form.cleaned_data.get("version") or 0,
+                version=form.read_version,
                 acting_user=request.user,
             )
         except StaleEdit as stale:
-            conflict = stale.current
-            messages.error(
-                request, _("あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。")
-            )
-            data = request.POST.copy()
-            data["version"] = stale.current.version
-            form = CouncilForm(data, instance=stale.current, kobans_queryset=kobans)
-            form.is_valid()
+            message = _("あなたが編集している間に、他の人がこの協議会を変更しました。内容を確認してください。")
+            show_conflict(request, form, stale, message)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("保存しました。"))
             return redirect("councils:detail", pk=council.pk)
-    return render(request, "councils/council_form.html", {"form": form, "council": council, "conflict": conflict})
+    return render(request, "councils/council_form.html", {"form": form, "council": council})
 
 
 @require(Perm.MANAGE_COUNCILS)

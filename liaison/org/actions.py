@@ -7,23 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
+from liaison.lib.versioning import bump_version, save_versioned
 
 from .models import HQDivision, Koban, KobanTransfer, Officer, PrefectureSettings, Reorganisation, Section, Station
 from .signals import koban_closing, kobans_transferred
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after this user opened it: show both versions, never overwrite silently."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
-
 
 SETTINGS_FIELDS = [
     "name",
@@ -48,12 +39,10 @@ def prefecture_settings_update(*, values: dict, version: int, acting_user) -> Pr
     """Save the prefecture settings if nobody saved them since ``version`` was read; else raise StaleEdit."""
     current = PrefectureSettings.current()
     changed = {k: v for k, v in values.items() if k in SETTINGS_FIELDS and getattr(current, k) != v}
-    updated = PrefectureSettings.objects.filter(pk=current.pk, version=version).update(
-        **{k: values[k] for k in SETTINGS_FIELDS if k in values}, version=F("version") + 1
-    )
-    if not updated:
-        raise StaleEdit(PrefectureSettings.objects.get(pk=current.pk))
-    current.refresh_from_db()
+    fields = [k for k in SETTINGS_FIELDS if k in values]
+    for name in fields:
+        setattr(current, name, values[name])
+    save_versioned(current, version, fields)
     record(
         user=acting_user,
         action="settings.update",
@@ -126,8 +115,9 @@ def reorganisation_merge_stations(
     kobans = list(from_station.kobans.all())
     transfers = _transfer(reorg, kobans, from_station, to_station)
     # Officers follow their kobans; the rest move to the new station's section of the same name when there is one.
-    from_station.officers.filter(koban__isnull=True).update(station=to_station, section=None)
-    Station.objects.filter(pk=from_station.pk).update(active=False, merged_into=to_station)
+    # Versions move on so that an officer or station edit screen opened before the merge cannot undo it.
+    bump_version(from_station.officers.filter(koban__isnull=True), station=to_station, section=None)
+    bump_version(Station.objects.filter(pk=from_station.pk), active=False, merged_into=to_station)
     record(
         user=acting_user,
         action="org.merge",
@@ -147,10 +137,10 @@ def _transfer(reorg, kobans, from_station, to_station) -> list[KobanTransfer]:
                 reorganisation=reorg, koban=koban, from_station=from_station, to_station=to_station
             )
         )
+        bump_version(Koban.objects.filter(pk=koban.pk), station=to_station)
         koban.station = to_station
-        koban.save(update_fields=["station"])
         # The koban's officers move with it, into the new station's 地域課.
-        koban.officers.update(station=to_station, section=community_section)
+        bump_version(koban.officers.all(), station=to_station, section=community_section)
     return transfers
 
 
@@ -196,13 +186,13 @@ def station_create(*, values: dict, acting_user) -> Station:
 
 
 @transaction.atomic
-def station_update(*, station: Station, values: dict, acting_user) -> Station:
-    """Change a station's name, code, address or order."""
+def station_update(*, station: Station, values: dict, version: int, acting_user) -> Station:
+    """Change a station's name, code, address or order, unless it was saved since ``version`` (then StaleEdit)."""
     station = Station.objects.select_for_update().get(pk=station.pk)
     changed = _apply(station, values, STATION_FIELDS)
     if changed:
         station.full_clean()
-        station.save()
+        save_versioned(station, version, list(changed))
         record(
             user=acting_user,
             action="org.station.update",
@@ -230,13 +220,13 @@ def hq_division_create(*, values: dict, acting_user) -> HQDivision:
 
 
 @transaction.atomic
-def hq_division_update(*, division: HQDivision, values: dict, acting_user) -> HQDivision:
-    """Rename an HQ division or change whether it is the HQ community division."""
+def hq_division_update(*, division: HQDivision, values: dict, version: int, acting_user) -> HQDivision:
+    """Rename an HQ division or (un)mark it as the HQ community division; StaleEdit if saved since ``version``."""
     division = HQDivision.objects.select_for_update().get(pk=division.pk)
     changed = _apply(division, values, HQ_DIVISION_FIELDS)
     if changed:
         division.full_clean()
-        division.save()
+        save_versioned(division, version, list(changed))
         record(
             user=acting_user,
             action="org.hq_division.update",
@@ -293,8 +283,8 @@ def section_create(*, station: Station, values: dict, acting_user) -> Section:
 
 
 @transaction.atomic
-def section_update(*, section: Section, values: dict, acting_user) -> Section:
-    """Rename a section or mark / unmark it as the station's 地域課 (one per station)."""
+def section_update(*, section: Section, values: dict, version: int, acting_user) -> Section:
+    """Rename a section or (un)mark it as the station's 地域課 (one per station); StaleEdit if saved since ``version``."""
     Station.objects.select_for_update().get(pk=section.station_id)  # serialise 地域課 changes within a station
     section = Section.objects.select_related("station").get(pk=section.pk)
     changed = _apply(section, values, SECTION_FIELDS)
@@ -302,7 +292,7 @@ def section_update(*, section: Section, values: dict, acting_user) -> Section:
         _check_section_name(section)
         _check_one_community_section(section)
         section.full_clean()
-        section.save()
+        save_versioned(section, version, list(changed))
         record(
             user=acting_user,
             action="org.section.update",
@@ -348,8 +338,11 @@ def koban_create(*, values: dict, acting_user) -> Koban:
 
 
 @transaction.atomic
-def koban_update(*, koban: Koban, values: dict, acting_user) -> Koban:
-    """Change a koban's name, kind, jurisdiction or order. Moving it to another station is a reorganisation."""
+def koban_update(*, koban: Koban, values: dict, version: int, acting_user) -> Koban:
+    """Change a koban's name, kind, jurisdiction or order (StaleEdit if saved since ``version``).
+
+    Moving it to another station is a reorganisation.
+    """
     koban = Koban.objects.select_for_update().select_related("station").get(pk=koban.pk)
     if "station" in values and values["station"].pk != koban.station_id:
         raise ValidationError(
@@ -359,7 +352,7 @@ def koban_update(*, koban: Koban, values: dict, acting_user) -> Koban:
     if changed:
         _check_koban(koban)
         koban.full_clean()
-        koban.save()
+        save_versioned(koban, version, list(changed))
         record(
             user=acting_user,
             action="org.koban.update",
@@ -551,8 +544,8 @@ def _check_not_last_admin(officer: Officer, new_role=None) -> None:
 
 
 @transaction.atomic
-def officer_update(*, officer: Officer, values: dict, acting_user) -> Officer:
-    """Change an officer's names, rank, title, role and placement; the placement must fit the role."""
+def officer_update(*, officer: Officer, values: dict, version: int, acting_user) -> Officer:
+    """Change an officer's names, rank, title, role and fitting placement; StaleEdit if saved since ``version``."""
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     values = officer_clean_values(values)
     if "role" in values:
@@ -560,7 +553,7 @@ def officer_update(*, officer: Officer, values: dict, acting_user) -> Officer:
     changed = _apply(officer, values, OFFICER_FIELDS)
     if changed:
         officer.full_clean()
-        officer.save()
+        save_versioned(officer, version, [*changed, "sort_key"])
         record(
             user=acting_user,
             action="org.officer.update",

@@ -4,14 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
+from liaison.lib.versioning import VersionedForm
 
 from .actions import HQ_DIVISION_FIELDS, SECTION_FIELDS, SETTINGS_FIELDS, STATION_FIELDS, officer_clean_values
 from .models import HQDivision, Koban, Officer, PrefectureSettings, Reorganisation, Section, Station
 
 
-class PrefectureSettingsForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class PrefectureSettingsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PrefectureSettings
         fields = SETTINGS_FIELDS
@@ -55,21 +54,21 @@ class ReorganisationForm(forms.Form):
         return data
 
 
-class StationForm(forms.ModelForm):
+class StationForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Station
         fields = STATION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class HQDivisionForm(forms.ModelForm):
+class HQDivisionForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = HQDivision
         fields = HQ_DIVISION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(VersionedForm, forms.ModelForm):
     """A section of one station; the station is fixed by the page, so the action checks the name within it."""
 
     class Meta:
@@ -83,7 +82,7 @@ class KobanChoiceField(forms.ModelChoiceField):
         return f"{obj.station.name} {obj.name}"
 
 
-class KobanForm(forms.ModelForm):
+class KobanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Koban
         fields = ["station", "name", "kind", "jurisdiction_name", "municipality", "area", "order"]
@@ -97,7 +96,7 @@ class KobanForm(forms.ModelForm):
             self.fields["station"].help_text = _("他の警察署への移管は「再編整備」で登録します。")
 
 
-class OfficerForm(forms.ModelForm):
+class OfficerForm(VersionedForm, forms.ModelForm):
     """Names, rank, title, role and placement. Readings may be typed in hiragana or half-width katakana."""
 
     koban = KobanChoiceField(

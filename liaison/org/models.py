@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from liaison.access.roles import Role
 from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
+from liaison.lib.versioning import Versioned
 
 
-class PrefectureSettings(models.Model):
+class PrefectureSettings(Versioned):
     """One row: what a prefecture configures without code changes (X4)."""
 
     STATION_PATH = None
@@ -28,7 +29,6 @@ class PrefectureSettings(models.Model):
     leader_share_max = models.PositiveSmallIntegerField(_("コミュニティ・リーダーの割合の上限（%）"), default=60)
     long_tenure_years = models.PositiveSmallIntegerField(_("長期在任の警告（連続年数）"), default=6)
     term_ending_days = models.PositiveSmallIntegerField(_("任期満了の予告（日前）"), default=90)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("県の設定")
@@ -44,7 +44,7 @@ class PrefectureSettings(models.Model):
         return obj
 
 
-class HQDivision(models.Model):
+class HQDivision(Versioned):
     """本部各所属: a division of the prefectural HQ."""
 
     STATION_PATH = None
@@ -61,7 +61,7 @@ class HQDivision(models.Model):
         return self.name
 
 
-class Station(models.Model):
+class Station(Versioned):
     """警察署."""
 
     STATION_PATH = ""
@@ -83,7 +83,7 @@ class Station(models.Model):
         return self.name
 
 
-class Section(models.Model):
+class Section(Versioned):
     """課 of a station (地域課, 生活安全課 …)."""
 
     STATION_PATH = "station"
@@ -102,7 +102,7 @@ class Section(models.Model):
         return f"{self.station.name} {self.name}"
 
 
-class Koban(models.Model):
+class Koban(Versioned):
     """交番 or 駐在所 with its jurisdiction (所管区)."""
 
     STATION_PATH = "station"
@@ -143,7 +143,7 @@ class Rank(models.TextChoices):
     KEISHIKAN = "keishikan", _("警視監")
 
 
-class Officer(models.Model):
+class Officer(Versioned):
     """警察職員 with a login account and one role."""
 
     STATION_PATH = "station"

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.lib.versioning import StaleEdit, show_conflict
 
 from . import actions
 from .forms import (
@@ -91,35 +92,25 @@ def officer_list(request):
 @require(Perm.MANAGE_SETTINGS)
 def settings_edit(request):
     current = PrefectureSettings.current()
-    conflict = None
     if request.method == "POST":
         form = PrefectureSettingsForm(request.POST, instance=PrefectureSettings(pk=current.pk))
         if form.is_valid():
             try:
                 actions.prefecture_settings_update(
-                    values=form.cleaned_data, version=form.cleaned_data["version"], acting_user=request.user
+                    values=form.cleaned_data, version=form.read_version, acting_user=request.user
                 )
-            except actions.StaleEdit as stale:
-                conflict = stale.current
-                messages.error(
-                    request,
-                    _(
-                        "あなたが編集している間に、他の人がこの設定を保存しました。下の「現在の保存内容」を確認し、"
-                        "必要なら入力をやり直して保存してください。"
-                    ),
+            except StaleEdit as stale:
+                message = _(
+                    "あなたが編集している間に、他の人がこの設定を保存しました。下の「現在の保存内容」を確認し、"
+                    "必要なら入力をやり直して保存してください。"
                 )
-                data = request.POST.copy()
-                data["version"] = stale.current.version
-                form = PrefectureSettingsForm(data, instance=PrefectureSettings(pk=current.pk))
+                show_conflict(request, form, stale, message)
             else:
                 messages.success(request, _("県の設定を保存しました。"))
                 return redirect("org:settings")
     else:
-        form = PrefectureSettingsForm(instance=current, initial={"version": current.version})
-    conflict_values = (
-        [(form.fields[name].label, getattr(conflict, name)) for name in actions.SETTINGS_FIELDS] if conflict else []
-    )
-    return render(request, "org/settings_edit.html", {"form": form, "conflict": conflict_values})
+        form = PrefectureSettingsForm(instance=current)
+    return render(request, "org/settings_edit.html", {"form": form})
 
 
 @require(Perm.MANAGE_ORGANISATION)
@@ -163,12 +154,18 @@ def reorganisation_create(request):
 # --- Organisation maintenance (X1), HQ administrator only -----------------------------------------------------------
 
 
-def _save(form, call):
-    """Run an action with the form's data; its ValidationError lands on the form (fields kept as typed)."""
+def _save(form, call, request=None):
+    """Run an action with the form's data; its ValidationError lands on the form (fields kept as typed).
+
+    An edit passes the request: a StaleEdit then becomes the conflict screen (both versions, input kept).
+    """
     try:
         return call(form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
+        return None
+    except StaleEdit as stale:
+        show_conflict(request, form, stale)
         return None
 
 
@@ -193,7 +190,13 @@ def station_edit(request, pk):
     station = get_visible_or_404(request.user, Station, pk=pk)
     form = StationForm(request.POST or None, instance=station)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda data: actions.station_update(station=station, values=data, acting_user=request.user)):
+        if _save(
+            form,
+            lambda data: actions.station_update(
+                station=station, values=data, version=form.read_version, acting_user=request.user
+            ),
+            request,
+        ):
             messages.success(request, _("警察署の登録内容を保存しました。"))
             return redirect("org:station", station.pk)
     return render(
@@ -227,7 +230,13 @@ def section_edit(request, pk):
     station = section.station
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda data: actions.section_update(section=section, values=data, acting_user=request.user)):
+        if _save(
+            form,
+            lambda data: actions.section_update(
+                section=section, values=data, version=form.read_version, acting_user=request.user
+            ),
+            request,
+        ):
             messages.success(request, _("課の登録内容を保存しました。"))
             return redirect("org:station", station.pk)
     return render(
@@ -263,7 +272,11 @@ def hq_division_edit(request, pk):
     form = HQDivisionForm(request.POST or None, instance=division)
     if request.method == "POST" and form.is_valid():
         if _save(
-            form, lambda data: actions.hq_division_update(division=division, values=data, acting_user=request.user)
+            form,
+            lambda data: actions.hq_division_update(
+                division=division, values=data, version=form.read_version, acting_user=request.user
+            ),
+            request,
         ):
             messages.success(request, _("本部所属を保存しました。"))
             return redirect("org:hq_divisions")
@@ -302,7 +315,13 @@ def koban_edit(request, pk):
     koban = get_visible_or_404(request.user, Koban.objects.select_related("station"), pk=pk)
     form = KobanForm(request.POST or None, instance=koban)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda data: actions.koban_update(koban=koban, values=data, acting_user=request.user)):
+        if _save(
+            form,
+            lambda data: actions.koban_update(
+                koban=koban, values=data, version=form.read_version, acting_user=request.user
+            ),
+            request,
+        ):
             messages.success(request, _("交番・駐在所の登録内容を保存しました。"))
             return redirect("org:koban", koban.pk)
     return render(
@@ -364,7 +383,13 @@ def officer_edit(request, pk):
     form = OfficerForm(request.POST or None, instance=officer)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data.get(name) for name in OfficerForm.Meta.fields}
-        if _save(form, lambda _data: actions.officer_update(officer=officer, values=values, acting_user=request.user)):
+        if _save(
+            form,
+            lambda _data: actions.officer_update(
+                officer=officer, values=values, version=form.read_version, acting_user=request.user
+            ),
+            request,
+        ):
             messages.success(request, _("職員の登録内容を保存しました。"))
             return redirect("org:officer_edit", officer.pk)
     return render(request, "org/officer_form.html", {"form": form, "title": _("職員の編集"), "officer": officer})

@@ -10,15 +10,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
-from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normalize_reading
+from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
-from liaison.org.actions import StaleEdit
+from liaison.lib.versioning import bump_version, save_versioned
 
 from .models import Person, PublicOfficeRecord
 from .postal import normalize_postal_code
@@ -26,7 +25,6 @@ from .signals import person_merging, public_office_recorded
 
 __all__ = [
     "PERSON_FIELDS",
-    "StaleEdit",
     "clean_person_data",
     "person_create",
     "person_merge",
@@ -124,17 +122,11 @@ def person_update(*, person: Person, data: dict, version: int, acting_user) -> P
     values = clean_person_data(data)
     current = Person.objects.get(pk=person.pk)
     changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
-    merged = {name: values.get(name, getattr(current, name)) for name in PERSON_FIELDS}
-    candidate = Person(pk=person.pk, station_id=current.station_id, **merged)
-    candidate.full_clean(exclude=["created_by", "merged_into", "station", "sort_key"], validate_unique=False)
-    updated = Person.objects.filter(pk=person.pk, version=version, merged_into__isnull=True).update(
-        **values,
-        sort_key=family_given_key(merged["family_kana"], merged["given_kana"]),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        raise StaleEdit(Person.objects.get(pk=person.pk))
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["created_by", "merged_into", "station", "sort_key"], validate_unique=False)
+    # A merge moves the version on too, so a screen opened before the record was merged away gets the conflict.
+    save_versioned(current, version, [*values, "sort_key", "updated_at"])
     person.refresh_from_db()
     record(
         user=acting_user,
@@ -200,8 +192,8 @@ def person_merge(*, keep: Person, remove: Person, acting_user) -> Person:
         count = _move_links(field, keep, remove)
         if count:
             moved[f"{field.model._meta.label}.{field.name}"] = count
-    Person.objects.filter(pk=remove.pk).update(merged_into=keep, version=F("version") + 1, updated_at=timezone.now())
-    Person.objects.filter(pk=keep.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    bump_version(Person.objects.filter(pk=remove.pk), merged_into=keep, updated_at=timezone.now())
+    bump_version(Person.objects.filter(pk=keep.pk), updated_at=timezone.now())
     keep.refresh_from_db()
     remove.refresh_from_db()
     record(

@@ -6,6 +6,7 @@ from liaison.lib import once
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
+from liaison.lib.versioning import VersionedForm
 
 from .actions import PERSON_FIELDS
 from .models import Person, PublicOfficeRecord
@@ -103,8 +104,8 @@ class PersonCreateForm(once.OncePerFormMixin, PersonForm):
     )
 
 
-class PersonEditForm(PersonForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class PersonEditForm(VersionedForm, PersonForm):
+    """A person's particulars with the version the screen was opened at."""
 
 
 class PublicOfficeForm(once.OncePerFormMixin, forms.Form):

@@ -10,9 +10,10 @@ from liaison.lib.dates import age_on, today_tokyo
 from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
 from liaison.lib.phone import format_phone
+from liaison.lib.versioning import Versioned
 
 
-class Person(models.Model):
+class Person(Versioned):
     """One civilian. The kanji name is stored as typed (never NFKC: 髙, 﨑, 神 survive); readings are katakana."""
 
     STATION_PATH = "station"
@@ -47,7 +48,6 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("統合先"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -123,6 +123,12 @@ class PublicOfficeRecord(models.Model):
     class Meta:
         ordering = ["-start_date", "-pk"]
         verbose_name = _("公職歴")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="public_office_end_after_start",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.office}"

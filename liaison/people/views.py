@@ -9,6 +9,7 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, get_visible_or_404, officer_of, require, require_change, visible_to
 from liaison.audit.log import record_view
 from liaison.lib import once
+from liaison.lib.versioning import StaleEdit, show_conflict
 
 from . import actions, postal, queries, sections
 from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
@@ -121,53 +122,29 @@ def person_edit(request, pk):
     person = _editable(request, pk)
     if person.merged_into_id:
         return redirect("people:detail", pk=person.merged_into_id)
-    conflict = None
     if request.method == "POST":
         form = PersonEditForm(request.POST, instance=Person(pk=person.pk))
         if form.is_valid():
             try:
                 actions.person_update(
-                    person=person, data=form.values(), version=form.cleaned_data["version"], acting_user=request.user
+                    person=person, data=form.values(), version=form.read_version, acting_user=request.user
                 )
-            except actions.StaleEdit as stale:
-                conflict = stale.current
-                messages.error(
-                    request,
-                    _(
-                        "あなたが編集している間に、他の人がこの記録を保存しました。下の「現在の保存内容」を確認し、"
-                        "必要なら入力を直して保存してください。"
-                    ),
-                )
-                data = request.POST.copy()
-                data["version"] = stale.current.version
-                form = PersonEditForm(data, instance=Person(pk=person.pk))
+            except StaleEdit as stale:
+                show_conflict(request, form, stale)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("%(name)sさんの記録を保存しました。") % {"name": person.full_name})
                 return redirect("people:detail", pk=person.pk)
     else:
-        form = PersonEditForm(instance=person, initial={"version": person.version})
+        form = PersonEditForm(instance=person)
         record_view(
             user=request.user,
             action="person.edit_view",
             summary=f"住民等「{person.full_name}」の編集画面を表示しました",
             obj=person,
         )
-    conflict_values = []
-    if conflict is not None:
-        for name in actions.PERSON_FIELDS:
-            value = getattr(conflict, name)
-            if name == "gender":
-                value = conflict.get_gender_display()
-            elif name == "phone":
-                value = conflict.phone_display
-            conflict_values.append((form.fields[name].label, value))
-    return render(
-        request,
-        "people/person_form.html",
-        {"form": form, "person": person, "conflict": conflict_values, "creating": False},
-    )
+    return render(request, "people/person_form.html", {"form": form, "person": person, "creating": False})
 
 
 @require(Perm.MERGE_PEOPLE)

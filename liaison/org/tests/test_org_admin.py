@@ -78,14 +78,14 @@ def test_x1_station_edit_keeps_input_and_reports_duplicates_in_japanese(world, c
     client = client_for("hq_admin")
     response = client.post(
         f"/org/stations/{world.station_a.pk}/edit/",
-        {"name": "泉警察署", "code": "A01", "address": "新住所", "order": 1},
+        {"name": "泉警察署", "code": "A01", "address": "新住所", "order": 1, "version": 1},
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "既に存在します" in page and "新住所" in page
     response = client.post(
         f"/org/stations/{world.station_a.pk}/edit/",
-        {"name": "青葉警察署", "code": "A01", "address": "仙台市青葉区二日町", "order": 1},
+        {"name": "青葉警察署", "code": "A01", "address": "仙台市青葉区二日町", "order": 1, "version": 1},
     )
     assert response.status_code == 302
     world.station_a.refresh_from_db()
@@ -105,10 +105,14 @@ def test_x1_one_community_section_per_station(world, client_for):
 
     traffic = world.station_a.sections.get(name="生活安全課")
     with pytest.raises(ValidationError, match="地域課は1署に1つです"):
-        actions.section_update(section=traffic, values={"is_community": True}, acting_user=world.user("hq_admin"))
+        actions.section_update(
+            section=traffic, values={"is_community": True}, version=1, acting_user=world.user("hq_admin")
+        )
     # Rename works, and another station's 地域課 does not count.
     community = world.station_a.sections.get(is_community=True)
-    response = client.post(f"/org/sections/{community.pk}/edit/", {"name": "地域官", "is_community": "on", "order": 1})
+    response = client.post(
+        f"/org/sections/{community.pk}/edit/", {"name": "地域官", "is_community": "on", "order": 1, "version": 1}
+    )
     assert response.status_code == 302
     community.refresh_from_db()
     assert community.name == "地域官" and community.is_community
@@ -126,7 +130,9 @@ def test_x1_hq_divisions_list_create_and_edit(world, client_for):
     client = client_for("hq_admin")
     assert client.post("/org/hq-divisions/new/", {"name": "交通部交通企画課", "order": 5}).status_code == 302
     division = HQDivision.objects.get(name="交通部交通企画課")
-    response = client.post(f"/org/hq-divisions/{division.pk}/edit/", {"name": "交通部交通指導課", "order": 5})
+    response = client.post(
+        f"/org/hq-divisions/{division.pk}/edit/", {"name": "交通部交通指導課", "order": 5, "version": 1}
+    )
     assert response.status_code == 302
     assert "交通部交通指導課" in client.get("/org/hq-divisions/").content.decode()
     assert AuditEntry.objects.filter(action__startswith="org.hq_division.").count() == 2
@@ -144,6 +150,7 @@ def test_x1_koban_edit_cannot_move_station_and_close_is_refused_with_officers(wo
             "municipality": "仙台市青葉区",
             "area": "",
             "order": 1,
+            "version": 1,
         },
     )
     assert response.status_code == 302
@@ -263,6 +270,7 @@ def test_x1_edit_officer_names_readings_and_placement(world, client_for):
         role="koban_chief",
         station=world.station_a.pk,
         koban=world.chuzaisho_a.pk,
+        version=1,
     )
     response = client.post(f"/org/officers/{officer.pk}/edit/", data)
     assert response.status_code == 302
@@ -301,6 +309,7 @@ def test_x2_an_administrator_cannot_retire_themselves_or_the_last_administrator(
         actions.officer_update(
             officer=admin,
             values={"role": "hq_staff", "hq_division": admin.hq_division},
+            version=admin.version,
             acting_user=admin.user,
         )
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from liaison.audit.models import AuditEntry
 from liaison.councils.models import Council, Membership
-from liaison.org.actions import StaleEdit
+from liaison.lib.versioning import StaleEdit
 from liaison.people import actions, postal, queries
 from liaison.people.models import Person, PublicOfficeRecord
 from liaison.people.signals import public_office_recorded
