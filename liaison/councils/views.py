@@ -310,6 +310,10 @@ def appoint(request, pk):
                 phone=v.get("phone") or "",
                 queryset=visible_to(request.user, Person),
             )
+            if duplicates and form.is_saved_already():
+                # The "similar record" is the one this very form saved a moment ago, from a simultaneous send.
+                messages.info(request, _("この委嘱はすでに登録されています。"))
+                return redirect("councils:detail", pk=council.pk)
             if duplicates and not data["confirm_distinct"]:
                 form.add_error(
                     "confirm_distinct",

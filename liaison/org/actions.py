@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
+from liaison.lib import once
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.versioning import bump_version, save_versioned
 
@@ -175,13 +176,15 @@ def _apply(obj, values: dict, fields: list[str]) -> dict:
 
 
 @transaction.atomic
-def station_create(*, values: dict, acting_user) -> Station:
-    """Create a police station; name and code are unique."""
+def station_create(*, values: dict, acting_user, form_token: str | None = None) -> Station:
+    """Create a police station; name and code are unique; once per form token."""
+    claim = once.claim(form_token, acting_user)
     station = Station()
     _apply(station, values, STATION_FIELDS)
     station.full_clean()
     station.save()
     record(user=acting_user, action="org.station.create", summary=f"{station.name}を登録しました", obj=station)
+    claim.done(station)
     return station
 
 
@@ -204,8 +207,9 @@ def station_update(*, station: Station, values: dict, version: int, acting_user)
 
 
 @transaction.atomic
-def hq_division_create(*, values: dict, acting_user) -> HQDivision:
-    """Create a division of the prefectural HQ."""
+def hq_division_create(*, values: dict, acting_user, form_token: str | None = None) -> HQDivision:
+    """Create a division of the prefectural HQ; once per form token."""
+    claim = once.claim(form_token, acting_user)
     division = HQDivision()
     _apply(division, values, HQ_DIVISION_FIELDS)
     division.full_clean()
@@ -216,6 +220,7 @@ def hq_division_create(*, values: dict, acting_user) -> HQDivision:
         summary=f"本部所属「{division.name}」を登録しました",
         obj=division,
     )
+    claim.done(division)
     return division
 
 
@@ -264,8 +269,9 @@ def _check_one_community_section(section: Section) -> None:
 
 
 @transaction.atomic
-def section_create(*, station: Station, values: dict, acting_user) -> Section:
-    """Add a section (課) to a station; at most one of a station's sections is its 地域課."""
+def section_create(*, station: Station, values: dict, acting_user, form_token: str | None = None) -> Section:
+    """Add a section (課) to a station; at most one of a station's sections is its 地域課; once per form token."""
+    claim = once.claim(form_token, acting_user)
     station = Station.objects.select_for_update().get(pk=station.pk)
     section = Section(station=station)
     _apply(section, values, SECTION_FIELDS)
@@ -279,6 +285,7 @@ def section_create(*, station: Station, values: dict, acting_user) -> Section:
         summary=f"{station.name}に{section.name}を追加しました",
         obj=section,
     )
+    claim.done(section)
     return section
 
 
@@ -321,8 +328,9 @@ def _check_koban(koban: Koban) -> None:
 
 
 @transaction.atomic
-def koban_create(*, values: dict, acting_user) -> Koban:
-    """Create a koban or chuzaisho of an active station, with its jurisdiction (所管区)."""
+def koban_create(*, values: dict, acting_user, form_token: str | None = None) -> Koban:
+    """Create a koban or chuzaisho of an active station, with its jurisdiction (所管区); once per form token."""
+    claim = once.claim(form_token, acting_user)
     koban = Koban()
     _apply(koban, values, KOBAN_FIELDS)
     _check_koban(koban)
@@ -334,6 +342,7 @@ def koban_create(*, values: dict, acting_user) -> Koban:
         summary=f"{koban.station.name}に{koban.name}（{japanese(koban.get_kind_display)}）を登録しました",
         obj=koban,
     )
+    claim.done(koban)
     return koban
 
 
@@ -509,8 +518,11 @@ def _check_password(password: str, user) -> None:
 
 
 @transaction.atomic
-def officer_create(*, values: dict, username: str, password: str, acting_user) -> Officer:
-    """Create an officer with a login account; the password must pass the configured password validators."""
+def officer_create(
+    *, values: dict, username: str, password: str, acting_user, form_token: str | None = None
+) -> Officer:
+    """Create an officer with a login account; the password must pass the configured password validators; once per form token."""
+    claim = once.claim(form_token, acting_user)
     values = officer_clean_values(values)
     username = _check_username(username)
     User = get_user_model()
@@ -530,6 +542,7 @@ def officer_create(*, values: dict, username: str, password: str, acting_user) -
         obj=officer,
         detail=_officer_audit_values(officer),
     )
+    claim.done(officer)
     return officer
 
 

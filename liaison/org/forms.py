@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib import once
 from liaison.lib.forms import JapaneseDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.versioning import VersionedForm
@@ -54,21 +55,21 @@ class ReorganisationForm(forms.Form):
         return data
 
 
-class StationForm(VersionedForm, forms.ModelForm):
+class StationForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     class Meta:
         model = Station
         fields = STATION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class HQDivisionForm(VersionedForm, forms.ModelForm):
+class HQDivisionForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     class Meta:
         model = HQDivision
         fields = HQ_DIVISION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class SectionForm(VersionedForm, forms.ModelForm):
+class SectionForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     """A section of one station; the station is fixed by the page, so the action checks the name within it."""
 
     class Meta:
@@ -82,7 +83,7 @@ class KobanChoiceField(forms.ModelChoiceField):
         return f"{obj.station.name} {obj.name}"
 
 
-class KobanForm(VersionedForm, forms.ModelForm):
+class KobanForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     class Meta:
         model = Koban
         fields = ["station", "name", "kind", "jurisdiction_name", "municipality", "area", "order"]
@@ -96,7 +97,7 @@ class KobanForm(VersionedForm, forms.ModelForm):
             self.fields["station"].help_text = _("他の警察署への移管は「再編整備」で登録します。")
 
 
-class OfficerForm(VersionedForm, forms.ModelForm):
+class OfficerForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
     """Names, rank, title, role and placement. Readings may be typed in hiragana or half-width katakana."""
 
     koban = KobanChoiceField(

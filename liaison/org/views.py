@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.lib import once
 from liaison.lib.versioning import StaleEdit, show_conflict
 
 from . import actions
@@ -161,6 +162,10 @@ def _save(form, call, request=None):
     """
     try:
         return call(form.cleaned_data)
+    except once.AlreadySaved:
+        # The same form sent twice at the same moment: the first one recorded it.
+        form.add_error(None, _("この内容はすでに登録されています（同じ画面からの二重送信）。一覧で確認してください。"))
+        return None
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -173,7 +178,9 @@ def _save(form, call, request=None):
 def station_create(request):
     form = StationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        station = _save(form, lambda data: actions.station_create(values=data, acting_user=request.user))
+        station = _save(
+            form, lambda data: actions.station_create(values=data, acting_user=request.user, form_token=form.token)
+        )
         if station:
             messages.success(
                 request,
@@ -212,7 +219,10 @@ def section_create(request, station_pk):
     form = SectionForm(request.POST or None, instance=Section(station=station))
     if request.method == "POST" and form.is_valid():
         section = _save(
-            form, lambda data: actions.section_create(station=station, values=data, acting_user=request.user)
+            form,
+            lambda data: actions.section_create(
+                station=station, values=data, acting_user=request.user, form_token=form.token
+            ),
         )
         if section:
             messages.success(request, _("%(section)sを追加しました。") % {"section": section.name})
@@ -256,7 +266,9 @@ def hq_division_list(request):
 def hq_division_create(request):
     form = HQDivisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda data: actions.hq_division_create(values=data, acting_user=request.user)):
+        if _save(
+            form, lambda data: actions.hq_division_create(values=data, acting_user=request.user, form_token=form.token)
+        ):
             messages.success(request, _("本部所属を登録しました。"))
             return redirect("org:hq_divisions")
     return render(
@@ -299,7 +311,9 @@ def koban_create(request):
         initial["station"] = int(station_id)
     form = KobanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        koban = _save(form, lambda data: actions.koban_create(values=data, acting_user=request.user))
+        koban = _save(
+            form, lambda data: actions.koban_create(values=data, acting_user=request.user, form_token=form.token)
+        )
         if koban:
             messages.success(request, _("%(koban)sを登録しました。") % {"koban": koban.name})
             return redirect("org:koban", koban.pk)
@@ -366,7 +380,11 @@ def officer_create(request):
         officer = _save(
             form,
             lambda _data: actions.officer_create(
-                values=data, username=form.cleaned_data["username"], password=password, acting_user=request.user
+                values=data,
+                username=form.cleaned_data["username"],
+                password=password,
+                acting_user=request.user,
+                form_token=form.token,
             ),
         )
         if officer:

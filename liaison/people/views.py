@@ -79,6 +79,9 @@ def person_create(request):
         return _already_recorded(request, form.saved_pk)
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_for(request, form.cleaned_data)
+        if duplicates and form.is_saved_already():
+            # The "similar record" is the one this very form saved a moment ago, from a simultaneous send.
+            return _already_recorded(request, form.saved_pk)
         if duplicates and not form.cleaned_data["confirm_distinct"]:
             form.add_error(
                 "confirm_distinct",

@@ -79,3 +79,25 @@ def test_simultaneous_identical_posts_record_one_person_and_one_membership(tmp_p
             "Membership.objects.filter(person__family_name='二重').count())",
         ).split()
         assert counts == ["1", "1", "1"]
+
+        # Organisation records have natural unique keys too; the token keeps the losers from hitting them (a 500).
+        admin = server.session("hq_admin", PASSWORD)
+        page = admin.get("/org/stations/new/")
+        station = {
+            "csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
+            "form_token": hidden_value(page, "form_token"),
+            "name": "同時警察署",
+            "code": "R99",
+            "address": "仙台市青葉区本町1-1",
+            "order": "99",
+        }
+        statuses = _send_together(admin, "/org/stations/new/", station)
+        assert statuses.count(302) == 1 and all(s < 500 for s in statuses), statuses
+        count = server.manage(
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from liaison.org.models import Station; print(Station.objects.filter(code='R99').count())",
+        )
+        assert count.strip() == "1"
