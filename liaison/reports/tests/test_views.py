@@ -78,7 +78,7 @@ def test_council_letters_print_every_current_member(council, client_for, tmp_pat
 def test_setup_report_takes_number_and_date(council, client_for, tmp_path):
     """C11.1(1), X3: Form 2 with the given document number and date; the download is audited."""
     url = reverse("reports:setup_report", args=[council.pk])
-    response = client_for("deputy").get(url, {"number": "58", "date": "2025-04-10"})
+    response = client_for("deputy").post(url, {"number": "58", "date": "2025-04-10"})
     assert response.status_code == 200
     text = re.sub(r"\s+", "", poppler("pdftotext", response.content, tmp_path))
     assert "宮地第58号" in text and "令和7年4月10日" in text and "設置報告書" in text
@@ -181,13 +181,16 @@ def test_print_job_of_another_station_is_hidden(world, client_for):
 
 
 def test_c11_1_1_setup_report_form_on_the_council_page_sends_number_and_date(world, client_for, tmp_path):
-    """C11.1(1): the council page asks for the document number and date of Form 2."""
+    """C11.1(1): the council page asks for the document number and date of Form 2; they are shown, then printed."""
     council = make_council(world, name="一番町交番連絡協議会", members=many_members(3))
     client = client_for("station_chief")
     page = client.get(reverse("councils:detail", args=[council.pk])).content.decode()
     assert 'name="number"' in page and reverse("reports:setup_report", args=[council.pk]) in page
-    pdf = client.get(reverse("reports:setup_report", args=[council.pk]), {"number": "321", "date": "令和8年4月10日"})
-    text = poppler("pdftotext", b"".join([pdf.content]), tmp_path)
+    url = reverse("reports:setup_report", args=[council.pk])
+    shown = client.get(url, {"number": "321", "date": "令和8年4月10日"}).content.decode()
+    assert "宮地第321号" in shown and "令和8年4月10日" in shown
+    pdf = client.post(url, {"number": "321", "date": "令和8年4月10日"})
+    text = poppler("pdftotext", pdf.content, tmp_path)
     assert "321" in text and "令和8年4月10日" in text
 
 
