@@ -210,3 +210,25 @@ def test_x3_council_roster_downloads_as_excel_and_is_audited(world, client_for):
     assert rows[0][9].startswith("令和")
     entry = exports("roster.xlsx").get()
     assert entry.personal_data and len(entry.detail["membership_ids"]) == 3
+
+
+def test_c6_3_term_history_links_the_letters_of_past_terms(world, client_for, tmp_path):
+    """C6.3: the council page's history of terms links each term's 委嘱状 for those who may print; printing one is
+    an audited export like any other letter."""
+    council = make_council(world, members=many_members(2))
+    past = council.memberships.first()
+    Membership.objects.filter(pk=past.pk).update(
+        start_date=datetime.date(2021, 4, 1), end_date=datetime.date(2023, 3, 31)
+    )
+    page = reverse("councils:detail", args=[council.pk])
+    letter = reverse("reports:letter", args=[past.pk])
+    for role in ("hq_admin", "community_section", "koban_chief"):
+        html = client_for(role).get(page).content.decode()
+        history = html[html.index('id="h-history"') :]
+        assert f'href="{letter}"' in history, role
+    for role in ("section_staff", "koban_staff", "hq_staff"):
+        assert letter not in client_for(role).get(page).content.decode(), role
+
+    response = client_for("hq_admin").get(letter)
+    assert response.status_code == 200 and "委員" in poppler("pdftotext", response.content, tmp_path)
+    assert exports("form1.print").get().detail == {"membership_ids": [past.pk]}
