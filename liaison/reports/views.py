@@ -25,6 +25,7 @@ from .forms import SetupReportForm
 from .models import PrintJob
 from .numbers import document_number
 from .tasks import render_print_job
+from .worker import job_waits_without_worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYNC_LIMIT = 30  # more letters than this are rendered in the background
@@ -206,9 +207,12 @@ def _job_for(user, pk) -> PrintJob:
 
 @require(Perm.PRINT_FORMS)
 def job(request, pk):
-    """Progress of a background print job; htmx polls the same URL for the progress fragment."""
+    """Progress of a background print job; htmx polls the same URL for the progress fragment.
+
+    A job that has waited more than a minute with no worker alive says so, and what to do, instead of waiting on.
+    """
     print_job = _job_for(request.user, pk)
-    context = {"job": print_job}
+    context = {"job": print_job, "no_worker": job_waits_without_worker(print_job)}
     if request.headers.get("HX-Request"):
         return render(request, "reports/_job_progress.html", context)
     return render(request, "reports/job.html", context)
