@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
     "liaison.lib",
     "liaison.org",
     "liaison.access",
@@ -59,6 +58,8 @@ INSTALLED_APPS = [
     "liaison.people",
     "liaison.councils",
     "liaison.reports",
+    # After liaison.reports, whose db_worker (this app's worker plus a heartbeat) takes the place of this app's own.
+    "django_tasks_db",
     "liaison.dashboard",
     "liaison.demo",
 ]

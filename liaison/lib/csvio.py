@@ -6,8 +6,8 @@ A UTF-16 file with a BOM (Excel's "Unicode text") is decoded too.
 
 Export: ``utf-8-sig`` (UTF-8 with BOM, which Excel opens correctly) by default, or ``cp932`` for older systems.
 Rows end with CRLF. Text cells beginning with ``= + - @`` (or a tab / carriage return) are prefixed with ``'`` so
-spreadsheet programs do not run them as formulas (CSV injection); pass ``escape_formulas=False`` for
-machine-to-machine files.
+spreadsheet programs do not run them as formulas (CSV injection, see ``neutralise_formula``; Excel workbooks get
+the same treatment in :mod:`liaison.lib.xlsxio`); pass ``escape_formulas=False`` for machine-to-machine files.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
-__all__ = ["DECODE_ERROR", "decode_csv_bytes", "encode_csv"]
+__all__ = ["DECODE_ERROR", "decode_csv_bytes", "encode_csv", "neutralise_formula"]
 
 DECODE_ERROR = "CSVファイルの文字コードを判別できません。UTF-8 または Shift_JIS（CP932）で保存してください。"
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, plus the full-width forms: Japanese Excel reads a leading ＝ ＋ － ＠ as the ASCII sign.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 # Characters that CP932 cannot encode but that have an obvious CP932 twin (a Mac/Unicode em dash vs. the Japanese
 # horizontal bar that CP932 maps 0x815C to).
@@ -60,13 +62,18 @@ def decode_csv_bytes(data: bytes) -> str:
     raise ValueError(DECODE_ERROR)
 
 
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never runs it: a leading ``= + - @``, tab or CR gets a ``'`` (OWASP)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _cell(value: object, escape_formulas: bool) -> str:
     if value is None:
         return ""
     text = str(value)
-    if escape_formulas and isinstance(value, str) and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    if not escape_formulas or (isinstance(value, int | float | Decimal) and not isinstance(value, bool)):
+        return text  # a number such as -5 is data, not a formula
+    return neutralise_formula(text)
 
 
 def encode_csv(rows: Iterable[Iterable[object]], encoding: str = "utf-8-sig", *, escape_formulas: bool = True) -> bytes:

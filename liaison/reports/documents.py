@@ -10,14 +10,15 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import translation
 
 from liaison.councils.models import Council, Membership
+from liaison.councils.queries import current_memberships
 from liaison.lib.dates import today_tokyo
 from liaison.lib.wareki import to_wareki
 from liaison.org.models import Officer, PrefectureSettings, Station
 
+from .numbers import document_number, document_number_digits
 from .pdf import render_document, render_pdf, write_documents
 
 LETTER_TEMPLATE = "reports/appointment_letter.html"
@@ -122,25 +123,32 @@ def appointment_letters_pdf_in_chunks(
 
 
 def members_for_report(council: Council, day: datetime.date) -> list[Membership]:
-    """Members serving on ``day`` or appointed to start later: 会長, 副会長, other posts, then 五十音順."""
-    memberships = (
-        council.memberships.filter(end_date__gte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .select_related("person")
-    )
+    """The members serving on ``day`` (one row each, in the post of that term): 会長, 副会長, other posts, 五十音順."""
+    memberships = council.memberships.filter(current_memberships(day)).select_related("person")
     return sorted(memberships, key=lambda m: (_POST_ORDER.get(m.post, 3), m.person.sort_key, m.person.pk))
 
 
-def setup_report_context(council: Council, *, number: str = "", report_date: datetime.date | None = None) -> dict:
-    """Template context for Form 2."""
+def setup_report_context(
+    council: Council,
+    *,
+    number: str = "",
+    report_date: datetime.date | None = None,
+    members: Sequence[Membership] | None = None,
+) -> dict:
+    """Template context for Form 2: the council as it was on the report date (today when not given).
+
+    ``number`` is the bare number or the whole number as printed; ``members`` defaults to ``members_for_report``.
+    """
     prefecture = PrefectureSettings.current()
     day = report_date or today_tokyo()
-    members = []
-    for m in members_for_report(council, day):
+    if members is None:
+        members = members_for_report(council, day)
+    rows = []
+    for m in members:
         person = m.person
         organisation = " ".join(p for p in (person.organisation, person.organisation_title) if p)
         age = person.age(day)
-        members.append(
+        rows.append(
             {
                 "name": person.full_name,
                 "post": m.post_label,
@@ -148,18 +156,26 @@ def setup_report_context(council: Council, *, number: str = "", report_date: dat
                 "age": "" if age is None else age,
             }
         )
+    prefix = prefecture.station_doc_prefix
     return {
         "council": council,
         "prefecture": prefecture,
-        "number": number.strip(),
+        "document_number": document_number(prefix, document_number_digits(number, prefix)),
         "date": to_wareki(day),
         "issuer_title": station_chief_title(council.station, prefecture),
-        "members": members,
+        "members": rows,
         "manager": council.operation_manager,
     }
 
 
 @in_official_language
-def setup_report_pdf(council: Council, *, number: str = "", report_date: datetime.date | None = None) -> bytes:
+def setup_report_pdf(
+    council: Council,
+    *,
+    number: str = "",
+    report_date: datetime.date | None = None,
+    members: Sequence[Membership] | None = None,
+) -> bytes:
     """C11.1(1): 交番・駐在所連絡協議会設置報告書 (別記様式第2号) for one council, dated in the Japanese era."""
-    return render_pdf(SETUP_REPORT_TEMPLATE, setup_report_context(council, number=number, report_date=report_date))
+    context = setup_report_context(council, number=number, report_date=report_date, members=members)
+    return render_pdf(SETUP_REPORT_TEMPLATE, context)

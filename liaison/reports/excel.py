@@ -1,16 +1,12 @@
-"""Council rosters as Excel workbooks (X3: Excel out), the way stations keep them today."""
+"""Council rosters as Excel workbooks (X3: Excel out), the way stations keep them today, through the safe writer."""
 
 from __future__ import annotations
 
 import datetime
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from liaison.councils.models import Council, Membership
 from liaison.lib.wareki import to_wareki
+from liaison.lib.xlsxio import ExcelWriter
 
 from .documents import in_official_language
 
@@ -34,16 +30,11 @@ ROSTER_COLUMNS = [
 @in_official_language
 def council_roster_xlsx(council: Council, memberships: list[Membership], day: datetime.date) -> bytes:
     """One sheet: the council's members serving on ``day`` in 五十音順, with era dates as text."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "委員名簿"
-    sheet.append([f"{council.name}　委員名簿（{to_wareki(day)}現在）"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    writer = ExcelWriter()
+    sheet = writer.sheet("委員名簿", landscape=True)
+    sheet.append([f"{council.name}　委員名簿（{to_wareki(day)}現在）"], bold=True, size=14)
     sheet.append([])
-    sheet.append([title for title, _width in ROSTER_COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
+    header = sheet.append([title for title, _width in ROSTER_COLUMNS], bold=True, center=True)
     for m in memberships:
         person = m.person
         sheet.append(
@@ -63,12 +54,6 @@ def council_roster_xlsx(council: Council, memberships: list[Membership], day: da
                 person.address,
             ]
         )
-    for index, (_title, width) in enumerate(ROSTER_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A4"
-    sheet.print_title_rows = "3:3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    sheet.column_widths([width for _title, width in ROSTER_COLUMNS])
+    sheet.repeat_rows(header)
+    return writer.to_bytes()

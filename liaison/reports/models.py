@@ -44,3 +44,22 @@ class PrintJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running background worker (``manage.py db_worker``), seen at ``last_seen``: print-job pages tell whether
+    anyone will pick a queued job up. A worker removes its row when it stops; a row that stops moving is stale."""
+
+    STATION_PATH = None  # says nothing about people or stations
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("ワーカーの稼働記録")
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} {self.last_seen:%Y-%m-%d %H:%M:%S}"

@@ -6,7 +6,6 @@ import datetime
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,12 +14,18 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, get_visible_or_404, require, visible_to
 from liaison.audit.log import record_export
 from liaison.councils.models import Council
-from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.councils.queries import current_memberships
+from liaison.lib.dates import today_tokyo
+from liaison.lib.wareki import to_wareki
+from liaison.org.models import PrefectureSettings
 
-from .documents import appointment_letters_pdf, letter_queryset, setup_report_pdf
+from .documents import appointment_letters_pdf, letter_queryset, members_for_report, setup_report_pdf
 from .excel import council_roster_xlsx
+from .forms import SetupReportForm
 from .models import PrintJob
+from .numbers import document_number
 from .tasks import render_print_job
+from .worker import job_waits_without_worker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYNC_LIMIT = 30  # more letters than this are rendered in the background
@@ -43,12 +48,7 @@ def _memberships():
 
 
 def _current_memberships(council: Council, day: datetime.date):
-    return (
-        _memberships()
-        .filter(council=council, start_date__lte=day, end_date__gte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .order_by("person__sort_key", "pk")
-    )
+    return _memberships().filter(current_memberships(day), council=council).order_by("person__sort_key", "pk")
 
 
 def _audit_letters(user, memberships, obj, label: str) -> None:
@@ -112,25 +112,56 @@ def council_roster(request, pk):
 
 @require(Perm.PRINT_FORMS)
 def setup_report(request, pk):
-    """C11.1(1): Form 2 for one council; ``number`` and ``date`` may be given as parameters."""
+    """C11.1(1): Form 2 for one council: a page shows the number, date and members as they will print; POST prints.
+
+    A GET with ``number`` / ``date`` (the council page's form) fills the page in; htmx refreshes ``#preview``.
+    """
     council = get_visible_or_404(request.user, Council.objects.select_related("station", "operation_manager"), pk=pk)
     _require_printable(request.user, [council])
-    params = request.POST if request.method == "POST" else request.GET
-    number = params.get("number", "")[:20]
-    report_date = None
-    if params.get("date"):
-        try:
-            report_date = parse_date_input(params["date"])
-        except ValueError:
-            report_date = None
-    pdf = setup_report_pdf(council, number=number, report_date=report_date)
-    member_ids = list(council.memberships.values_list("pk", flat=True))
+    prefix = PrefectureSettings.current().station_doc_prefix
+    if request.method == "POST":
+        form = SetupReportForm(request.POST, prefix_text=prefix)
+        if form.is_valid():
+            return _print_setup_report(request.user, council, form, prefix)
+    else:
+        filled = "number" in request.GET or "date" in request.GET
+        form = SetupReportForm(request.GET if filled else None, prefix_text=prefix)
+    return render(
+        request,
+        "reports/setup_report_form.html",
+        {"council": council, "form": form, "preview": _setup_report_preview(council, form, prefix)},
+    )
+
+
+def _setup_report_preview(council: Council, form: SetupReportForm, prefix: str) -> dict:
+    """What Form 2 will say, field by field; a field with an error shows the error instead."""
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound else {}
+    preview = {"number": None, "date": None, "members": None, "valid": valid}
+    if "number" not in form.errors:
+        preview["number"] = document_number(prefix, data.get("number", ""))
+    if "date" not in form.errors:
+        day = data.get("date") or today_tokyo()
+        preview["date"] = day
+        preview["members"] = len(members_for_report(council, day))
+    return preview
+
+
+def _print_setup_report(user, council: Council, form: SetupReportForm, prefix: str) -> HttpResponse:
+    day = form.cleaned_data["date"] or today_tokyo()
+    number = form.cleaned_data["number"]
+    members = members_for_report(council, day)
+    pdf = setup_report_pdf(council, number=number, report_date=day, members=members)
     record_export(
-        user=request.user,
+        user=user,
         action="form2.print",
-        summary=f"設置報告書を印刷しました（{council.name}）",
+        summary=f"設置報告書を印刷しました（{council.name}、{to_wareki(day)}現在、{len(members)}人）",
         obj=council,
-        detail={"membership_ids": member_ids},
+        detail={
+            "membership_ids": [m.pk for m in members],
+            "report_date": day.isoformat(),
+            "document_number": document_number(prefix, number) if number else "",
+        },
     )
     return pdf_response(pdf, f"設置報告書_{council.name}.pdf")
 
@@ -176,9 +207,12 @@ def _job_for(user, pk) -> PrintJob:
 
 @require(Perm.PRINT_FORMS)
 def job(request, pk):
-    """Progress of a background print job; htmx polls the same URL for the progress fragment."""
+    """Progress of a background print job; htmx polls the same URL for the progress fragment.
+
+    A job that has waited more than a minute with no worker alive says so, and what to do, instead of waiting on.
+    """
     print_job = _job_for(request.user, pk)
-    context = {"job": print_job}
+    context = {"job": print_job, "no_worker": job_waits_without_worker(print_job)}
     if request.headers.get("HX-Request"):
         return render(request, "reports/_job_progress.html", context)
     return render(request, "reports/job.html", context)

@@ -246,7 +246,7 @@ def test_official_forms_stay_japanese_in_english(world, client_for, settings, tm
     assert council.kind == Council.Kind.JURISDICTION
     url = reverse("reports:setup_report", args=[council.pk])
     client = english(client_for("deputy"))
-    response = client.get(url, {"number": "58", "date": datetime.date(2025, 4, 10).isoformat()})
+    response = client.post(url, {"number": "58", "date": datetime.date(2025, 4, 10).isoformat()})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _re.sub(r"\s+", "", poppler("pdftotext", response.content, tmp_path))
     assert "設置報告書" in text and "令和7年4月10日" in text

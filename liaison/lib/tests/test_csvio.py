@@ -116,10 +116,20 @@ def test_encode_quoting_and_types():
     assert _read(data, "utf-8") == [["a,b", 'say "hi"', "two\nlines", "", "12", "3.5"]]
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", '=HYPERLINK("http://x")'])
+@pytest.mark.parametrize(
+    "cell", ["=1+1", "+81", "-5", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x")', "＝1+1", "＠SUM(A1)"]
+)
 def test_formulas_are_escaped(cell):
+    """X3: CSV export neutralises a leading formula sign the way OWASP recommends, like the Excel writer."""
     rows = _read(encode_csv([[cell]], encoding="utf-8"), "utf-8")
     assert rows == [["'" + cell]]
+
+
+def test_formulas_are_escaped_in_values_that_are_not_str():
+    """X3: a translated label or any other object is written as its text, and neutralised like text."""
+    from django.utils.translation import gettext_lazy
+
+    assert _read(encode_csv([[gettext_lazy("=1+1"), 2.5]], encoding="utf-8"), "utf-8") == [["'=1+1", "2.5"]]
 
 
 def test_formula_escape_can_be_turned_off():
@@ -128,7 +138,9 @@ def test_formula_escape_can_be_turned_off():
 
 
 cells = st.text(
-    alphabet=st.characters(codec="cp932", exclude_characters="\x00\r〜‖−¢£¬").filter(lambda c: c not in "=+-@\t"),
+    alphabet=st.characters(codec="cp932", exclude_characters="\x00\r〜‖−¢£¬").filter(
+        lambda c: c not in "=+-@\t＝＋－＠"
+    ),
     max_size=12,
 )
 

@@ -78,7 +78,7 @@ def test_council_letters_print_every_current_member(council, client_for, tmp_pat
 def test_setup_report_takes_number_and_date(council, client_for, tmp_path):
     """C11.1(1), X3: Form 2 with the given document number and date; the download is audited."""
     url = reverse("reports:setup_report", args=[council.pk])
-    response = client_for("deputy").get(url, {"number": "58", "date": "2025-04-10"})
+    response = client_for("deputy").post(url, {"number": "58", "date": "2025-04-10"})
     assert response.status_code == 200
     text = re.sub(r"\s+", "", poppler("pdftotext", response.content, tmp_path))
     assert "宮地第58号" in text and "令和7年4月10日" in text and "設置報告書" in text
@@ -181,13 +181,16 @@ def test_print_job_of_another_station_is_hidden(world, client_for):
 
 
 def test_c11_1_1_setup_report_form_on_the_council_page_sends_number_and_date(world, client_for, tmp_path):
-    """C11.1(1): the council page asks for the document number and date of Form 2."""
+    """C11.1(1): the council page asks for the document number and date of Form 2; they are shown, then printed."""
     council = make_council(world, name="一番町交番連絡協議会", members=many_members(3))
     client = client_for("station_chief")
     page = client.get(reverse("councils:detail", args=[council.pk])).content.decode()
     assert 'name="number"' in page and reverse("reports:setup_report", args=[council.pk]) in page
-    pdf = client.get(reverse("reports:setup_report", args=[council.pk]), {"number": "321", "date": "令和8年4月10日"})
-    text = poppler("pdftotext", b"".join([pdf.content]), tmp_path)
+    url = reverse("reports:setup_report", args=[council.pk])
+    shown = client.get(url, {"number": "321", "date": "令和8年4月10日"}).content.decode()
+    assert "宮地第321号" in shown and "令和8年4月10日" in shown
+    pdf = client.post(url, {"number": "321", "date": "令和8年4月10日"})
+    text = poppler("pdftotext", pdf.content, tmp_path)
     assert "321" in text and "令和8年4月10日" in text
 
 
@@ -207,3 +210,25 @@ def test_x3_council_roster_downloads_as_excel_and_is_audited(world, client_for):
     assert rows[0][9].startswith("令和")
     entry = exports("roster.xlsx").get()
     assert entry.personal_data and len(entry.detail["membership_ids"]) == 3
+
+
+def test_c6_3_term_history_links_the_letters_of_past_terms(world, client_for, tmp_path):
+    """C6.3: the council page's history of terms links each term's 委嘱状 for those who may print; printing one is
+    an audited export like any other letter."""
+    council = make_council(world, members=many_members(2))
+    past = council.memberships.first()
+    Membership.objects.filter(pk=past.pk).update(
+        start_date=datetime.date(2021, 4, 1), end_date=datetime.date(2023, 3, 31)
+    )
+    page = reverse("councils:detail", args=[council.pk])
+    letter = reverse("reports:letter", args=[past.pk])
+    for role in ("hq_admin", "community_section", "koban_chief"):
+        html = client_for(role).get(page).content.decode()
+        history = html[html.index('id="h-history"') :]
+        assert f'href="{letter}"' in history, role
+    for role in ("section_staff", "koban_staff", "hq_staff"):
+        assert letter not in client_for(role).get(page).content.decode(), role
+
+    response = client_for("hq_admin").get(letter)
+    assert response.status_code == 200 and "委員" in poppler("pdftotext", response.content, tmp_path)
+    assert exports("form1.print").get().detail == {"membership_ids": [past.pk]}
