@@ -121,11 +121,18 @@ def test_if_empty_on_existing_data_changes_nothing(demo, capsys):
     assert _snapshot() == before
 
 
-def test_demo_logins_command_lists_the_logins(demo, capsys):
+def test_demo_logins_command_lists_the_logins(demo, capsys, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert all(username in out for username in DEMO_LOGINS)
     assert "青葉警察署 一番町交番" in out and "http://127.0.0.1:8000/" in out
+
+
+def test_demo_logins_print_the_port_the_server_listens_on(demo, capsys, monkeypatch):
+    monkeypatch.setenv("PORT", "8765")
+    call_command("demo_logins")
+    assert "URL: http://127.0.0.1:8765/" in capsys.readouterr().out
 
 
 def test_extensions_contract(tmp_path, monkeypatch):

@@ -1,13 +1,12 @@
 """``manage.py demo_logins``: the demo logins (officers whose username starts with ``demo_``) as a table."""
 
+import os
 from unicodedata import east_asian_width
 
 from django.core.management.base import BaseCommand
 
 from liaison.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 from liaison.org.models import Officer
-
-URL = "http://127.0.0.1:8000/"
 
 
 def _width(text: str) -> int:
@@ -49,4 +48,5 @@ class Command(BaseCommand):
         for row in [header, ["-" * w for w in widths], *rows]:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
         self.stdout.write("")
-        self.stdout.write(f"URL: {URL}")
+        # bin/serve passes its PORT on; the URL printed is the one the server listens on.
+        self.stdout.write(f"URL: http://127.0.0.1:{os.environ.get('PORT', '8000')}/")
