@@ -4,6 +4,7 @@ from django.shortcuts import render
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, require_any, visible_to
 from liaison.lib.dates import parse_date_input
+from liaison.lib.ids import parse_id
 
 from .models import AuditEntry
 
@@ -24,8 +25,8 @@ def audit_list(request):
         entries = entries.filter(kind=filters["kind"])
     if request.GET.get("personal") == "1":
         entries = entries.filter(personal_data=True)
-    if filters["station"].isdigit():
-        entries = entries.filter(station_id=int(filters["station"]))
+    if parse_id(filters["station"]):
+        entries = entries.filter(station_id=parse_id(filters["station"]))
     for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
         if filters[key]:
             try:

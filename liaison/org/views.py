@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.lib.ids import parse_id
 
 from . import actions
 from .forms import (
@@ -65,8 +66,8 @@ def koban_detail(request, pk):
 def officer_list(request):
     officers = visible_to(request.user, Officer).select_related("station", "section", "koban", "hq_division")
     station_id = request.GET.get("station")
-    if station_id and station_id.isdigit():
-        officers = officers.filter(station_id=int(station_id))
+    if parse_id(station_id):
+        officers = officers.filter(station_id=parse_id(station_id))
     query = request.GET.get("q", "").strip()
     if query:
         officers = officers.filter(
@@ -281,9 +282,9 @@ def hq_division_edit(request, pk):
 @require(Perm.MANAGE_ORGANISATION)
 def koban_create(request):
     initial = {}
-    station_id = request.GET.get("station", "")
-    if station_id.isdigit():
-        initial["station"] = int(station_id)
+    station_id = parse_id(request.GET.get("station", ""))
+    if station_id:
+        initial["station"] = station_id
     form = KobanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         koban = _save(form, lambda data: actions.koban_create(values=data, acting_user=request.user))

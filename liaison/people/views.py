@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
 from liaison.audit.log import record_view
+from liaison.lib.ids import parse_id
 
 from . import actions, postal, queries, sections
 from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
@@ -159,9 +160,9 @@ def person_merge(request, pk):
     candidates = queries.current(visible_to(request.user, Person)).exclude(pk=remove.pk).select_related("station")
     keep_id = request.POST.get("keep") or request.GET.get("keep")
     if keep_id:
-        if not str(keep_id).isdigit():
+        if parse_id(keep_id) is None:
             raise Http404
-        keep = get_visible_or_404(request.user, candidates, pk=int(keep_id))
+        keep = get_visible_or_404(request.user, candidates, pk=parse_id(keep_id))
         if request.method == "POST":
             try:
                 actions.person_merge(keep=keep, remove=remove, acting_user=request.user)

@@ -16,6 +16,7 @@ from liaison.access.policy import can_change, get_visible_or_404, require, visib
 from liaison.audit.log import record_export
 from liaison.councils.models import Council
 from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.ids import parse_id, parse_ids
 
 from .documents import appointment_letters_pdf, letter_queryset, setup_report_pdf
 from .excel import council_roster_xlsx
@@ -139,10 +140,9 @@ def setup_report(request, pk):
 @require_POST
 def batch_letters(request):
     """C6.3: letters for the chosen memberships; a large batch becomes a background print job."""
-    try:
-        ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids")))
-    except ValueError:
-        raise Http404 from None
+    if not all(parse_id(i) for i in request.POST.getlist("ids")):
+        raise Http404
+    ids = parse_ids(request.POST.getlist("ids"))
     if not ids:
         raise Http404("委嘱が選ばれていません。")
     by_id = visible_to(request.user, _memberships()).in_bulk(ids)
