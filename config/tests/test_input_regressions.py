@@ -251,3 +251,27 @@ def test_invalid_utf8_in_a_posted_form_is_refused(world, client_for, multipart):
         response = client.post("/people/new/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [("/people/", "q"), ("/org/officers/", "q"), ("/audit/", "q"), ("/audit/", "user")]
+)
+@pytest.mark.parametrize("term", ["x" * 100_000, "あ " * 50_000])
+def test_a_very_long_search_term(world, client_for, path, param, term):
+    """X3: SQLite refuses LIKE patterns over 50,000 bytes, and each word is a condition: long terms are cut."""
+    assert client_for("station_chief").get(path, {param: term}).status_code == 200
+
+
+def test_a_very_long_search_term_on_the_merge_page(world, client_for):
+    person = make_person(world.station_a, "山田", "花子", "ヤマダ", "ハナコ")
+    response = client_for("station_chief").get(reverse("people:merge", kwargs={"pk": person.pk}), {"q": "あ " * 50_000})
+    assert response.status_code == 200
+
+
+def test_a_very_long_login_id_is_refused_before_authentication(world, client):
+    """X3: a 100,000-character login ID is a form error; it never reaches the lock-out record (255 characters)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 100_000, "password": "wrong"})
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.exists()

@@ -5,6 +5,7 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, require_any, visible_to
 from liaison.lib.dates import parse_date_input
 from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 
 from .models import AuditEntry
 
@@ -16,6 +17,7 @@ def audit_list(request):
     if not has_perm(request.user, Perm.VIEW_AUDIT_ALL):
         entries = entries.exclude(station__isnull=True)
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "station", "date_from", "date_to", "user")}
+    filters["q"], filters["user"] = search_text(filters["q"]), search_text(filters["user"])
     errors = []
     if filters["q"]:
         entries = entries.filter(summary__contains=filters["q"])

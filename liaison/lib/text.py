@@ -18,7 +18,12 @@ __all__ = [
     "find_control_character",
     "form_encoded_is_readable",
     "is_readable",
+    "search_text",
 ]
+
+# Longer search terms are cut: nobody types more, SQLite refuses LIKE patterns over 50,000 bytes, and every word of a
+# term becomes a condition of the query.
+SEARCH_MAX_LENGTH = 100
 
 CONTROL_CHARACTER_ERROR = gettext_lazy("制御文字は使用できません。")
 
@@ -49,3 +54,8 @@ def form_encoded_is_readable(raw: bytes) -> bool:
             if "\x00" in decoded:
                 return False
     return True
+
+
+def search_text(value: object) -> str:
+    """A search term from a request, stripped and cut to ``SEARCH_MAX_LENGTH`` characters ("" when absent)."""
+    return str(value or "").strip()[:SEARCH_MAX_LENGTH].strip()

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
 from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 
 from . import actions
 from .forms import (
@@ -68,7 +69,7 @@ def officer_list(request):
     station_id = request.GET.get("station")
     if parse_id(station_id):
         officers = officers.filter(station_id=parse_id(station_id))
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         officers = officers.filter(
             Q(family_name__contains=query) | Q(given_name__contains=query) | Q(family_kana__contains=query)

@@ -9,6 +9,7 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, officer_of, require, visible_to
 from liaison.audit.log import record_view
 from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 
 from . import actions, postal, queries, sections
 from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
@@ -20,7 +21,7 @@ PAGE_SIZE = 50
 @require(Perm.VIEW_PEOPLE)
 def person_list(request):
     people = queries.current(visible_to(request.user, Person)).select_related("station")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         people = queries.search(people, query)
     page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -184,7 +185,7 @@ def person_merge(request, pk):
         )
         return render(request, "people/person_merge_confirm.html", {"remove": remove, "keep": keep})
     form = MergeSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    query = search_text(form.cleaned_data["q"]) if form.is_valid() else ""
     if query:
         found = queries.search(candidates, query).order_by("sort_key", "pk")[:PAGE_SIZE]
     else:
