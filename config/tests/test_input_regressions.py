@@ -275,3 +275,18 @@ def test_a_very_long_login_id_is_refused_before_authentication(world, client):
     response = client.post(reverse("login"), {"username": "x" * 100_000, "password": "wrong"})
     assert response.status_code == 200
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_term_of_thousands_of_years_is_refused_in_the_settings(world, client_for, council):
+    """X3: a term of 9,999 years was saved, and every appointment after it overflowed the calendar (500)."""
+    from liaison.org.models import PrefectureSettings
+
+    client = client_for("hq_admin")
+    form = client.get(reverse("org:settings")).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    response = client.post(reverse("org:settings"), {**data, "term_years": 9999})
+    assert response.status_code == 200
+    assert "任期は10年以下にしてください" in response.content.decode()
+    assert PrefectureSettings.current().term_years == 2
+    person = make_person(world.station_a, "新井", "聡", "アライ", "サトシ")
+    assert _appoint(client_for("koban_chief"), council, person, "2026-04-01").status_code == 302

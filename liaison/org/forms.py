@@ -8,7 +8,6 @@ from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from .actions import HQ_DIVISION_FIELDS, SECTION_FIELDS, SETTINGS_FIELDS, STATION_FIELDS, officer_clean_values
 from .models import HQDivision, Koban, Officer, PrefectureSettings, Reorganisation, Section, Station
 
-
 MAX_TERM_YEARS = 10
 
 
