@@ -9,7 +9,7 @@ Each URL gets hostile query parameters, and each form hostile values in its fiel
 huge and odd integers, NUL, bytes that are not UTF-8, 100,000 characters, unusual Unicode, impossible dates. Explicit
 examples give every parameter and every field a value of each kind, and each field on its own (the rest of the form
 as shown, so that the input reaches the action) the values most likely to break it; hypothesis adds random mixes on
-top. Ids in URL paths get numbers no row has or the database cannot hold. Asserted:
+top. Ids in URL paths get numbers no row has or the database cannot hold, text in them hostile text. Asserted:
 
 * no answer is a 5xx (the test client re-raises a view's exception, so the traceback shows where);
 * input with NUL or invalid UTF-8 is answered 400;
@@ -411,7 +411,7 @@ def each_field_alone(fields: dict) -> list[dict[str, Hostile]]:
         elif "date" in name or name.endswith("_on"):
             value = ["9999-12-31", "0001-01-01"][i % 2]
         else:
-            value = [LONG[1], "\x07"][i % 2]
+            value = [LONG[0], "\x07"][i % 2]
         overrides.append({name: hostile(value)})
     return overrides
 
@@ -436,14 +436,15 @@ def fuzz_parameters(fuzzer: Fuzzer, name: str, pattern):
     run()
 
 
-def fuzz_path_ids(fuzzer: Fuzzer, name: str, pattern):
-    """The same URL with ids in its path that no row has or the database cannot hold: never a 5xx."""
+def fuzz_path_values(fuzzer: Fuzzer, name: str, pattern):
+    """The same URL with odd values in its path: ids no row has or the database cannot hold, and hostile text where
+    the path takes text. Never a 5xx."""
     kwargs = URLS[name][0](fuzzer.world)
-    if not any(isinstance(v, int) for v in kwargs.values()):
+    if not kwargs:
         return
     client = fuzzer.client(name)
-    for value in ("99999999999999999999", "0"):
-        path = reverse(name, kwargs={k: (value if isinstance(v, int) else v) for k, v in kwargs.items()})
+    for number, text in (("99999999999999999999", "\x00"), ("0", "9" * 5000), ("1", "\u202e𠮷" * 100)):
+        path = reverse(name, kwargs={k: (number if isinstance(v, int) else text) for k, v in kwargs.items()})
         fuzzer.send(client, "get", path, [])
 
 
@@ -492,7 +493,7 @@ def test_no_input_breaks_a_page_and_refused_input_writes_nothing(world, capsys):
     patterns = dict(app_urls())
     for name in sorted(patterns):
         fuzz_parameters(fuzzer, name, patterns[name])
-        fuzz_path_ids(fuzzer, name, patterns[name])
+        fuzz_path_values(fuzzer, name, patterns[name])
     for (method, action), form in sorted(fuzzer.forms.items()):
         fuzz_form(fuzzer, method, action, form)
     with capsys.disabled():
