@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "liaison.access.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads request.GET/POST for a query: NUL and invalid UTF-8 get a 400 page.
+    "liaison.lib.middleware.RefuseUnreadableInputMiddleware",
     "liaison.access.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "liaison.audit.middleware.RequestContextMiddleware",

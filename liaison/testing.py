@@ -99,6 +99,24 @@ class World:
 ROLES = [r.value for r in Officer.Role]
 
 
+def _walk(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{p.namespace}:" if p.namespace else ""
+            yield from _walk(p.url_patterns, prefix + ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + (p.name or ""), p
+
+
+def app_urls():
+    """(name, URLPattern) of every URL of the app, read from the URL resolver (the access matrix and the fuzz test)."""
+    from django.urls import get_resolver
+
+    return [(name, p) for name, p in _walk(get_resolver().url_patterns) if not name.startswith("djdt")]
+
+
 def make_person(station: Station, family="山田", given="太郎", family_kana="ヤマダ", given_kana="タロウ", **extra):
     from liaison.people.models import Person
 

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, require_any, visible_to
 from liaison.lib.dates import parse_date_input
+from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 
 from .models import AuditEntry
 
@@ -15,6 +17,7 @@ def audit_list(request):
     if not has_perm(request.user, Perm.VIEW_AUDIT_ALL):
         entries = entries.exclude(station__isnull=True)
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "station", "date_from", "date_to", "user")}
+    filters["q"], filters["user"] = search_text(filters["q"]), search_text(filters["user"])
     errors = []
     if filters["q"]:
         entries = entries.filter(summary__contains=filters["q"])
@@ -24,8 +27,8 @@ def audit_list(request):
         entries = entries.filter(kind=filters["kind"])
     if request.GET.get("personal") == "1":
         entries = entries.filter(personal_data=True)
-    if filters["station"].isdigit():
-        entries = entries.filter(station_id=int(filters["station"]))
+    if parse_id(filters["station"]):
+        entries = entries.filter(station_id=parse_id(filters["station"]))
     for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
         if filters[key]:
             try:

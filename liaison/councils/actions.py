@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
-from liaison.lib.dates import today_tokyo
+from liaison.lib.dates import require_office_date, today_tokyo
 from liaison.lib.versioning import bump_version, save_versioned
 from liaison.lib.wareki import to_wareki
 from liaison.org.models import Koban, Officer, PrefectureSettings, Station
@@ -46,6 +46,8 @@ def _check_council_values(values: dict, kobans: list[Koban], station: Station) -
         raise ValidationError(_("複数の所管区を統合する協議会には、交番・駐在所を2つ以上選んでください。"))
     if values.get("coverage") in (Council.Coverage.WHOLE, Council.Coverage.PART) and len(kobans) != 1:
         raise ValidationError(_("一つの所管区を対象とする協議会には、交番・駐在所を1つ選んでください。"))
+    if values.get("established_on"):
+        require_office_date(values["established_on"])
 
 
 @transaction.atomic
@@ -66,6 +68,11 @@ def council_create(
 def council_update(*, council: Council, values: dict, kobans: list[Koban], version: int, acting_user) -> Council:
     """Change a council's particulars unless someone else saved it since ``version`` (then StaleEdit)."""
     _check_council_values(values, kobans, council.station)
+    first_start = council.memberships.order_by("start_date").values_list("start_date", flat=True).first()
+    if first_start and values.get("established_on") and values["established_on"] > first_start:
+        raise ValidationError(
+            _("設置日を、最初の委嘱の始期（%(date)s）より後にはできません。") % {"date": to_wareki(first_start)}
+        )
     council = Council.objects.get(pk=council.pk)
     for name in COUNCIL_FIELDS:
         setattr(council, name, values.get(name, ""))
@@ -184,6 +191,12 @@ def membership_appoint(
         raise ValidationError(_("廃止・再編済みの協議会には委嘱できません。"))
     if person.merged_into_id:
         raise ValidationError(_("統合済みの住民等の記録です。統合先の記録を選んでください。"))
+    require_office_date(start_date)
+    if start_date < council.established_on:
+        raise ValidationError(
+            _("任期の始期が、協議会の設置日（%(date)s）より前です。") % {"date": to_wareki(council.established_on)},
+            code="before_established",
+        )
     _refuse_public_office(person, start_date)
     end_date = end_date or rules.term_end(start_date, _term_years())
     if end_date < start_date:
@@ -255,6 +268,8 @@ def membership_reappoint(
     changed = term_years is not None and term_years != default_years
     if changed and consent_date is None:
         raise ValidationError(_("任期を変更するには、委員本人の承諾日を記録してください（要綱第6-2-(3)）。"))
+    # The day after a stored end date far outside the office range would overflow (9999-12-31).
+    require_office_date(start_date or membership.end_date)
     start = start_date or membership.end_date + datetime.timedelta(days=1)
     return membership_appoint(
         council=membership.council,
@@ -293,7 +308,8 @@ def membership_end(
     membership = _lock(Membership, membership.pk)
     if membership.ended_on:
         raise ValidationError(_("%(name)sさんの委嘱はすでに終了しています。") % {"name": membership.person.full_name})
-    if ended_on < membership.start_date - datetime.timedelta(days=1):
+    require_office_date(ended_on)
+    if ended_on + datetime.timedelta(days=1) < membership.start_date:
         raise ValidationError(_("終了日が任期の始期より前です。"))
     if ended_on > membership.end_date:
         raise ValidationError(_("終了日が任期の終期より後です。"))

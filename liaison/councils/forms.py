@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
-from liaison.lib.forms import JapaneseDateField
+from liaison.lib.forms import Form, IdChoiceField, IdMultipleChoiceField, ModelForm, OfficeDateField
 from liaison.lib.versioning import VersionedForm
 from liaison.people.forms import PersonForm
 from liaison.people.models import Person
@@ -12,13 +12,11 @@ from liaison.people.models import Person
 from .models import Council, CouncilReview, Membership
 
 
-class CouncilForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
-    established_on = JapaneseDateField(label=_("設置日"))
-    kobans = forms.ModelMultipleChoiceField(
-        label=_("対象の交番・駐在所"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+class CouncilForm(once.OncePerFormMixin, VersionedForm, ModelForm):
+    established_on = OfficeDateField(label=_("設置日"))
+    kobans = IdMultipleChoiceField(label=_("対象の交番・駐在所"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Council
         fields = ["name", "kind", "occupational_kind", "coverage", "area_description", "reason", "established_on"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
@@ -34,7 +32,7 @@ class CouncilForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
             self.fields["kobans"].initial = list(self.instance.kobans.values_list("pk", flat=True))
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, person: Person) -> str:
         label = f"{person.full_name}（{person.family_kana} {person.given_kana}）"
         if person.birth_date:
@@ -65,14 +63,14 @@ class NewPersonForm(PersonForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class AppointmentForm(once.OncePerFormMixin, forms.Form):
+class AppointmentForm(once.OncePerFormMixin, Form):
     person = PersonChoiceField(
         label=_("委員にする人（登録済み）"),
         queryset=Person.objects.none(),
         required=False,
         help_text=_("登録のない人は、下の「新しく登録して委嘱する」に入力してください。"),
     )
-    start_date = JapaneseDateField(label=_("任期の始期"))
+    start_date = OfficeDateField(label=_("任期の始期"))
     post = forms.ChoiceField(label=_("協議会での役職"), choices=Membership.Post.choices, initial=Membership.Post.MEMBER)
     post_title = forms.CharField(label=_("協議会での役職名（その他の役職のとき）"), required=False, max_length=30)
     leader_category = forms.ChoiceField(
@@ -88,18 +86,16 @@ class AppointmentForm(once.OncePerFormMixin, forms.Form):
         self.fields["person"].queryset = people_queryset
 
 
-class EndMembershipForm(forms.Form):
-    ended_on = JapaneseDateField(label=_("終了日"))
+class EndMembershipForm(Form):
+    ended_on = OfficeDateField(label=_("終了日"))
     reason = forms.ChoiceField(label=_("終了の理由"), choices=Membership.EndReason.choices)
     note = forms.CharField(label=_("備考"), required=False, max_length=200)
 
 
-class ReappointForm(forms.Form):
-    start_date = JapaneseDateField(
-        label=_("新しい任期の始期"), required=False, help_text=_("空欄なら前の任期の翌日から")
-    )
+class ReappointForm(Form):
+    start_date = OfficeDateField(label=_("新しい任期の始期"), required=False, help_text=_("空欄なら前の任期の翌日から"))
     term_years = forms.IntegerField(label=_("任期（年）"), required=False, min_value=1, max_value=4)
-    consent_date = JapaneseDateField(
+    consent_date = OfficeDateField(
         label=_("任期変更の承諾日"),
         required=False,
         help_text=_("任期を原則と変えるときは、委員本人の承諾を得た日を入力"),
@@ -107,9 +103,9 @@ class ReappointForm(forms.Form):
     consent_note = forms.CharField(label=_("承諾の記録"), required=False, max_length=200)
 
 
-class SuccessorForm(forms.Form):
+class SuccessorForm(Form):
     person = PersonChoiceField(label=_("後任の委員"), queryset=Person.objects.none())
-    start_date = JapaneseDateField(label=_("委嘱日"))
+    start_date = OfficeDateField(label=_("委嘱日"))
     leader_category = forms.ChoiceField(
         label=_("コミュニティ・リーダーの区分"),
         choices=[("", _("該当しない")), *Membership.LeaderCategory.choices],
@@ -121,11 +117,11 @@ class SuccessorForm(forms.Form):
         self.fields["person"].queryset = people_queryset
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     kind = forms.ChoiceField(label=_("見直しの種別"), choices=CouncilReview.Kind.choices, widget=forms.RadioSelect)
-    explained_on = JapaneseDateField(label=_("委員に趣旨を説明した日"), required=False)
-    effective_date = JapaneseDateField(label=_("実施日"))
-    others = forms.ModelMultipleChoiceField(
+    explained_on = OfficeDateField(label=_("委員に趣旨を説明した日"), required=False)
+    effective_date = OfficeDateField(label=_("実施日"))
+    others = IdMultipleChoiceField(
         label=_("一緒に統合する協議会（統合のとき）"),
         queryset=Council.objects.none(),
         required=False,
@@ -186,7 +182,7 @@ class ReviewForm(forms.Form):
         return [line.strip() for line in self.cleaned_data.get("new_names", "").splitlines() if line.strip()]
 
 
-class BylawsForm(forms.Form):
+class BylawsForm(Form):
     bylaws = forms.FileField(label=_("規約・会則のファイル（PDF・Word）"))
 
     def clean_bylaws(self):

@@ -24,6 +24,7 @@ from liaison.access.policy import (
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
 from liaison.people.models import Person
@@ -61,10 +62,11 @@ def council_list(request):
     today = today_tokyo()
     councils = visible_to(request.user, Council).filter(status=Council.Status.ACTIVE)
     params = {k: request.GET.get(k, "") for k in ("station", "koban", "kind", "finding")}
-    if params["station"].isdigit():
-        councils = councils.filter(station_id=int(params["station"]))
-    if params["koban"].isdigit():
-        councils = councils.filter(kobans__id=int(params["koban"]))
+    station_id, koban_id = parse_id(params["station"]), parse_id(params["koban"])
+    if station_id:
+        councils = councils.filter(station_id=station_id)
+    if koban_id:
+        councils = councils.filter(kobans__id=koban_id)
     if params["kind"] in Council.Kind.values:
         councils = councils.filter(kind=params["kind"])
     councils = list(queries.with_current_members(councils.distinct(), today))
@@ -84,8 +86,8 @@ def council_list(request):
         rows.append({"council": council, "findings": found, "severities": severities})
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     kobans = visible_to(request.user, Koban).filter(active=True)
-    if params["station"].isdigit():
-        kobans = kobans.filter(station_id=int(params["station"]))
+    if station_id:
+        kobans = kobans.filter(station_id=station_id)
     return render(
         request,
         "councils/council_list.html",
@@ -247,8 +249,7 @@ def confirm_operation_manager(request, pk):
     if request.method != "POST":
         return redirect("councils:detail", pk=council.pk)
     staff = {o.pk: o for o in queries.operation_staff(council)}
-    officer_id = request.POST.get("officer", "")
-    officer = staff.get(int(officer_id)) if officer_id.isdigit() else None
+    officer = staff.get(parse_id(request.POST.get("officer", "")))
     if officer is None:
         messages.error(request, _("運営責任者にする勤務員を選んでください。"))
     else:
@@ -534,7 +535,7 @@ def renewals(request):
         start, end = today, default_renewal_end(today)
     memberships = for_work(request.user, Membership).filter(council__status=Council.Status.ACTIVE)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = parse_ids(request.POST.getlist("ids"))
         chosen = [
             m
             for m in memberships.filter(pk__in=ids).select_related("council", "person")

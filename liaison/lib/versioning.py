@@ -95,7 +95,8 @@ class VersionedForm(forms.Form):
 
     def clean_version(self) -> int:
         raw = (self.cleaned_data.get("version") or "").strip()
-        if not raw.isascii() or not raw.isdigit() or int(raw) > _MAX_VERSION:
+        # Length first: int() of a 5,000-digit string raises before any comparison could refuse it.
+        if len(raw) > len(str(_MAX_VERSION)) or not raw.isascii() or not raw.isdigit() or int(raw) > _MAX_VERSION:
             return 0
         return int(raw)
 

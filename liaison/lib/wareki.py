@@ -7,7 +7,9 @@ Boundaries (first day of each era, Gregorian):
 
 * 明治 1868-10-23 — the day of the era-change edict (旧暦 明治元年9月8日). The era was applied retroactively to the
   whole lunisolar year 1868, but dates before the adoption of the Gregorian calendar (1873) are not lunisolar-converted
-  here; dates before 1868-10-23 raise ``ValueError``. Nothing in this product needs them.
+  here; ``era_for``/``era_year`` raise ``ValueError`` for dates before 1868-10-23. Nothing in this product needs
+  them, but a page must not break on such a stored date, so ``to_wareki``/``to_wareki_month`` write them in the
+  Gregorian calendar instead (``1800年1月1日``).
 * 大正 1912-07-30 (明治45年7月29日 is the last 明治 day)
 * 昭和 1926-12-25 (大正15年12月24日 is the last 大正 day)
 * 平成 1989-01-08 (昭和64年1月7日 is the last 昭和 day)
@@ -29,9 +31,12 @@ import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 __all__ = [
     "ERAS",
     "Era",
+    "NonexistentDate",
     "WarekiFormatError",
     "TOKYO",
     "era_for",
@@ -65,6 +70,14 @@ ERAS: tuple[Era, ...] = (
 
 class WarekiFormatError(ValueError):
     """The text does not look like an era date at all (as opposed to an era date that does not exist)."""
+
+
+class NonexistentDate(ValueError):
+    """The text reads as a date, but there is no such day in the calendar (2026年2月30日, 令和7年13月1日)."""
+
+
+def nonexistent_date_message(text: str) -> str:
+    return gettext("存在しない日付です: %(date)s") % {"date": text}
 
 
 _BY_TOKEN: dict[str, Era] = {}
@@ -109,13 +122,16 @@ def to_wareki(value: dt.date | dt.datetime | None, *, empty: str | None = None, 
     """``date(2025, 5, 20)`` → ``"令和7年5月20日"``; ``date(2019, 5, 1)`` → ``"令和元年5月1日"``.
 
     ``None`` returns ``empty`` when it is given (``to_wareki(None, empty="—")``) and raises ``TypeError`` otherwise.
-    ``gannen=False`` writes the first year as ``1年``.
+    ``gannen=False`` writes the first year as ``1年``. A date before 明治 has no era and is written in the Gregorian
+    calendar (``1800年1月1日``): a page showing an odd stored date must not break.
     """
     if value is None:
         if empty is not None:
             return empty
         raise TypeError("日付がありません。")
     day = local_date(value)
+    if day < ERAS[-1].start:
+        return f"{day.year}年{day.month}月{day.day}日"  # no era to write it in
     name, year = era_year(day)
     return f"{name}{_year_text(year, gannen)}年{day.month}月{day.day}日"
 
@@ -127,6 +143,8 @@ def to_wareki_month(value: dt.date | dt.datetime | None, *, empty: str | None = 
             return empty
         raise TypeError("日付がありません。")
     day = local_date(value)
+    if day < ERAS[-1].start:
+        return f"{day.year}年{day.month}月"
     name, year = era_year(day)
     return f"{name}{_year_text(year, gannen)}年{day.month}月"
 
@@ -166,7 +184,9 @@ def parse_wareki(text: str, *, strict: bool = True) -> dt.date:
     try:
         day = dt.date(era.start.year + year - 1, month, day_of_month)
     except ValueError:
-        raise ValueError(f"存在しない日付です: {era.name}{_year_text(year, True)}年{month}月{day_of_month}日") from None
+        raise NonexistentDate(
+            nonexistent_date_message(f"{era.name}{_year_text(year, True)}年{month}月{day_of_month}日")
+        ) from None
     if day < era.start:
         raise ValueError(f"{era.name}は{to_wareki(era.start)}からです: {text}")
     if strict and era.end is not None and day > era.end:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
+from liaison.lib.dates import require_office_date
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.versioning import bump_version, save_versioned
 
@@ -65,6 +66,7 @@ def reorganisation_move_kobans(
     acting_user,
 ) -> Reorganisation:
     """Move kobans to another station (C6.2(2)), keeping the history; listeners re-commission council members."""
+    require_office_date(effective_date, field="effective_date")
     if from_station.pk == to_station.pk:
         raise ValidationError(_("移管元と移管先が同じ警察署です。"))
     if not to_station.active:
@@ -101,6 +103,7 @@ def reorganisation_merge_stations(
     *, from_station: Station, to_station: Station, effective_date: datetime.date, note: str = "", acting_user
 ) -> Reorganisation:
     """Merge a station into another: all its kobans and sections move, the old station stays as history."""
+    require_office_date(effective_date, field="effective_date")
     if from_station.pk == to_station.pk:
         raise ValidationError(_("統合元と統合先が同じ警察署です。"))
     if not from_station.active or not to_station.active:

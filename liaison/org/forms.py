@@ -3,16 +3,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
-from liaison.lib.forms import JapaneseDateField
+from liaison.lib.forms import Form, IdChoiceField, IdMultipleChoiceField, ModelForm, OfficeDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.versioning import VersionedForm
 
 from .actions import HQ_DIVISION_FIELDS, SECTION_FIELDS, SETTINGS_FIELDS, STATION_FIELDS, officer_clean_values
 from .models import HQDivision, Koban, Officer, PrefectureSettings, Reorganisation, Section, Station
 
+MAX_TERM_YEARS = 10
 
-class PrefectureSettingsForm(VersionedForm, forms.ModelForm):
-    class Meta:
+
+class PrefectureSettingsForm(VersionedForm, ModelForm):
+    class Meta(ModelForm.Meta):
         model = PrefectureSettings
         fields = SETTINGS_FIELDS
 
@@ -28,19 +30,18 @@ class PrefectureSettingsForm(VersionedForm, forms.ModelForm):
                 )
         if data.get("term_years") == 0:
             self.add_error("term_years", _("任期は1年以上にしてください。"))
+        elif (data.get("term_years") or 0) > MAX_TERM_YEARS:
+            # A term's end is computed from its start; thousands of years would overflow the calendar.
+            self.add_error("term_years", _("任期は%(max)s年以下にしてください。") % {"max": MAX_TERM_YEARS})
         return data
 
 
-class ReorganisationForm(forms.Form):
+class ReorganisationForm(Form):
     kind = forms.ChoiceField(label=_("種別"), choices=Reorganisation.Kind.choices, widget=forms.RadioSelect)
-    effective_date = JapaneseDateField(label=_("実施日"))
-    from_station = forms.ModelChoiceField(
-        label=_("移管元（統合元）の警察署"), queryset=Station.objects.filter(active=True)
-    )
-    to_station = forms.ModelChoiceField(
-        label=_("移管先（統合先）の警察署"), queryset=Station.objects.filter(active=True)
-    )
-    kobans = forms.ModelMultipleChoiceField(
+    effective_date = OfficeDateField(label=_("実施日"))
+    from_station = IdChoiceField(label=_("移管元（統合元）の警察署"), queryset=Station.objects.filter(active=True))
+    to_station = IdChoiceField(label=_("移管先（統合先）の警察署"), queryset=Station.objects.filter(active=True))
+    kobans = IdMultipleChoiceField(
         label=_("移管する交番・駐在所（交番等の移管のとき）"),
         queryset=Koban.objects.filter(active=True).select_related("station"),
         required=False,
@@ -55,36 +56,36 @@ class ReorganisationForm(forms.Form):
         return data
 
 
-class StationForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
-    class Meta:
+class StationForm(once.OncePerFormMixin, VersionedForm, ModelForm):
+    class Meta(ModelForm.Meta):
         model = Station
         fields = STATION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class HQDivisionForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
-    class Meta:
+class HQDivisionForm(once.OncePerFormMixin, VersionedForm, ModelForm):
+    class Meta(ModelForm.Meta):
         model = HQDivision
         fields = HQ_DIVISION_FIELDS
         labels = {"order": _("表示順")}
 
 
-class SectionForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
+class SectionForm(once.OncePerFormMixin, VersionedForm, ModelForm):
     """A section of one station; the station is fixed by the page, so the action checks the name within it."""
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Section
         fields = SECTION_FIELDS
         labels = {"order": _("表示順"), "is_community": _("地域課（1署に1つ）")}
 
 
-class KobanChoiceField(forms.ModelChoiceField):
+class KobanChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.station.name} {obj.name}"
 
 
-class KobanForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
-    class Meta:
+class KobanForm(once.OncePerFormMixin, VersionedForm, ModelForm):
+    class Meta(ModelForm.Meta):
         model = Koban
         fields = ["station", "name", "kind", "jurisdiction_name", "municipality", "area", "order"]
         labels = {"order": _("表示順")}
@@ -97,14 +98,14 @@ class KobanForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
             self.fields["station"].help_text = _("他の警察署への移管は「再編整備」で登録します。")
 
 
-class OfficerForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
+class OfficerForm(once.OncePerFormMixin, VersionedForm, ModelForm):
     """Names, rank, title, role and placement. Readings may be typed in hiragana or half-width katakana."""
 
     koban = KobanChoiceField(
         label=_("交番・駐在所"), queryset=Koban.objects.filter(active=True).select_related("station"), required=False
     )
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Officer
         fields = [
             "family_name",
@@ -162,7 +163,7 @@ class OfficerForm(once.OncePerFormMixin, VersionedForm, forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(Form):
     """Type a password twice, or leave both blank to have one generated and shown once."""
 
     password1 = forms.CharField(

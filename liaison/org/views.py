@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
 from liaison.lib import once
+from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 from liaison.lib.versioning import StaleEdit, show_conflict
 
 from . import actions
@@ -67,9 +69,9 @@ def koban_detail(request, pk):
 def officer_list(request):
     officers = visible_to(request.user, Officer).select_related("station", "section", "koban", "hq_division")
     station_id = request.GET.get("station")
-    if station_id and station_id.isdigit():
-        officers = officers.filter(station_id=int(station_id))
-    query = request.GET.get("q", "").strip()
+    if parse_id(station_id):
+        officers = officers.filter(station_id=parse_id(station_id))
+    query = search_text(request.GET.get("q"))
     if query:
         officers = officers.filter(
             Q(family_name__contains=query) | Q(given_name__contains=query) | Q(family_kana__contains=query)
@@ -306,9 +308,9 @@ def hq_division_edit(request, pk):
 @require(Perm.MANAGE_ORGANISATION)
 def koban_create(request):
     initial = {}
-    station_id = request.GET.get("station", "")
-    if station_id.isdigit():
-        initial["station"] = int(station_id)
+    station_id = parse_id(request.GET.get("station", ""))
+    if station_id:
+        initial["station"] = station_id
     form = KobanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         koban = _save(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
+from liaison.lib.dates import check_birth_date, require_office_date
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
 from liaison.lib.versioning import bump_version, save_versioned
@@ -84,6 +85,11 @@ def clean_person_data(data: dict) -> dict:
             errors["postal_code"] = str(error)
     if "notes" in values:
         values["notes"] = values["notes"] or ""
+    if values.get("birth_date") is not None:
+        try:
+            check_birth_date(values["birth_date"])
+        except ValueError as error:
+            errors["birth_date"] = str(error)
     for name in ("family_name", "given_name", "family_kana", "given_kana"):
         if name in values and not values[name] and name not in errors:
             errors[name] = _("入力してください。")
@@ -228,6 +234,9 @@ def public_office_record(
     office = clean_name(office)
     if not office:
         raise ValidationError({"office": _("公職名を入力してください。")})
+    require_office_date(start_date, field="start_date")
+    if end_date is not None:
+        require_office_date(end_date, field="end_date")
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("終了日は開始日以降の日付にしてください。")})
     entry = PublicOfficeRecord.objects.create(

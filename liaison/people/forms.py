@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
-from liaison.lib.forms import JapaneseDateField
+from liaison.lib.forms import BirthDateField, Form, ModelForm, OfficeDateField
 from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
 from liaison.lib.versioning import VersionedForm
@@ -13,10 +13,10 @@ from .models import Person, PublicOfficeRecord
 from .postal import normalize_postal_code
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     """住民等の登録・変更. Values are tidied here so errors show next to the field; the actions tidy them again."""
 
-    birth_date = JapaneseDateField(label=_("生年月日"), required=False)
+    birth_date = BirthDateField(label=_("生年月日"), required=False)
     # Typed with hyphens, brackets or full-width digits; stored shorter (digits only / 123-4567).
     phone = forms.CharField(
         label=_("電話番号"),
@@ -34,7 +34,7 @@ class PersonForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Person
         fields = PERSON_FIELDS
         widgets = {
@@ -108,11 +108,11 @@ class PersonEditForm(VersionedForm, PersonForm):
     """A person's particulars with the version the screen was opened at."""
 
 
-class PublicOfficeForm(once.OncePerFormMixin, forms.Form):
+class PublicOfficeForm(once.OncePerFormMixin, Form):
     kind = forms.ChoiceField(label=_("区分"), choices=PublicOfficeRecord.Kind.choices, widget=forms.RadioSelect)
     office = forms.CharField(label=_("公職名"), max_length=100, help_text=_("例: 仙台市議会議員、○○町長"))
-    start_date = JapaneseDateField(label=_("開始日"), help_text=_("立候補の届出日、または就任日"))
-    end_date = JapaneseDateField(label=_("終了日"), required=False)
+    start_date = OfficeDateField(label=_("開始日"), help_text=_("立候補の届出日、または就任日"))
+    end_date = OfficeDateField(label=_("終了日"), required=False)
     note = forms.CharField(label=_("備考"), max_length=200, required=False)
 
     def clean_office(self):
@@ -126,5 +126,5 @@ class PublicOfficeForm(once.OncePerFormMixin, forms.Form):
         return data
 
 
-class MergeSearchForm(forms.Form):
+class MergeSearchForm(Form):
     q = forms.CharField(label=_("残す記録を検索（氏名・読み・電話番号）"), required=False)

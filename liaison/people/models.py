@@ -84,10 +84,12 @@ class Person(Versioned):
         return format_phone(self.phone) if self.phone else ""
 
     def age(self, on: datetime.date | None = None) -> int | None:
-        """Age in full years on a date (today in Tokyo by default); None when the birth date is unknown."""
-        if self.birth_date is None:
+        """Age in full years on a date (today in Tokyo by default); None when the birth date is unknown or after the
+        date (a birth date stored before it was validated must not break the pages that show ages)."""
+        on = on or today_tokyo()
+        if self.birth_date is None or self.birth_date > on:
             return None
-        return age_on(self.birth_date, on or today_tokyo())
+        return age_on(self.birth_date, on)
 
     @classmethod
     def koban_scope(cls, koban_id: int) -> models.Q:

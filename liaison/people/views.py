@@ -9,6 +9,8 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, get_visible_or_404, officer_of, require, require_change, visible_to
 from liaison.audit.log import record_view
 from liaison.lib import once
+from liaison.lib.ids import parse_id
+from liaison.lib.text import search_text
 from liaison.lib.versioning import StaleEdit, show_conflict
 
 from . import actions, postal, queries, sections
@@ -21,7 +23,7 @@ PAGE_SIZE = 50
 @require(Perm.VIEW_PEOPLE)
 def person_list(request):
     people = queries.current(visible_to(request.user, Person)).select_related("station")
-    query = request.GET.get("q", "").strip()
+    query = search_text(request.GET.get("q"))
     if query:
         people = queries.search(people, query)
     page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -160,9 +162,9 @@ def person_merge(request, pk):
     candidates = queries.current(visible_to(request.user, Person)).exclude(pk=remove.pk).select_related("station")
     keep_id = request.POST.get("keep") or request.GET.get("keep")
     if keep_id:
-        if not str(keep_id).isdigit():
+        if parse_id(keep_id) is None:
             raise Http404
-        keep = get_visible_or_404(request.user, candidates, pk=int(keep_id))
+        keep = get_visible_or_404(request.user, candidates, pk=parse_id(keep_id))
         if request.method == "POST":
             try:
                 actions.person_merge(keep=keep, remove=remove, acting_user=request.user)
@@ -184,7 +186,7 @@ def person_merge(request, pk):
         )
         return render(request, "people/person_merge_confirm.html", {"remove": remove, "keep": keep})
     form = MergeSearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    query = search_text(form.cleaned_data["q"]) if form.is_valid() else ""
     if query:
         found = queries.search(candidates, query).order_by("sort_key", "pk")[:PAGE_SIZE]
     else:

@@ -10,17 +10,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.dates import today_tokyo
-from liaison.lib.forms import JapaneseDateField
+from liaison.lib.forms import Form, OfficeDateField
 from liaison.lib.wareki import to_wareki
 
 from .numbers import document_number, document_number_digits
 
 
-class SetupReportForm(forms.Form):
+class SetupReportForm(Form):
     """C11.1(1): the document number and the report date of Form 2; both may be left blank."""
 
     number = forms.CharField(label=_("文書番号"), required=False, max_length=30)
-    date = JapaneseDateField(label=_("報告日"), required=False, help_text=_("空欄なら今日の日付で印刷します。"))
+    date = OfficeDateField(label=_("報告日"), required=False, help_text=_("空欄なら今日の日付で印刷します。"))
 
     def __init__(self, *args, prefix_text: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,10 +43,6 @@ class SetupReportForm(forms.Form):
         day = self.cleaned_data["date"]
         if day is None:
             return None
-        try:
-            to_wareki(day)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
         latest = today_tokyo() + datetime.timedelta(days=366)
         if day > latest:
             raise ValidationError(

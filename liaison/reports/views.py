@@ -16,6 +16,7 @@ from liaison.audit.log import record_export
 from liaison.councils.models import Council
 from liaison.councils.queries import current_memberships
 from liaison.lib.dates import today_tokyo
+from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.wareki import to_wareki
 from liaison.org.models import PrefectureSettings
 
@@ -170,10 +171,9 @@ def _print_setup_report(user, council: Council, form: SetupReportForm, prefix: s
 @require_POST
 def batch_letters(request):
     """C6.3: letters for the chosen memberships; a large batch becomes a background print job."""
-    try:
-        ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids")))
-    except ValueError:
-        raise Http404 from None
+    if not all(parse_id(i) for i in request.POST.getlist("ids")):
+        raise Http404
+    ids = parse_ids(request.POST.getlist("ids"))
     if not ids:
         raise Http404("委嘱が選ばれていません。")
     by_id = visible_to(request.user, _memberships()).in_bulk(ids)

@@ -5,9 +5,8 @@ decorator makes test_every_view_declares_an_access_rule fail: nothing is reachab
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from liaison.testing import ROLES
+from liaison.testing import ROLES, app_urls
 
 ALL = set(ROLES)
 HQ = {"hq_admin", "hq_staff"}
@@ -159,19 +158,6 @@ URLS: dict[str, tuple] = {
     "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),
     "reports:job_download": (lambda w: {"pk": _print_job(w, done=True).pk}, PRINTERS, True),
 }
-
-
-def _walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{p.namespace}:" if p.namespace else ""
-            yield from _walk(p.url_patterns, prefix + ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + (p.name or ""), p
-
-
-def app_urls():
-    return [(name, p) for name, p in _walk(get_resolver().url_patterns) if not name.startswith("djdt")]
 
 
 def test_every_url_is_listed():

@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liaison.lib.dates import DATE_INPUT_ERROR, age_on, parse_date_input, today_tokyo
+from liaison.lib.dates import (
+    DATE_INPUT_ERROR,
+    age_on,
+    check_birth_date,
+    check_office_date,
+    office_date_range,
+    parse_date_input,
+    require_office_date,
+    today_tokyo,
+)
 from liaison.lib.wareki import TOKYO
 
 D = dt.date
@@ -149,3 +158,54 @@ def test_today_tokyo():
     today = today_tokyo()
     after = dt.datetime.now(TOKYO).date()
     assert today in (before, after)
+
+
+# --- Plausible ranges (X3) -----------------------------------------------------------------------------------------
+
+TODAY = D(2026, 11, 26)
+
+
+def test_office_date_range_runs_from_showa_to_ten_years_ahead():
+    assert office_date_range(TODAY) == (D(1926, 12, 25), D(2036, 11, 26))
+    assert office_date_range(D(2028, 2, 29)) == (D(1926, 12, 25), D(2038, 2, 28))
+
+
+@pytest.mark.parametrize("day", [D(1926, 12, 25), D(2025, 4, 1), D(2036, 11, 26)])
+def test_office_dates_in_range(day):
+    assert check_office_date(day, today=TODAY) == day
+
+
+@pytest.mark.parametrize("day", [D(1, 1, 1), D(1800, 1, 1), D(1926, 12, 24), D(2036, 11, 27), D(9999, 12, 31)])
+def test_office_dates_out_of_range(day):
+    """X3: 9999-12-31 (a term would end in year 10001), 0001-01-01 and 1800-01-01 (no era) are refused."""
+    with pytest.raises(ValueError, match="昭和元年12月25日から令和18年11月26日までの日付を入力してください"):
+        check_office_date(day, today=TODAY)
+
+
+@pytest.mark.parametrize("day", [D(1900, 1, 1), D(1965, 5, 20), TODAY])
+def test_plausible_birth_dates(day):
+    assert check_birth_date(day, today=TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (D(2026, 11, 27), "未来の日付"),
+        (D(9999, 12, 31), "未来の日付"),
+        (D(1899, 12, 31), "1900年"),
+        (D(1, 1, 1), "1900年"),
+    ],
+)
+def test_implausible_birth_dates(day, message):
+    """X3: a birth date is not in the future and not before 1900."""
+    with pytest.raises(ValueError, match=message):
+        check_birth_date(day, today=TODAY)
+
+
+def test_require_office_date_raises_a_validation_error():
+    from django.core.exceptions import ValidationError
+
+    require_office_date(today_tokyo())
+    with pytest.raises(ValidationError) as excinfo:
+        require_office_date(D(9999, 12, 31), field="start_date")
+    assert list(excinfo.value.message_dict) == ["start_date"]

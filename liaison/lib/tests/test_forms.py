@@ -4,7 +4,16 @@ import pytest
 from django import forms
 from django.utils import formats, translation
 
-from liaison.lib.forms import DateInput, JapaneseDateField, JapaneseDateInput
+from liaison.lib.forms import (
+    BirthDateField,
+    DateInput,
+    Form,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    JapaneseDateField,
+    JapaneseDateInput,
+    OfficeDateField,
+)
 
 MESSAGE = "日付は 2025-05-20、2025/05/20、2025年5月20日、令和7年5月20日 のように入力してください。"
 
@@ -38,13 +47,25 @@ def test_field_accepts_gannen():
     assert JapaneseDateField().clean("令和元年5月1日") == dt.date(2019, 5, 1)
 
 
-@pytest.mark.parametrize("text", ["abc", "2025-02-30", "平成32年1月1日", "5/20", "令和7年"])
+@pytest.mark.parametrize("text", ["abc", "平成32年1月1日", "5/20", "令和7年"])
 def test_field_error_message(text):
     """X3: bad input gets the Japanese guidance message."""
     with pytest.raises(forms.ValidationError) as excinfo:
         JapaneseDateField().clean(text)
     assert excinfo.value.messages == [MESSAGE]
     assert excinfo.value.error_list[0].code == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("2026-02-30", "2026年2月30日"), ("2025/13/01", "2025年13月1日"), ("令和7年2月30日", "令和7年2月30日")],
+)
+def test_a_day_that_does_not_exist_is_named(text, named):
+    """X3: 2026-02-30 is typed correctly but does not exist: the message says so instead of listing the formats."""
+    with pytest.raises(forms.ValidationError) as excinfo:
+        JapaneseDateField().clean(text)
+    assert excinfo.value.messages == [f"存在しない日付です: {named}"]
+    assert excinfo.value.error_list[0].code == "nonexistent"
 
 
 def test_form_errors():
@@ -136,3 +157,67 @@ def test_en_keeps_english_display_and_iso_first():
         input_formats = formats.get_format("DATE_INPUT_FORMATS")
         assert input_formats[0] == "%Y-%m-%d"
         assert {"%Y/%m/%d", "%Y年%m月%d日", "%m/%d/%Y"} <= set(input_formats)
+
+
+# --- Kinds of date, control characters, ids (X3) -------------------------------------------------------------------
+
+
+class PersonLikeForm(Form):
+    name = forms.CharField(required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    birth = BirthDateField(required=False)
+    start = OfficeDateField(required=False)
+
+
+def test_birth_date_field_refuses_the_future_and_before_1900():
+    for text, message in (("9999-12-31", "未来の日付"), ("0001-01-01", "1900年"), ("1899-12-31", "1900年")):
+        form = PersonLikeForm(data={"birth": text})
+        assert not form.is_valid()
+        assert message in form.errors["birth"][0]
+    assert PersonLikeForm(data={"birth": "昭和45年2月3日"}).is_valid()
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1800-01-01", "1926-12-24"])
+def test_office_date_field_refuses_dates_out_of_range(text):
+    form = PersonLikeForm(data={"start": text})
+    assert not form.is_valid()
+    assert "までの日付を入力してください" in form.errors["start"][0]
+
+
+def test_office_date_field_takes_the_first_day_of_showa():
+    assert PersonLikeForm(data={"start": "昭和元年12月25日"}).is_valid()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f", "\x9f"])
+def test_control_characters_are_refused_with_a_clear_message(char):
+    """X3: not Django's 「何か文字を入力してください。」 for NUL, but what is wrong."""
+    form = PersonLikeForm(data={"name": f"山{char}田", "note": f"a{char}"})
+    assert not form.is_valid()
+    assert form.errors["name"] == ["制御文字は使用できません。"]
+    assert form.errors["note"] == ["制御文字は使用できません。"]
+
+
+def test_tabs_and_line_breaks_are_text():
+    form = PersonLikeForm(data={"name": "山田\t太郎", "note": "一行目\r\n二行目"})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["99999999999999999999", "9" * 5000, "²", "-1", "abc", "1.5"])
+def test_id_choice_fields_refuse_impossible_ids_as_invalid_choices(value):
+    """X3: an id too large for the database is "not one of the choices", not an OverflowError."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="g")
+
+    class ChoiceForm(Form):
+        one = IdChoiceField(queryset=Group.objects.all(), required=False)
+        many = IdMultipleChoiceField(queryset=Group.objects.all(), required=False)
+
+    form = ChoiceForm(data={"one": value, "many": [value]})
+    assert not form.is_valid()
+    assert form.errors["one"][0].startswith("正しく選択してください。")
+    assert form.errors["many"][0].startswith("正しく選択してください。")
+    group = Group.objects.get()
+    form = ChoiceForm(data={"one": str(group.pk), "many": [str(group.pk)]})
+    assert form.is_valid(), form.errors

@@ -46,12 +46,26 @@ def test_parse_wareki_at_era_boundaries(day, text):
     assert parse_wareki(text) == day
 
 
-def test_before_meiji_is_rejected():
+def test_before_meiji_has_no_era():
     """X3: the day before 明治 (1868-10-22) has no modern era."""
     with pytest.raises(ValueError, match="明治より前"):
-        to_wareki(D(1868, 10, 22))
+        era_for(D(1868, 10, 22))
     with pytest.raises(ValueError):
         era_year(D(1800, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("day", "text", "month"),
+    [
+        (D(1868, 10, 22), "1868年10月22日", "1868年10月"),
+        (D(1800, 1, 1), "1800年1月1日", "1800年1月"),
+        (D(1, 1, 1), "1年1月1日", "1年1月"),
+    ],
+)
+def test_a_date_before_meiji_is_shown_in_the_gregorian_calendar(day, text, month):
+    """X3: a stored date before 明治 (0001-01-01, 1800-01-01) is still shown, so the page showing it does not break."""
+    assert to_wareki(day) == text
+    assert to_wareki_month(day) == month
 
 
 def test_era_table_is_contiguous():

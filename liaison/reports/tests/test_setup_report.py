@@ -138,9 +138,9 @@ def test_c11_1_1_the_page_shows_the_number_and_date_as_they_will_print(council, 
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"date": "2026-02-30"}, "date", "日付は 2025-05-20"),
+        ({"date": "2026-02-30"}, "date", "存在しない日付です"),
         ({"date": "あした"}, "date", "日付は 2025-05-20"),
-        ({"date": "1860-01-01"}, "date", "和暦で表せません"),
+        ({"date": "1860-01-01"}, "date", "までの日付を入力してください"),
         ({"date": "2999-01-01"}, "date", "までの日付を入力してください"),
         ({"number": "宮地第宮地第1234号号"}, "number", "数字で入力してください"),
         ({"number": "千二百"}, "number", "数字で入力してください"),
