@@ -82,6 +82,16 @@ def successor_term_end(predecessor_end: datetime.date) -> datetime.date:
     return predecessor_end
 
 
+def default_renewal_end(today: datetime.date) -> datetime.date:
+    """C6.2(1): the renewal workbench's default period. Most terms end with the fiscal year on 31 March, so once that
+    is within six months (183 days) the period reaches it, and at least 120 days ahead; otherwise it is 120 days."""
+    march_end = datetime.date(today.year + (1 if today.month > 3 else 0), 3, 31)
+    ahead = today + datetime.timedelta(days=120)
+    if (march_end - today).days <= 183:
+        return max(march_end, ahead)
+    return ahead
+
+
 def consecutive_service_start(terms: list[tuple[datetime.date, datetime.date]], today: datetime.date):
     """C6.4(2): the first day of the unbroken run of terms (start, last day) that reaches ``today``; None if none does."""
     ordered = sorted(terms, key=lambda t: t[0], reverse=True)

@@ -42,6 +42,7 @@ from .forms import (
     SuccessorForm,
 )
 from .models import Council, CouncilReview, Membership, Notice
+from .rules import default_renewal_end
 
 
 def _people_for(user):
@@ -511,14 +512,6 @@ def council_review(request, pk):
             first = review.successors.first()
             return redirect("councils:detail", pk=first.pk if first else council.pk)
     return render(request, "councils/review_form.html", {"form": form, "council": council})
-
-
-def default_renewal_end(today: datetime.date) -> datetime.date:
-    """Most terms end with the fiscal year on 31 March: show up to then once it is within six months, else 120 days."""
-    march_end = datetime.date(today.year + (1 if today.month > 3 else 0), 3, 31)
-    if (march_end - today).days <= 183:
-        return max(march_end, today + datetime.timedelta(days=120))
-    return today + datetime.timedelta(days=120)
 
 
 @require(Perm.APPOINT_MEMBERS)
