@@ -92,6 +92,15 @@ def default_renewal_end(today: datetime.date) -> datetime.date:
     return ahead
 
 
+def review_successor_coverage(*, review_kind: str, koban_count: int) -> str:
+    """C4.3 (with C4.2): what a council made by a review covers, as a ``Council.Coverage`` value. The successors take
+    over all the reviewed councils' kobans: after a split each covers part of a jurisdiction; after a merge they
+    cover several jurisdictions when there is more than one koban, else part of the one."""
+    if review_kind == "split" or koban_count <= 1:
+        return "part"
+    return "several"
+
+
 def consecutive_service_start(terms: list[tuple[datetime.date, datetime.date]], today: datetime.date):
     """C6.4(2): the first day of the unbroken run of terms (start, last day) that reaches ``today``; None if none does."""
     ordered = sorted(terms, key=lambda t: t[0], reverse=True)

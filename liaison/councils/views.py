@@ -471,37 +471,15 @@ def council_review(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        councils = [council, *data["others"]]
-        kobans = sorted({k for c in councils for k in c.kobans.all()}, key=lambda k: k.pk)
-        names = form.names()
-        successors = []
-        for name in names:
-            coverage = Council.Coverage.SEVERAL if len(kobans) > 1 else Council.Coverage.PART
-            if data["kind"] == CouncilReview.Kind.SPLIT:
-                coverage = Council.Coverage.PART
-            successors.append(
-                {
-                    "name": name,
-                    "kind": Council.Kind.UNIT,
-                    "coverage": coverage,
-                    "kobans": kobans,
-                    "reason": data["note"],
-                }
-            )
-        # This council's members go where the form says; members of the councils merged into it go to the one successor.
-        assignment = form.assignment() if successors else {}
-        if len(successors) == 1:
-            for c in councils[1:]:
-                for m in c.memberships.filter(queries.current_memberships(data["effective_date"])):
-                    assignment[m.pk] = 0
         try:
-            review = actions.council_review(
+            review = actions.council_review_with_named_successors(
                 kind=data["kind"],
-                councils=councils,
+                council=council,
+                others=list(data["others"]),
+                names=form.names(),
                 explained_on=data["explained_on"],
                 effective_date=data["effective_date"],
-                successors=successors,
-                assignment=assignment,
+                assignment=form.assignment(),
                 note=data["note"],
                 acting_user=request.user,
             )

@@ -158,3 +158,13 @@ def test_c6_2_1_renewal_period_reaches_the_fiscal_year_end_once_it_is_six_months
     assert end(dt.date(2027, 3, 31)) == dt.date(2027, 7, 29)
     assert end(dt.date(2027, 4, 1)) == dt.date(2027, 7, 30)
     assert end(dt.date(2027, 12, 31)) == dt.date(2028, 4, 29)
+
+
+def test_c4_3_reviewed_councils_cover_part_after_a_split_and_several_after_a_merge_of_kobans():
+    """C4.3, C4.2: a review's successors take over every koban of the reviewed councils."""
+    coverage = rules.review_successor_coverage
+    assert coverage(review_kind="split", koban_count=1) == "part"
+    assert coverage(review_kind="split", koban_count=3) == "part"
+    assert coverage(review_kind="merge", koban_count=2) == "several"
+    assert coverage(review_kind="merge", koban_count=1) == "part"  # two councils of parts of one jurisdiction
+    assert coverage(review_kind="merge", koban_count=0) == "part"
