@@ -380,6 +380,15 @@ def dismiss_for_public_office(*, person: Person, day: datetime.date, office: str
     return ended
 
 
+@transaction.atomic
+def notice_mark_read(*, notice: Notice, acting_user) -> None:
+    """Mark a notice read by its recipient; the first reading counts, so opening it again changes nothing.
+
+    Not audited: it changes no council, member or person, only the recipient's own to-do list.
+    """
+    Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def _told_of_dismissal(council: Council) -> list[Officer]:
     """Who must hear that a member was dismissed: the operation manager; without one, the station's 地域課
     (its community-section officers), and failing those the station chief — a dismissal is never told to nobody."""

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -539,7 +537,7 @@ def notice_read(request, pk):
     officer = officer_of(request.user)
     if notice.recipient_id != officer.pk:
         raise PermissionDenied
-    Notice.objects.filter(pk=notice.pk).update(read_at=datetime.datetime.now(datetime.UTC))
+    actions.notice_mark_read(notice=notice, acting_user=request.user)
     return redirect("councils:detail", pk=notice.council_id) if notice.council_id else redirect("home")
 
 

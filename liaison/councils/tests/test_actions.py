@@ -283,6 +283,15 @@ def test_c4_3_review_screen_split_makes_councils_covering_part_of_the_jurisdicti
     assert (north.memberships.count(), south.memberships.count()) == (5, 5)
 
 
+def test_c6_4_1_a_notice_keeps_the_time_it_was_first_read(world, council):
+    notice = Notice.objects.create(recipient=world.officers["koban_chief"], council=council, text="お知らせ")
+    actions.notice_mark_read(notice=notice, acting_user=world.user("koban_chief"))
+    first = Notice.objects.get(pk=notice.pk).read_at
+    assert first is not None
+    actions.notice_mark_read(notice=notice, acting_user=world.user("koban_chief"))
+    assert Notice.objects.get(pk=notice.pk).read_at == first
+
+
 def test_c3_2_3_station_chief_designates_operation_manager_from_koban_staff(world, council):
     proposal = queries.proposed_operation_manager(council)
     assert proposal == world.officers["koban_chief"]

@@ -110,6 +110,28 @@ def test_c6_3_appointing_a_new_person_through_the_form(world, client_for):
     assert m.council == council and m.leader_category == "a" and m.end_date == dt.date(2027, 3, 31)
 
 
+def test_c3_2_1_a_refused_appointment_of_a_new_person_records_no_person(world, client_for):
+    """C3.2(1), one action per intent: recording a new person and appointing them is one transaction, so when the
+    appointment is refused (a second chair) the person is not left recorded."""
+    council, _ = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1)
+    response = client_for("koban_chief").post(
+        f"/councils/{council.pk}/appoint/",
+        {
+            "start_date": "令和7年4月1日",
+            "post": "chair",
+            "new-family_name": "髙橋",
+            "new-given_name": "花子",
+            "new-family_kana": "タカハシ",
+            "new-given_kana": "ハナコ",
+            "new-birth_date": "昭和45年2月3日",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 200 and "会長は1人です" in response.content.decode()
+    assert not Person.objects.filter(family_name="髙橋").exists()
+    assert council.memberships.count() == 1
+
+
 def test_c6_3_duplicate_person_must_be_confirmed(world, client_for):
     council, people = make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=1)
     existing = make_person(world.station_a, "高橋", "花子", "タカハシ", "ハナコ", birth_date=dt.date(1970, 2, 3))
