@@ -22,6 +22,7 @@ from liaison.access.policy import (
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.downloads import download_response
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
 from liaison.people.models import Person
@@ -230,12 +231,12 @@ def council_bylaws(request, pk):
 
 @require(Perm.VIEW_COUNCILS)
 def council_bylaws_download(request, pk):
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     council = _council(request, pk)
     if not council.bylaws:
         raise Http404
-    return FileResponse(council.bylaws.open("rb"), as_attachment=True, filename=council.bylaws.name.rsplit("/", 1)[-1])
+    return download_response(council.bylaws.open("rb"), council.bylaws.name.rsplit("/", 1)[-1])
 
 
 @require(Perm.CONFIRM_OPERATION_MANAGER)

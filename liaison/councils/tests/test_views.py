@@ -213,6 +213,7 @@ def test_c10_4_bylaws_upload_and_download(world, client_for):
     assert client.post(f"/councils/{council.pk}/bylaws/", {"bylaws": upload}).status_code == 302
     response = client.get(f"/councils/{council.pk}/bylaws/download/")
     assert b"".join(response.streaming_content).decode() == "第1条 この会は…"
+    assert response["Content-Disposition"].startswith('attachment; filename="kiyaku')
     bad = SimpleUploadedFile("virus.exe", b"MZ")
     assert "PDF、Word" in client.post(f"/councils/{council.pk}/bylaws/", {"bylaws": bad}).content.decode()
 
