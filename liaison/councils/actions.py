@@ -396,6 +396,15 @@ def dismiss_for_public_office(*, person: Person, day: datetime.date, office: str
     return ended
 
 
+@transaction.atomic
+def notice_mark_read(*, notice: Notice, acting_user) -> None:
+    """Mark a notice read by its recipient; the first reading counts, so opening it again changes nothing.
+
+    Not audited: it changes no council, member or person, only the recipient's own to-do list.
+    """
+    Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def _told_of_dismissal(council: Council) -> list[Officer]:
     """Who must hear that a member was dismissed: the operation manager; without one, the station's 地域課
     (its community-section officers), and failing those the station chief — a dismissal is never told to nobody."""
@@ -489,6 +498,49 @@ def council_review(
         obj=review,
     )
     return review
+
+
+@transaction.atomic
+def council_review_with_named_successors(
+    *,
+    kind: str,
+    council: Council,
+    others: list[Council],
+    names: list[str],
+    explained_on: datetime.date | None,
+    effective_date: datetime.date,
+    assignment: dict[int, int],
+    note: str = "",
+    acting_user,
+) -> CouncilReview:
+    """C4.3 as the review screen asks it: ``council`` and ``others`` become unit councils named ``names``.
+
+    The successors cover all the reviewed councils' kobans (coverage by ``rules.review_successor_coverage``) and give
+    the note as their reason. ``assignment`` places ``council``'s current members (membership id → index in
+    ``names``); when there is one successor, every current member of ``others`` carries over to it as well.
+    """
+    councils = [council, *others]
+    kobans = sorted({k for c in councils for k in c.kobans.all()}, key=lambda k: k.pk)
+    coverage = rules.review_successor_coverage(review_kind=kind, koban_count=len(kobans))
+    successors = [
+        {"name": name, "kind": Council.Kind.UNIT, "coverage": coverage, "kobans": kobans, "reason": note}
+        for name in names
+    ]
+    assignment = dict(assignment) if successors else {}
+    if len(successors) == 1:
+        for other in others:
+            for membership in other.memberships.filter(current_memberships(effective_date)):
+                assignment[membership.pk] = 0
+    return council_review(
+        kind=kind,
+        councils=councils,
+        explained_on=explained_on,
+        effective_date=effective_date,
+        successors=successors,
+        assignment=assignment,
+        note=note,
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic

@@ -82,6 +82,25 @@ def successor_term_end(predecessor_end: datetime.date) -> datetime.date:
     return predecessor_end
 
 
+def default_renewal_end(today: datetime.date) -> datetime.date:
+    """C6.2(1): the renewal workbench's default period. Most terms end with the fiscal year on 31 March, so once that
+    is within six months (183 days) the period reaches it, and at least 120 days ahead; otherwise it is 120 days."""
+    march_end = datetime.date(today.year + (1 if today.month > 3 else 0), 3, 31)
+    ahead = today + datetime.timedelta(days=120)
+    if (march_end - today).days <= 183:
+        return max(march_end, ahead)
+    return ahead
+
+
+def review_successor_coverage(*, review_kind: str, koban_count: int) -> str:
+    """C4.3 (with C4.2): what a council made by a review covers, as a ``Council.Coverage`` value. The successors take
+    over all the reviewed councils' kobans: after a split each covers part of a jurisdiction; after a merge they
+    cover several jurisdictions when there is more than one koban, else part of the one."""
+    if review_kind == "split" or koban_count <= 1:
+        return "part"
+    return "several"
+
+
 def consecutive_service_start(terms: list[tuple[datetime.date, datetime.date]], today: datetime.date):
     """C6.4(2): the first day of the unbroken run of terms (start, last day) that reaches ``today``; None if none does."""
     ordered = sorted(terms, key=lambda t: t[0], reverse=True)

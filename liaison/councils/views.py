@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,6 +22,7 @@ from liaison.access.policy import (
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
@@ -43,6 +42,7 @@ from .forms import (
     SuccessorForm,
 )
 from .models import Council, CouncilReview, Membership, Notice
+from .rules import default_renewal_end
 
 
 def _people_for(user):
@@ -233,12 +233,12 @@ def council_bylaws(request, pk):
 
 @require(Perm.VIEW_COUNCILS)
 def council_bylaws_download(request, pk):
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     council = _council(request, pk)
     if not council.bylaws:
         raise Http404
-    return FileResponse(council.bylaws.open("rb"), as_attachment=True, filename=council.bylaws.name.rsplit("/", 1)[-1])
+    return download_response(council.bylaws.open("rb"), council.bylaws.name.rsplit("/", 1)[-1])
 
 
 @require(Perm.CONFIRM_OPERATION_MANAGER)
@@ -471,37 +471,15 @@ def council_review(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        councils = [council, *data["others"]]
-        kobans = sorted({k for c in councils for k in c.kobans.all()}, key=lambda k: k.pk)
-        names = form.names()
-        successors = []
-        for name in names:
-            coverage = Council.Coverage.SEVERAL if len(kobans) > 1 else Council.Coverage.PART
-            if data["kind"] == CouncilReview.Kind.SPLIT:
-                coverage = Council.Coverage.PART
-            successors.append(
-                {
-                    "name": name,
-                    "kind": Council.Kind.UNIT,
-                    "coverage": coverage,
-                    "kobans": kobans,
-                    "reason": data["note"],
-                }
-            )
-        # This council's members go where the form says; members of the councils merged into it go to the one successor.
-        assignment = form.assignment() if successors else {}
-        if len(successors) == 1:
-            for c in councils[1:]:
-                for m in c.memberships.filter(queries.current_memberships(data["effective_date"])):
-                    assignment[m.pk] = 0
         try:
-            review = actions.council_review(
+            review = actions.council_review_with_named_successors(
                 kind=data["kind"],
-                councils=councils,
+                council=council,
+                others=list(data["others"]),
+                names=form.names(),
                 explained_on=data["explained_on"],
                 effective_date=data["effective_date"],
-                successors=successors,
-                assignment=assignment,
+                assignment=form.assignment(),
                 note=data["note"],
                 acting_user=request.user,
             )
@@ -512,14 +490,6 @@ def council_review(request, pk):
             first = review.successors.first()
             return redirect("councils:detail", pk=first.pk if first else council.pk)
     return render(request, "councils/review_form.html", {"form": form, "council": council})
-
-
-def default_renewal_end(today: datetime.date) -> datetime.date:
-    """Most terms end with the fiscal year on 31 March: show up to then once it is within six months, else 120 days."""
-    march_end = datetime.date(today.year + (1 if today.month > 3 else 0), 3, 31)
-    if (march_end - today).days <= 183:
-        return max(march_end, today + datetime.timedelta(days=120))
-    return today + datetime.timedelta(days=120)
 
 
 @require(Perm.APPOINT_MEMBERS)
@@ -569,7 +539,7 @@ def notice_read(request, pk):
     officer = officer_of(request.user)
     if notice.recipient_id != officer.pk:
         raise PermissionDenied
-    Notice.objects.filter(pk=notice.pk).update(read_at=datetime.datetime.now(datetime.UTC))
+    actions.notice_mark_read(notice=notice, acting_user=request.user)
     return redirect("councils:detail", pk=notice.council_id) if notice.council_id else redirect("home")
 
 

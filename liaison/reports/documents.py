@@ -99,27 +99,46 @@ def appointment_letters_pdf(memberships: Iterable[Membership]) -> bytes:
     return render_pdf(LETTER_TEMPLATE, letter_context(memberships))
 
 
-@in_official_language
-def appointment_letters_pdf_in_chunks(
-    memberships: Sequence[Membership], *, chunk_size: int = 20, progress: Callable[[int], None] | None = None
-) -> bytes:
-    """Like ``appointment_letters_pdf`` but lays out ``chunk_size`` letters at a time, reporting the count done.
+def letters_document(memberships: Sequence[Membership], font_config=None):
+    """Form 1 laid out for ``memberships`` (one page each, in order): a WeasyPrint document, not yet written."""
+    return render_document(LETTER_TEMPLATE, letter_context(memberships), font_config=font_config)
 
-    Layout is most of the work, so ``progress`` is honest; the pages are then joined and written once.
+
+@in_official_language
+def pdf_in_chunks(
+    render: Callable[[Sequence, object], object],
+    objects: Sequence,
+    *,
+    chunk_size: int = 20,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """Lay out ``objects`` ``chunk_size`` at a time with ``render(chunk, font_config)``, reporting the count done.
+
+    Layout is most of the work, so ``progress`` is honest; the pages are then joined and written once, sharing one
+    font configuration so each font is embedded once.
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    memberships = list(memberships)
-    if not memberships:
-        raise ValueError("委嘱状を印刷する委員がいません。")
+    objects = list(objects)
+    if not objects:
+        raise ValueError("印刷するものがありません。")
     font_config = FontConfiguration()
     documents = []
-    for start in range(0, len(memberships), chunk_size):
-        chunk = memberships[start : start + chunk_size]
-        documents.append(render_document(LETTER_TEMPLATE, letter_context(chunk), font_config=font_config))
+    for start in range(0, len(objects), chunk_size):
+        chunk = objects[start : start + chunk_size]
+        documents.append(render(chunk, font_config))
         if progress is not None:
             progress(start + len(chunk))
     return write_documents(documents)
+
+
+def appointment_letters_pdf_in_chunks(
+    memberships: Sequence[Membership], *, chunk_size: int = 20, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """Like ``appointment_letters_pdf`` but lays out ``chunk_size`` letters at a time, reporting the count done."""
+    if not memberships:
+        raise ValueError("委嘱状を印刷する委員がいません。")
+    return pdf_in_chunks(letters_document, memberships, chunk_size=chunk_size, progress=progress)
 
 
 def members_for_report(council: Council, day: datetime.date) -> list[Membership]:

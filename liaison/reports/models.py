@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrintJob(models.Model):
-    """One background print of many appointment letters (C6.3); the PDF is kept until someone downloads it."""
+    """One background print of a batch of documents (C6.3 letters first); the PDF is kept for download.
+
+    ``kind`` names a registered document kind (``reports.kinds``), which says how to load ``object_ids``, who may
+    print them and how to render them; the kinds are code, not choices, so a new kind needs no migration.
+    """
 
     STATION_PATH = "station"
-
-    class Kind(models.TextChoices):
-        APPOINTMENT_LETTERS = "form1", _("委嘱状（別記様式第1号）")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("待機中")
@@ -23,8 +24,8 @@ class PrintJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.APPOINTMENT_LETTERS)
-    membership_ids = models.JSONField(_("委嘱"), default=list)
+    kind = models.CharField(_("種類"), max_length=40)
+    object_ids = models.JSONField(_("印刷する対象"), default=list)
     total = models.PositiveIntegerField(_("枚数"), default=0)
     done = models.PositiveIntegerField(_("作成済み"), default=0)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -39,7 +40,14 @@ class PrintJob(models.Model):
         verbose_name = _("印刷ジョブ")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.total}件"
+        return f"{self.kind} {self.total}件"
+
+    @property
+    def document(self):
+        """The job's document kind (``reports.kinds.DocumentKind``); LookupError when no such kind is registered."""
+        from .kinds import get
+
+        return get(self.kind)
 
     @property
     def is_finished(self) -> bool:

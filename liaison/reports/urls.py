@@ -10,6 +10,7 @@ urlpatterns = [
     path("councils/<int:pk>/setup-report/", views.setup_report, name="setup_report"),
     path("councils/<int:pk>/roster.xlsx", views.council_roster, name="council_roster"),
     path("letters/batch/", views.batch_letters, name="batch_letters"),
+    path("batch/<slug:kind>/", views.batch, name="batch"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
 ]

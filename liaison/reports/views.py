@@ -1,42 +1,39 @@
-"""Printing forms 1 and 2 (C6.3, C11.1(1)). Every download is an audited export of personal data (X2)."""
+"""Printing forms 1 and 2 (C6.3, C11.1(1)) and batches of any registered document kind (``kinds``).
+
+Every download is an audited export of personal data (X2), sent by ``lib.downloads.download_response``.
+"""
 
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import can_change, get_visible_or_404, require, visible_to
+from liaison.access.policy import can_change, get_visible_or_404, require
 from liaison.audit.log import record_export
 from liaison.councils.models import Council
 from liaison.councils.queries import current_memberships
 from liaison.lib.dates import today_tokyo
+from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.wareki import to_wareki
 from liaison.org.models import PrefectureSettings
 
-from .documents import appointment_letters_pdf, letter_queryset, members_for_report, setup_report_pdf
+from . import actions, kinds
+from .documents import members_for_report, setup_report_pdf
 from .excel import council_roster_xlsx
 from .forms import SetupReportForm
+from .kinds import FORM1, DocumentKind
 from .models import PrintJob
 from .numbers import document_number
-from .tasks import render_print_job
 from .worker import job_waits_without_worker
 
+PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SYNC_LIMIT = 30  # more letters than this are rendered in the background
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    """A PDF download with a Japanese file name (RFC 6266 ``filename*``) and an ASCII fallback."""
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename=\"form.pdf\"; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _require_printable(user, objects) -> None:
@@ -44,37 +41,56 @@ def _require_printable(user, objects) -> None:
         raise PermissionDenied
 
 
-def _memberships():
-    return letter_queryset().prefetch_related("council__kobans")
-
-
 def _current_memberships(council: Council, day: datetime.date):
-    return _memberships().filter(current_memberships(day), council=council).order_by("person__sort_key", "pk")
+    return FORM1.queryset().filter(current_memberships(day), council=council).order_by("person__sort_key", "pk")
 
 
-def _audit_letters(user, memberships, obj, label: str) -> None:
+def _print_now(user, kind: DocumentKind, objects: list, *, obj=None, label: str | None = None) -> HttpResponse:
+    """Render ``objects`` as ``kind`` now, audit the export and send the PDF."""
+    label = label or kind.describe(objects)
+    pdf = kind.pdf(objects)
     record_export(
         user=user,
-        action="form1.print",
-        summary=f"委嘱状を印刷しました（{label}、{len(memberships)}件）",
+        action=kind.audit_action,
+        summary=f"{kind.noun}を印刷しました（{label}、{len(objects)}件）",
         obj=obj,
-        detail={"membership_ids": [m.pk for m in memberships]},
+        detail={kind.ids_key: [o.pk for o in objects]},
     )
+    return download_response(pdf, kind.filename(label), PDF)
 
 
-def _letters_label(memberships) -> str:
-    councils = sorted({m.council.name for m in memberships})
-    return councils[0] if len(councils) == 1 else f"{councils[0]}ほか{len(councils) - 1}協議会"
+def print_batch(request, kind: DocumentKind, ids: list[int]) -> HttpResponse:
+    """The objects ``ids`` printed as ``kind``, in that order: at once up to the kind's ``sync_limit``, otherwise as a
+    background print job whose page the user is sent to. 404 when any is missing or not visible to the user, 403
+    when the user may not print one of them."""
+    try:
+        objects = kind.load(ids, request.user)
+    except LookupError:
+        raise Http404 from None
+    if not kind.may_print(request.user, objects):
+        raise PermissionDenied
+    if len(objects) <= kind.sync_limit:
+        return _print_now(request.user, kind, objects)
+    job = actions.print_job_start(kind=kind, objects=objects, acting_user=request.user)
+    return redirect("reports:job", pk=job.pk)
+
+
+def _posted_ids(request) -> list[int]:
+    """The posted ``ids``, each once, in the order given; 404 for none or for anything that is no row's id."""
+    posted = request.POST.getlist("ids")
+    if not posted or not all(parse_id(i) for i in posted):
+        raise Http404("印刷するものが選ばれていません。")
+    return parse_ids(posted)
 
 
 @require(Perm.PRINT_FORMS)
 def letter(request, pk):
     """C6.3: the appointment letter of one membership."""
-    membership = get_visible_or_404(request.user, _memberships(), pk=pk)
-    _require_printable(request.user, [membership])
-    pdf = appointment_letters_pdf([membership])
-    _audit_letters(request.user, [membership], membership, f"{membership.council.name} {membership.person.full_name}")
-    return pdf_response(pdf, f"委嘱状_{membership.council.name}_{membership.person.full_name}.pdf")
+    membership = get_visible_or_404(request.user, FORM1.queryset(), pk=pk)
+    if not FORM1.may_print(request.user, [membership]):
+        raise PermissionDenied
+    label = f"{membership.council.name}_{membership.person.full_name}"
+    return _print_now(request.user, FORM1, [membership], obj=membership, label=label)
 
 
 @require(Perm.PRINT_FORMS)
@@ -85,9 +101,7 @@ def council_letters(request, pk):
     memberships = list(_current_memberships(council, today_tokyo()))
     if not memberships:
         raise Http404("現在の委員がいません。")
-    pdf = appointment_letters_pdf(memberships)
-    _audit_letters(request.user, memberships, council, council.name)
-    return pdf_response(pdf, f"委嘱状_{council.name}.pdf")
+    return _print_now(request.user, FORM1, memberships, obj=council, label=council.name)
 
 
 @require(Perm.PRINT_FORMS)
@@ -105,10 +119,7 @@ def council_roster(request, pk):
         obj=council,
         detail={"membership_ids": [m.pk for m in memberships]},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"委員名簿_{council.name}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"roster.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download_response(content, f"委員名簿_{council.name}.xlsx", XLSX)
 
 
 @require(Perm.PRINT_FORMS)
@@ -164,45 +175,37 @@ def _print_setup_report(user, council: Council, form: SetupReportForm, prefix: s
             "document_number": document_number(prefix, number) if number else "",
         },
     )
-    return pdf_response(pdf, f"設置報告書_{council.name}.pdf")
+    return download_response(pdf, f"設置報告書_{council.name}.pdf", PDF)
 
 
 @require(Perm.PRINT_FORMS)
 @require_POST
 def batch_letters(request):
     """C6.3: letters for the chosen memberships; a large batch becomes a background print job."""
-    if not all(parse_id(i) for i in request.POST.getlist("ids")):
-        raise Http404
-    ids = parse_ids(request.POST.getlist("ids"))
-    if not ids:
-        raise Http404("委嘱が選ばれていません。")
-    by_id = visible_to(request.user, _memberships()).in_bulk(ids)
-    if len(by_id) != len(ids):
-        raise Http404
-    memberships = [by_id[i] for i in ids]
-    _require_printable(request.user, memberships)
-    if len(memberships) <= SYNC_LIMIT:
-        pdf = appointment_letters_pdf(memberships)
-        _audit_letters(request.user, memberships, None, _letters_label(memberships))
-        return pdf_response(pdf, f"委嘱状_{_letters_label(memberships)}.pdf")
-    job = PrintJob.objects.create(
-        station_id=memberships[0].council.station_id,
-        requested_by=request.user,
-        kind=PrintJob.Kind.APPOINTMENT_LETTERS,
-        membership_ids=ids,
-        total=len(ids),
-    )
-    result = render_print_job.enqueue(job.pk)
-    PrintJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    return redirect("reports:job", pk=job.pk)
+    return print_batch(request, FORM1, _posted_ids(request))
 
 
-def _job_for(user, pk) -> PrintJob:
-    """A job the user may see, and whose every letter the user may still print (checked again on each view)."""
+@require(Perm.PRINT_FORMS)
+@require_POST
+def batch(request, kind):
+    """The chosen objects printed as any registered document kind (the kind checks who may print them)."""
+    try:
+        document = kinds.get(kind)
+    except LookupError:
+        raise Http404 from None
+    return print_batch(request, document, _posted_ids(request))
+
+
+def _job_for(user, pk) -> tuple[PrintJob, DocumentKind]:
+    """A job the user may see, whose every object the user may still print (checked again on each view)."""
     job = get_visible_or_404(user, PrintJob, pk=pk)
-    memberships = list(_memberships().filter(pk__in=job.membership_ids))
-    _require_printable(user, memberships)
-    return job
+    try:
+        kind = job.document
+    except LookupError:
+        raise Http404 from None
+    if not kind.may_print(user, kind.queryset().filter(pk__in=job.object_ids)):
+        raise PermissionDenied
+    return job, kind
 
 
 @require(Perm.PRINT_FORMS)
@@ -211,8 +214,8 @@ def job(request, pk):
 
     A job that has waited more than a minute with no worker alive says so, and what to do, instead of waiting on.
     """
-    print_job = _job_for(request.user, pk)
-    context = {"job": print_job, "no_worker": job_waits_without_worker(print_job)}
+    print_job, kind = _job_for(request.user, pk)
+    context = {"job": print_job, "document": kind, "no_worker": job_waits_without_worker(print_job)}
     if request.headers.get("HX-Request"):
         return render(request, "reports/_job_progress.html", context)
     return render(request, "reports/job.html", context)
@@ -221,18 +224,14 @@ def job(request, pk):
 @require(Perm.PRINT_FORMS)
 def job_download(request, pk):
     """The finished PDF of a print job (an audited export, like printing directly)."""
-    print_job = _job_for(request.user, pk)
+    print_job, kind = _job_for(request.user, pk)
     if print_job.status != PrintJob.Status.DONE or not print_job.result:
         raise Http404("まだ作成中です。")
     record_export(
         user=request.user,
-        action="form1.print",
-        summary=f"委嘱状を出力しました（印刷ジョブ{print_job.pk}、{print_job.total}件）",
+        action=kind.audit_action,
+        summary=f"{kind.noun}を出力しました（印刷ジョブ{print_job.pk}、{print_job.total}件）",
         obj=print_job,
-        detail={"membership_ids": print_job.membership_ids, "job_id": print_job.pk},
+        detail={kind.ids_key: print_job.object_ids, "job_id": print_job.pk},
     )
-    response = FileResponse(print_job.result.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"form.pdf\"; filename*=UTF-8''{quote(f'委嘱状_印刷ジョブ{print_job.pk}.pdf')}"
-    )
-    return response
+    return download_response(print_job.result.open("rb"), kind.filename(f"印刷ジョブ{print_job.pk}"), PDF)

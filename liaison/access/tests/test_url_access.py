@@ -64,7 +64,8 @@ def _print_job(world, done=False, council_of=_print_council):
     job = PrintJob.objects.create(
         station=world.station_a,
         requested_by=world.user("community_section"),
-        membership_ids=list(council.memberships.values_list("pk", flat=True)),
+        kind="form1",
+        object_ids=list(council.memberships.values_list("pk", flat=True)),
         total=1,
     )
     if done:
@@ -155,6 +156,7 @@ URLS: dict[str, tuple] = {
     "reports:council_roster": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:setup_report": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:batch_letters": (_none, PRINTERS, False, 405),  # POST only: GET is refused after the access check
+    "reports:batch": (lambda w: {"kind": "form1"}, PRINTERS, False, 405),  # the same, for any document kind
     "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),
     "reports:job_download": (lambda w: {"pk": _print_job(w, done=True).pk}, PRINTERS, True),
 }
@@ -247,6 +249,7 @@ KOBAN_UNSCOPED = {
     "councils:detail",
     "councils:bylaws_download",
     "councils:notice_read",
+    "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
 }
 
 

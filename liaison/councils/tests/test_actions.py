@@ -234,6 +234,64 @@ def test_c4_3_merge_and_dissolve(world, council):
     assert merged.status == Council.Status.CLOSED and dissolve.successors.count() == 0
 
 
+def test_c4_3_review_screen_merge_covers_every_koban_and_carries_the_merged_councils_members(world, council):
+    """C4.3: the review screen's action: the one successor is a unit council over both councils' kobans (several
+    jurisdictions); this council's members go where assigned (or end), the merged council's members all carry over."""
+    other, _ = make_council_with_members(
+        world, world.chuzaisho_a, acting_user=world.user("community_section"), count=3, name="作並地区連絡協議会"
+    )
+    leaving, *staying = current(council, dt.date(2026, 3, 1))
+    review = actions.council_review_with_named_successors(
+        kind=CouncilReview.Kind.MERGE,
+        council=council,
+        others=[other],
+        names=["統合連絡協議会"],
+        explained_on=dt.date(2026, 2, 1),
+        effective_date=dt.date(2026, 4, 1),
+        assignment={m.pk: 0 for m in staying},
+        note="生活圏が一体のため",
+        acting_user=world.user("community_section"),
+    )
+    merged = review.successors.get()
+    assert (merged.kind, merged.coverage, merged.reason) == (
+        Council.Kind.UNIT,
+        Council.Coverage.SEVERAL,
+        "生活圏が一体のため",
+    )
+    assert set(merged.kobans.all()) == {world.koban_a, world.chuzaisho_a}
+    carried = {m.previous_id for m in merged.memberships.all()}
+    assert carried == {m.pk for m in staying} | set(other.memberships.values_list("pk", flat=True))
+    assert Membership.objects.get(pk=leaving.pk).end_reason == Membership.EndReason.REORGANISED
+
+
+def test_c4_3_review_screen_split_makes_councils_covering_part_of_the_jurisdiction(world, council):
+    """C4.3: a split from the screen: each named council covers part of the one koban; members go where assigned."""
+    members = current(council, dt.date(2026, 3, 1))
+    review = actions.council_review_with_named_successors(
+        kind=CouncilReview.Kind.SPLIT,
+        council=council,
+        others=[],
+        names=["北地区連絡協議会", "南地区連絡協議会"],
+        explained_on=dt.date(2026, 2, 1),
+        effective_date=dt.date(2026, 4, 1),
+        assignment={m.pk: i % 2 for i, m in enumerate(members)},
+        acting_user=world.user("community_section"),
+    )
+    north, south = review.successors.order_by("pk")
+    assert [c.name for c in (north, south)] == ["北地区連絡協議会", "南地区連絡協議会"]
+    assert {c.coverage for c in (north, south)} == {Council.Coverage.PART}
+    assert (north.memberships.count(), south.memberships.count()) == (5, 5)
+
+
+def test_c6_4_1_a_notice_keeps_the_time_it_was_first_read(world, council):
+    notice = Notice.objects.create(recipient=world.officers["koban_chief"], council=council, text="お知らせ")
+    actions.notice_mark_read(notice=notice, acting_user=world.user("koban_chief"))
+    first = Notice.objects.get(pk=notice.pk).read_at
+    assert first is not None
+    actions.notice_mark_read(notice=notice, acting_user=world.user("koban_chief"))
+    assert Notice.objects.get(pk=notice.pk).read_at == first
+
+
 def test_c3_2_3_station_chief_designates_operation_manager_from_koban_staff(world, council):
     proposal = queries.proposed_operation_manager(council)
     assert proposal == world.officers["koban_chief"]

@@ -136,3 +136,35 @@ def test_c3_1_kobans_without_council_are_listed():
         and "作並駐在所" in found[0].message
         and found[0].requirement == "C3.1"
     )
+
+
+def test_c6_2_1_renewal_period_reaches_the_fiscal_year_end_once_it_is_six_months_away():
+    """C6.2(1): the renewal workbench's default period: to 31 March when that is within 183 days (but never less
+    than 120 days ahead), otherwise 120 days."""
+    end = rules.default_renewal_end
+    assert end(dt.date(2026, 11, 26)) == dt.date(2027, 3, 31)
+    assert end(dt.date(2026, 5, 1)) == dt.date(2026, 8, 29)  # the fiscal year end is 11 months away
+    # 183 days before 31 March is the first day that reaches it; the day before gets 120 days.
+    assert end(dt.date(2026, 9, 29)) == dt.date(2027, 3, 31)
+    assert end(dt.date(2026, 9, 28)) == dt.date(2027, 1, 26)
+    # A leap February makes that day one later.
+    assert end(dt.date(2027, 9, 30)) == dt.date(2028, 3, 31)
+    assert end(dt.date(2027, 9, 29)) == dt.date(2028, 1, 27)
+    # Within 120 days of 31 March, the period runs 120 days past today.
+    assert end(dt.date(2026, 12, 1)) == dt.date(2027, 3, 31)
+    assert end(dt.date(2026, 12, 2)) == dt.date(2027, 4, 1)
+    assert end(dt.date(2027, 3, 1)) == dt.date(2027, 6, 29)
+    # 31 March itself looks at the year's last day, and 1 April at the next fiscal year (a year away).
+    assert end(dt.date(2027, 3, 31)) == dt.date(2027, 7, 29)
+    assert end(dt.date(2027, 4, 1)) == dt.date(2027, 7, 30)
+    assert end(dt.date(2027, 12, 31)) == dt.date(2028, 4, 29)
+
+
+def test_c4_3_reviewed_councils_cover_part_after_a_split_and_several_after_a_merge_of_kobans():
+    """C4.3, C4.2: a review's successors take over every koban of the reviewed councils."""
+    coverage = rules.review_successor_coverage
+    assert coverage(review_kind="split", koban_count=1) == "part"
+    assert coverage(review_kind="split", koban_count=3) == "part"
+    assert coverage(review_kind="merge", koban_count=2) == "several"
+    assert coverage(review_kind="merge", koban_count=1) == "part"  # two councils of parts of one jurisdiction
+    assert coverage(review_kind="merge", koban_count=0) == "part"

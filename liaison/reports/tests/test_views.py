@@ -134,7 +134,7 @@ def test_batch_of_40_letters_runs_in_the_background(world, client_for, tmp_path)
     response = client.post(reverse("reports:batch_letters"), {"ids": ids})
     job = PrintJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
-    assert (job.total, job.done, job.status, job.membership_ids) == (40, 0, PrintJob.Status.QUEUED, ids)
+    assert (job.total, job.done, job.status, job.kind, job.object_ids) == (40, 0, PrintJob.Status.QUEUED, "form1", ids)
     assert job.station == world.station_a and job.requested_by == world.user("community_section")
 
     page = client.get(response["Location"])
@@ -171,7 +171,8 @@ def test_print_job_of_another_station_is_hidden(world, client_for):
     job = PrintJob.objects.create(
         station=world.station_a,
         requested_by=world.user("community_section"),
-        membership_ids=list(big.memberships.values_list("pk", flat=True)),
+        kind="form1",
+        object_ids=list(big.memberships.values_list("pk", flat=True)),
         total=2,
     )
     assert client_for(world.chief_b.user).get(reverse("reports:job", args=[job.pk])).status_code == 404

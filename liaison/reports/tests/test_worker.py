@@ -34,7 +34,8 @@ def queued_job(world, *, waited: datetime.timedelta, status=PrintJob.Status.QUEU
     job = PrintJob.objects.create(
         station=world.station_a,
         requested_by=world.user("community_section"),
-        membership_ids=list(council.memberships.values_list("pk", flat=True)),
+        kind="form1",
+        object_ids=list(council.memberships.values_list("pk", flat=True)),
         total=2,
         status=status,
     )
@@ -107,7 +108,8 @@ def test_c6_3_db_worker_beats_while_it_runs_and_clears_its_row_when_it_stops(wor
     job = PrintJob.objects.create(
         station=world.station_a,
         requested_by=world.user("community_section"),
-        membership_ids=list(council.memberships.values_list("pk", flat=True)),
+        kind="form1",
+        object_ids=list(council.memberships.values_list("pk", flat=True)),
         total=1,
     )
     render_print_job.enqueue(job.pk)
