@@ -5,6 +5,10 @@
 * ``2025-05-20``, ``2025/05/20``, ``2025/5/2``, ``2025.5.20``, ``20250520``
 * ``2025年5月20日``
 * ``令和7年5月20日``, ``令和元年5月1日``, ``R7.5.20``, ``H31/4/30`` (see :mod:`liaison.lib.wareki`)
+* ``令和8年（2026年）11月26日`` (what the date fields show) and ``2026年（令和8年）11月26日``
+
+Text that reads as a date but names no real day raises :class:`~liaison.lib.wareki.ImpossibleDate` with a message
+that says why (2026-02-30, 平成32年1月1日); anything else that cannot be read raises ``ValueError(DATE_INPUT_ERROR)``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 from liaison.lib.wareki import (
     ERAS,
     TOKYO,
+    ImpossibleDate,
     NonexistentDate,
     WarekiFormatError,
     local_date,
@@ -32,6 +37,7 @@ __all__ = [
     "DATE_INPUT_ERROR",
     "OFFICE_DATE_MIN",
     "OFFICE_YEARS_AHEAD",
+    "ImpossibleDate",
     "NonexistentDate",
     "age_on",
     "check_birth_date",
@@ -53,7 +59,8 @@ _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))
 _SEPARATED_RE = re.compile(r"^(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$")
 _KANJI_RE = re.compile(r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日?$")
 _COMPACT_RE = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
-_ERA_START_RE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHRmtshr])(元|\d)")
+# An era date, possibly after its Western year: 令和7年…, R7.…, 2026年(令和8年)…
+_ERA_START_RE = re.compile(r"^(\d{4}年\()?(明治|大正|昭和|平成|令和|[MTSHRmtshr])(元|\d)")
 
 
 def _normalise(text: str) -> str:

@@ -15,7 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from liaison.lib.dates import DATE_INPUT_ERROR, NonexistentDate, check_birth_date, check_office_date, parse_date_input
+from liaison.lib.dates import DATE_INPUT_ERROR, ImpossibleDate, check_birth_date, check_office_date, parse_date_input
 from liaison.lib.ids import parse_id
 from liaison.lib.text import CONTROL_CHARACTER_ERROR, find_control_character
 from liaison.lib.wareki import local_date, to_wareki
@@ -37,13 +37,15 @@ __all__ = [
 class JapaneseDateInput(forms.DateInput):
     """A plain text box (not ``type=date``): police tablets type era dates such as 令和7年5月20日.
 
-    The value is shown as ``2025-05-20``; ``JapaneseDateInput(wareki=True)`` shows ``令和7年5月20日`` instead. Both
-    read back through :func:`liaison.lib.dates.parse_date_input`.
+    A date is shown the way officers read and write dates, in its era with the Western year beside it
+    (``令和8年（2026年）11月26日``): the era year alone leaves people counting on their fingers to compare it with a
+    Western date elsewhere. ``JapaneseDateInput(wareki=False)`` shows ``2026-11-26`` instead. Both read back through
+    :func:`liaison.lib.dates.parse_date_input`; what a person typed is shown back as typed.
     """
 
     input_type = "text"
 
-    def __init__(self, attrs=None, format=None, *, wareki: bool = False):
+    def __init__(self, attrs=None, format=None, *, wareki: bool = True):
         merged = {"inputmode": "numeric", "placeholder": _("例: 令和7年5月20日"), "autocomplete": "off"}
         merged.update(attrs or {})
         super().__init__(attrs=merged, format=format)
@@ -51,7 +53,7 @@ class JapaneseDateInput(forms.DateInput):
 
     def format_value(self, value):
         if self.wareki and isinstance(value, dt.date):
-            return to_wareki(value)
+            return to_wareki(value, western_year=True)
         return super().format_value(value)
 
 
@@ -74,9 +76,10 @@ class JapaneseDateField(forms.DateField):
             return local_date(value)
         try:
             return parse_date_input(str(value))
-        except NonexistentDate as error:
-            # Typed correctly, but there is no such day (2026-02-30): say so rather than show the input formats.
-            raise ValidationError(str(error), code="nonexistent") from None
+        except ImpossibleDate as error:
+            # Typed correctly, but there is no such day (2026-02-30, 平成32年1月1日): say what is wrong with it rather
+            # than list the input formats the person has just followed.
+            raise ValidationError(str(error), code=error.code) from None
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 

@@ -29,7 +29,8 @@ ROSTER_COLUMNS = [
 
 @in_official_language
 def council_roster_xlsx(council: Council, memberships: list[Membership], day: datetime.date) -> bytes:
-    """One sheet: the council's members serving on ``day`` in 五十音順, with era dates as text."""
+    """One sheet: the council's members serving on ``day`` in 五十音順; terms as real dates shown in the era, so
+    that the office can sort and filter them."""
     writer = ExcelWriter()
     sheet = writer.sheet("委員名簿", landscape=True)
     sheet.append([f"{council.name}　委員名簿（{to_wareki(day)}現在）"], bold=True, size=14)
@@ -48,8 +49,8 @@ def council_roster_xlsx(council: Council, memberships: list[Membership], day: da
                 f"{person.organisation} {person.organisation_title}".strip(),
                 m.get_leader_category_display(),
                 m.get_kind_display(),
-                to_wareki(m.start_date),
-                to_wareki(m.end_date),
+                m.start_date,
+                m.end_date,
                 person.phone_display,
                 person.address,
             ]

@@ -1,7 +1,8 @@
 """Japanese display filters, registered as template builtins (no ``{% load %}`` needed).
 
-``{{ d|wareki }}`` 令和7年5月20日 · ``{{ d|wareki_month }}`` 令和7年5月 · ``{{ tel|phone }}`` 090-1234-5678 ·
-``{{ birth|age }}`` age today in Japan · ``{{ kana|katakana }}`` full-width katakana.
+``{{ d|wareki }}`` 令和7年5月20日 · ``{{ d|wareki:"western" }}`` 令和7年（2025年）5月20日, as date fields show a
+date (for a hand-written text box that the date parser reads back) · ``{{ d|wareki_month }}`` 令和7年5月 ·
+``{{ tel|phone }}`` 0467-12-3456 · ``{{ birth|age }}`` age today in Japan · ``{{ kana|katakana }}`` full-width katakana.
 
 Empty values (``None``, ``""``) give ``""``. Values a filter cannot handle are shown unchanged rather than breaking
 the page.
@@ -30,11 +31,11 @@ def _as_date(value):
 
 
 @register.filter(name="wareki")
-def wareki_filter(value):
+def wareki_filter(value, style=""):
     if value in (None, ""):
         return ""
     try:
-        return to_wareki(_as_date(value))
+        return to_wareki(_as_date(value), western_year=style == "western")
     except (TypeError, ValueError):
         return value
 

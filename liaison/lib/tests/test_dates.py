@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from liaison.lib.dates import (
     DATE_INPUT_ERROR,
+    ImpossibleDate,
     age_on,
     check_birth_date,
     check_office_date,
@@ -78,6 +79,31 @@ def test_parse_date_input_rejects_impossible_era_dates(text):
     """X3: era dates outside their era are refused, with a Japanese message."""
     with pytest.raises(ValueError, match=r"[ぁ-んァ-ン一-龥]"):
         parse_date_input(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("平成32年1月1日", "平成は平成31年4月30日までです。"),
+        ("Ｈ３２．１．１", "平成は平成31年4月30日までです。"),
+        ("令和元年4月30日", "令和は令和元年5月1日からです。"),
+        ("2026-02-30", "存在しない日付です"),
+        ("令和8年（2025年）11月26日", "括弧の中の2025年と合いません"),
+    ],
+)
+def test_parse_date_input_says_why_a_date_is_impossible(text, message):
+    """X3 (issue 7): not the list of formats, but what is wrong with the day typed."""
+    with pytest.raises(ImpossibleDate) as excinfo:
+        parse_date_input(text)
+    assert message in str(excinfo.value)
+    assert str(excinfo.value) != DATE_INPUT_ERROR
+
+
+@pytest.mark.parametrize(
+    "text", ["令和8年（2026年）11月26日", "2026年（令和8年）11月26日", "２０２６年（令和８年）１１月２６日"]
+)
+def test_parse_date_input_reads_what_the_date_fields_show(text):
+    assert parse_date_input(text) == D(2026, 11, 26)
 
 
 def test_parse_date_input_passes_dates_through():

@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 from django import forms
 from django.utils import formats, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liaison.lib.forms import (
     BirthDateField,
@@ -47,7 +49,7 @@ def test_field_accepts_gannen():
     assert JapaneseDateField().clean("令和元年5月1日") == dt.date(2019, 5, 1)
 
 
-@pytest.mark.parametrize("text", ["abc", "平成32年1月1日", "5/20", "令和7年"])
+@pytest.mark.parametrize("text", ["abc", "5/20", "令和7年", "平成三十二年一月一日"])
 def test_field_error_message(text):
     """X3: bad input gets the Japanese guidance message."""
     with pytest.raises(forms.ValidationError) as excinfo:
@@ -66,6 +68,45 @@ def test_a_day_that_does_not_exist_is_named(text, named):
         JapaneseDateField().clean(text)
     assert excinfo.value.messages == [f"存在しない日付です: {named}"]
     assert excinfo.value.error_list[0].code == "nonexistent"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("平成32年1月1日", "平成は平成31年4月30日までです。令和2年1月1日のことですか。"),
+        ("平成31年5月1日", "平成は平成31年4月30日までです。令和元年5月1日のことですか。"),
+        ("H32.1.1", "平成は平成31年4月30日までです。令和2年1月1日のことですか。"),
+        ("昭和64年1月8日", "昭和は昭和64年1月7日までです。平成元年1月8日のことですか。"),
+        ("大正15年12月25日", "大正は大正15年12月24日までです。昭和元年12月25日のことですか。"),
+        ("明治45年7月30日", "明治は明治45年7月29日までです。大正元年7月30日のことですか。"),
+        ("令和元年4月30日", "令和は令和元年5月1日からです。平成31年4月30日のことですか。"),
+        ("平成元年1月7日", "平成は平成元年1月8日からです。昭和64年1月7日のことですか。"),
+        ("明治元年1月1日", "明治は明治元年10月23日からです。"),  # before 明治 there is no era to suggest
+    ],
+)
+def test_an_era_date_past_the_end_of_its_era_names_the_end(text, message):
+    """X3 (issue 7, errors you can find): 平成32年1月1日 gets 「平成は平成31年4月30日までです」 and the day it would
+    be, not the list of input formats; the same at every era boundary, both ends."""
+    with pytest.raises(forms.ValidationError) as excinfo:
+        JapaneseDateField().clean(text)
+    assert excinfo.value.messages == [message]
+    assert excinfo.value.error_list[0].code == "outside_era"
+
+
+def test_the_era_messages_reach_every_kind_of_date_field_on_a_form():
+    """X3: the specific messages come from the shared field, so office and birth dates on any form show them."""
+    form = PersonLikeForm(data={"birth": "平成32年1月1日", "start": "2026-02-30"})
+    assert not form.is_valid()
+    assert form.errors["birth"] == ["平成は平成31年4月30日までです。令和2年1月1日のことですか。"]
+    assert form.errors["start"] == ["存在しない日付です: 2026年2月30日"]
+
+
+def test_a_western_year_that_is_not_the_era_year_is_refused():
+    """X3: 令和8年（2025年） names two different years; which one was meant is for the person to say."""
+    with pytest.raises(forms.ValidationError) as excinfo:
+        JapaneseDateField().clean("令和8年（2025年）11月26日")
+    assert excinfo.value.messages == ["令和8年は2026年です。括弧の中の2025年と合いません。"]
+    assert excinfo.value.error_list[0].code == "year_mismatch"
 
 
 def test_form_errors():
@@ -110,12 +151,39 @@ def test_widget_attrs_can_be_extended():
     assert 'inputmode="numeric"' in html
 
 
-def test_widget_renders_initial_value():
-    with translation.override("ja"):
-        html = EventForm(initial={"day": dt.date(2025, 5, 20)})["day"].as_widget()
-    assert 'value="2025-05-20"' in html
-    html = JapaneseDateInput(wareki=True).render("d", dt.date(2019, 5, 1))
-    assert 'value="令和元年5月1日"' in html
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_widget_shows_an_era_date_with_the_western_year(language):
+    """X3 (issue 7): every date field shows 令和8年（2026年）11月26日, not 2026-11-26; 元年 as officers write it."""
+    with translation.override(language):
+        html = EventForm(initial={"day": dt.date(2026, 11, 26)})["day"].as_widget()
+    assert 'value="令和8年（2026年）11月26日"' in html
+    assert 'value="令和元年（2019年）5月1日"' in JapaneseDateInput().render("d", dt.date(2019, 5, 1))
+    assert 'value="平成31年（2019年）4月30日"' in JapaneseDateInput().render("d", dt.date(2019, 4, 30))
+    # An odd stored date before 明治 still renders, in the Western calendar, and reads back.
+    assert 'value="1800年1月1日"' in JapaneseDateInput().render("d", dt.date(1800, 1, 1))
+    assert 'value="2025-05-20"' in JapaneseDateInput(wareki=False).render("d", dt.date(2025, 5, 20))
+
+
+def test_every_kind_of_date_field_shows_era_dates():
+    """X3: the era display is the shared widget's default, so every form's date fields get it."""
+    form = PersonLikeForm(initial={"birth": dt.date(1960, 4, 1), "start": dt.date(2026, 4, 1)})
+    assert 'value="昭和35年（1960年）4月1日"' in form["birth"].as_widget()
+    assert 'value="令和8年（2026年）4月1日"' in form["start"].as_widget()
+
+
+def test_what_a_person_typed_is_shown_back_as_typed():
+    form = EventForm(data={"day": "2026-02-30", "optional_day": "R8.4.1"})
+    assert 'value="2026-02-30"' in form["day"].as_widget()
+    assert 'value="R8.4.1"' in form["optional_day"].as_widget()
+
+
+@given(st.dates(min_value=dt.date(1868, 10, 23), max_value=dt.date(2099, 12, 31)))
+def test_the_shown_date_reads_back_as_the_same_day(day):
+    """X3: a form sent back unchanged saves the date it showed, at every era boundary and every 元年."""
+    shown = JapaneseDateInput().format_value(day)
+    assert JapaneseDateField().clean(shown) == day
+    form = EventForm(data={"day": shown, "optional_day": ""}, initial={"day": day})
+    assert form.has_changed() is False
 
 
 def test_changed_data_with_era_input():

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.utils import translation
 
+from liaison.lib.dates import parse_date_input
 from liaison.lib.templatetags import japanese
 
 LIBRARY = "liaison.lib.templatetags.japanese"
@@ -49,14 +50,24 @@ def test_wareki_filter_on_strings(engine):
         assert render(engine, "{{ d|wareki }}", d=dt.date(1800, 1, 1)) == "1800年1月1日"
 
 
+def test_wareki_filter_with_the_western_year_for_text_boxes(engine):
+    """X3 (issue 7): a hand-written date box shows what the date fields show, and the parser reads it back."""
+    shown = render(engine, '{{ d|wareki:"western" }}', d=dt.date(2026, 11, 26))
+    assert shown == "令和8年（2026年）11月26日"
+    assert parse_date_input(shown) == dt.date(2026, 11, 26)
+    assert render(engine, '{{ d|wareki:"western" }}', d=None) == ""
+
+
 def test_wareki_month_filter(engine):
     assert render(engine, "{{ d|wareki_month }}", d=dt.date(2025, 5, 20)) == "令和7年5月"
     assert render(engine, "{{ d|wareki_month }}", d=None) == ""
 
 
 def test_phone_filter(engine):
+    """X3 (issue 7): grouped after the real area code."""
     assert render(engine, "{{ t|phone }}", t="09012345678") == "090-1234-5678"
     assert render(engine, "{{ t|phone }}", t="0312345678") == "03-1234-5678"
+    assert render(engine, "{{ t|phone }}", t="0877221234") == "0877-22-1234"
     assert render(engine, "{{ t|phone }}", t=None) == ""
     assert render(engine, "{{ t|phone }}", t="内線12") == "内線12"
 

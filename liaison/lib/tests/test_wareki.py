@@ -7,7 +7,11 @@ from hypothesis import strategies as st
 from liaison.lib.wareki import (
     ERAS,
     TOKYO,
+    ImpossibleDate,
+    NonexistentDate,
+    OutsideEra,
     WarekiFormatError,
+    YearMismatch,
     era_for,
     era_year,
     local_date,
@@ -205,6 +209,50 @@ def test_lenient_parsing_counts_past_the_end_of_an_era():
         parse_wareki("令和元年4月30日", strict=False)
 
 
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("平成32年1月1日", OutsideEra, "平成は平成31年4月30日までです。令和2年1月1日のことですか。"),
+        ("令和元年4月30日", OutsideEra, "令和は令和元年5月1日からです。平成31年4月30日のことですか。"),
+        ("明治元年1月1日", OutsideEra, "明治は明治元年10月23日からです。"),
+        ("令和7年2月29日", NonexistentDate, "存在しない日付です: 令和7年2月29日"),
+        ("令和0年5月1日", NonexistentDate, "存在しない日付です: 令和0年5月1日"),
+        ("令和8年（2025年）11月26日", YearMismatch, "令和8年は2026年です。括弧の中の2025年と合いません。"),
+        ("2025年（令和8年）11月26日", YearMismatch, "令和8年は2026年です。括弧の中の2025年と合いません。"),
+    ],
+)
+def test_each_impossible_date_says_what_is_wrong(text, error, message):
+    """X3 (issue 7): 平成32年1月1日 → 「平成は平成31年4月30日までです」, with the day it would be in its own era."""
+    with pytest.raises(error) as excinfo:
+        parse_wareki(text)
+    assert str(excinfo.value) == message
+    assert isinstance(excinfo.value, ImpossibleDate) and isinstance(excinfo.value, ValueError)
+
+
+def test_the_western_year_is_written_beside_the_era_year():
+    """X3 (issue 7): 令和8年（2026年）11月26日, as prefectural documents write it; 元年 kept."""
+    assert to_wareki(D(2026, 11, 26), western_year=True) == "令和8年（2026年）11月26日"
+    assert to_wareki(D(2019, 5, 1), western_year=True) == "令和元年（2019年）5月1日"
+    assert to_wareki(D(1989, 1, 7), western_year=True) == "昭和64年（1989年）1月7日"
+    assert to_wareki(D(1800, 1, 1), western_year=True) == "1800年1月1日"  # no era: the Western year alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "令和8年（2026年）11月26日",
+        "令和8年(2026年)11月26日",
+        "令和8年(2026)11月26日",
+        "令和８年（２０２６年）１１月２６日",
+        "令和 8 年 （2026年） 11 月 26 日",
+        "2026年（令和8年）11月26日",
+        "2026年(R8)11月26日",
+    ],
+)
+def test_an_era_date_with_its_western_year_reads_back(text):
+    assert parse_wareki(text) == D(2026, 11, 26)
+
+
 dates_1900_2100 = st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31))
 
 
@@ -213,6 +261,7 @@ def test_round_trip(day):
     """X3: parse_wareki(to_wareki(d)) == d for every day from 1900 to 2100."""
     assert parse_wareki(to_wareki(day)) == day
     assert parse_wareki(to_wareki(day, gannen=False)) == day
+    assert parse_wareki(to_wareki(day, western_year=True)) == day
 
 
 @given(dates_1900_2100)

@@ -110,7 +110,7 @@ def test_likely_duplicates_by_reading_and_birth_date_or_by_phone(world):
 def test_merge_moves_memberships_and_public_offices_and_is_audited(world):
     """N2.2: merging two records of one civilian moves every link (councils' memberships too) to the one kept. X2: audited."""
     keep = _create(world, birth_date=D(1960, 4, 1))
-    remove = _create(world, given_name="太朗", phone="0901234567")
+    remove = _create(world, given_name="太朗", phone="09012345678")
     council = Council.objects.create(station=world.station_a, name="一番町交番連絡協議会", established_on=D(2020, 4, 1))
     membership = Membership.objects.create(
         council=council, person=remove, station=world.station_a, start_date=D(2024, 4, 1), end_date=D(2026, 3, 31)

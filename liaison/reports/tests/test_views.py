@@ -196,7 +196,8 @@ def test_c11_1_1_setup_report_form_on_the_council_page_sends_number_and_date(wor
 
 
 def test_x3_council_roster_downloads_as_excel_and_is_audited(world, client_for):
-    """X3 (Excel out), X2 (audited export): the roster lists current members in kana order with era dates."""
+    """X3 (Excel out), X2 (audited export): the roster lists current members in kana order; the terms are real
+    dates shown in the era (so the office can sort and filter them), and the header has the filter buttons."""
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -208,7 +209,12 @@ def test_x3_council_roster_downloads_as_excel_and_is_audited(world, client_for):
     assert sheet["A1"].value.startswith("一番町交番連絡協議会　委員名簿") and sheet["A3"].value == "氏名"
     rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert len(rows) == 3 and [r[1] for r in rows] == sorted(r[1] for r in rows)
-    assert rows[0][9].startswith("令和")
+    members = {m.person.full_kana: m for m in council.memberships.select_related("person")}
+    for row in rows:
+        term = members[row[1]]
+        assert (row[9].date(), row[10].date()) == (term.start_date, term.end_date)
+    assert '[$-411]ggge"年"m"月"d"日"' in sheet["J4"].number_format and sheet["J4"].is_date
+    assert sheet.auto_filter.ref == f"A3:M{3 + len(rows)}"
     entry = exports("roster.xlsx").get()
     assert entry.personal_data and len(entry.detail["membership_ids"]) == 3
 
