@@ -178,9 +178,14 @@ def test_c6_2_1_renewal_workbench_period_defaults_to_the_rule(world, client_for)
     back to the same period with the reason shown."""
     from liaison.councils.rules import default_renewal_end
     from liaison.lib.dates import today_tokyo
+    from liaison.lib.wareki import to_wareki
 
     today = today_tokyo()
-    shown = f'name="from" value="{today:%Y-%m-%d}"', f'name="to" value="{default_renewal_end(today):%Y-%m-%d}"'
+    end = default_renewal_end(today)
+    shown = (
+        f'name="from" value="{to_wareki(today, western_year=True)}"',
+        f'name="to" value="{to_wareki(end, western_year=True)}"',
+    )
     client = client_for("community_section")
     page = client.get("/councils/renewals/").content.decode()
     assert all(field in page for field in shown)
