@@ -109,6 +109,7 @@ URLS: dict[str, tuple] = {
     "org:station": (lambda w: {"pk": w.station_a.pk}, STATION_READERS, True),
     "org:koban": (lambda w: {"pk": w.koban_a.pk}, STATION_READERS, True),
     "org:officers": (_none, STATION_READERS, False),
+    "org:pick": (_none, STATION_READERS, False),  # the officer picker's search
     "org:settings": (_none, {"hq_admin"}, False),
     "org:reorganisations": (_none, {"hq_admin"}, False),
     "org:reorganisation_new": (_none, {"hq_admin"}, False),
