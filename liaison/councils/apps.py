@@ -7,13 +7,15 @@ class CouncilsConfig(AppConfig):
     label = "councils"
 
     def ready(self):
-        from liaison.people import koban_ties, sections
+        from liaison.people import current_roles, koban_ties, sections
 
         from . import signals  # noqa: F401
-        from .queries import person_koban_ties
+        from .queries import person_koban_ties, person_roles
         from .views import person_section
 
         # The title is the key of the section; the person page shows it translated.
         sections.register(gettext_noop("連絡協議会の委嘱"), "councils/person_section.html", person_section, order=10)
         # A koban-level role may change a person only when all the person's serving terms are in its koban's councils.
         koban_ties.register("councils", person_koban_ties)
+        # The person picker shows the councils a person serves on, to tell namesakes apart.
+        current_roles.register("councils", person_roles, order=10)

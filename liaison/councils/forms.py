@@ -4,10 +4,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
-from liaison.lib.forms import Form, IdChoiceField, IdMultipleChoiceField, ModelForm, OfficeDateField
+from liaison.lib.forms import Form, IdMultipleChoiceField, ModelForm, OfficeDateField
 from liaison.lib.versioning import VersionedForm
 from liaison.people.forms import PersonForm
-from liaison.people.models import Person
+from liaison.people.picker import PersonPickerField
 
 from .models import Council, CouncilReview, Membership
 
@@ -30,14 +30,6 @@ class CouncilForm(once.OncePerFormMixin, VersionedForm, ModelForm):
         ]
         if self.instance.pk:
             self.fields["kobans"].initial = list(self.instance.kobans.values_list("pk", flat=True))
-
-
-class PersonChoiceField(IdChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        label = f"{person.full_name}（{person.family_kana} {person.given_kana}）"
-        if person.birth_date:
-            label += gettext("　%(year)s年生") % {"year": person.birth_date.year}
-        return label
 
 
 class NewPersonForm(PersonForm):
@@ -64,9 +56,8 @@ class NewPersonForm(PersonForm):
 
 
 class AppointmentForm(once.OncePerFormMixin, Form):
-    person = PersonChoiceField(
+    person = PersonPickerField(
         label=_("委員にする人（登録済み）"),
-        queryset=Person.objects.none(),
         required=False,
         help_text=_("登録のない人は、下の「新しく登録して委嘱する」に入力してください。"),
     )
@@ -81,9 +72,9 @@ class AppointmentForm(once.OncePerFormMixin, Form):
     letter_number = forms.CharField(label=_("委嘱状の番号"), required=False, max_length=30)
     confirm_distinct = forms.BooleanField(label=_("似ている記録とは別人として登録する"), required=False)
 
-    def __init__(self, *args, people_queryset, **kwargs):
+    def __init__(self, *args, people_queryset, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_queryset
+        self.fields["person"].scope(people_queryset, user)
 
 
 class EndMembershipForm(Form):
@@ -104,7 +95,7 @@ class ReappointForm(Form):
 
 
 class SuccessorForm(Form):
-    person = PersonChoiceField(label=_("後任の委員"), queryset=Person.objects.none())
+    person = PersonPickerField(label=_("後任の委員"))
     start_date = OfficeDateField(label=_("委嘱日"))
     leader_category = forms.ChoiceField(
         label=_("コミュニティ・リーダーの区分"),
@@ -112,9 +103,9 @@ class SuccessorForm(Form):
         required=False,
     )
 
-    def __init__(self, *args, people_queryset, **kwargs):
+    def __init__(self, *args, people_queryset, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_queryset
+        self.fields["person"].scope(people_queryset, user)
 
 
 class ReviewForm(Form):

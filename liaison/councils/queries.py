@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from liaison.access.permissions import Perm
+from liaison.access.policy import has_perm, visible_to
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import Koban, Officer, PrefectureSettings, Rank
 from liaison.people.koban_ties import Ties
@@ -18,6 +20,24 @@ RANK_ORDER = {value: i for i, value in enumerate(Rank.values)}
 def current_memberships(day: datetime.date) -> Q:
     """Memberships serving on ``day``."""
     return Q(start_date__lte=day, end_date__gte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+def person_roles(user, person_ids: list[int], day: datetime.date) -> dict[int, list[str]]:
+    """Person id → 「<council> <post>」 for each council the person serves on ``day`` that ``user`` may see (the
+    person picker tells namesakes apart by it). One query."""
+    if not has_perm(user, Perm.VIEW_COUNCILS):
+        return {}
+    terms = (
+        visible_to(user, Membership)
+        .filter(current_memberships(day), person_id__in=person_ids)
+        .select_related("council")
+        .order_by("council__name", "pk")
+    )
+    roles = defaultdict(list)
+    for term in terms:
+        post = term.post_title if term.post == Membership.Post.OTHER and term.post_title else term.get_post_display()
+        roles[term.person_id].append(f"{term.council.name} {post}")
+    return dict(roles)
 
 
 def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Prefetch:

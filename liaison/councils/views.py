@@ -290,8 +290,13 @@ def appoint(request, pk):
     council = _council(request, pk)
     require_change(request.user, council, Perm.APPOINT_MEMBERS)
     people = _people_for(request.user)
-    form = AppointmentForm(request.POST or None, people_queryset=people, initial={"start_date": today_tokyo()})
-    new_person = NewPersonForm(request.POST or None, prefix="new", use_required_attribute=False)
+    form = AppointmentForm(
+        request.POST or None, people_queryset=people, user=request.user, initial={"start_date": today_tokyo()}
+    )
+    # The new-person part is read only when something was typed in it: a form shown again after picking someone (or
+    # after a search without JavaScript) must not show "required" under every empty new-person field.
+    typed_new = any(value.strip() for key, value in request.POST.items() if key.startswith("new-"))
+    new_person = NewPersonForm(request.POST if typed_new else None, prefix="new", use_required_attribute=False)
     preview, duplicates = None, []
     if request.method == "POST" and "preview" not in request.POST and form.is_saved_already():
         messages.info(request, _("この委嘱はすでに登録されています。"))
@@ -435,7 +440,10 @@ def membership_successor(request, pk):
     membership = _membership(request, pk)
     require_change(request.user, membership.council, Perm.APPOINT_MEMBERS)
     form = SuccessorForm(
-        request.POST or None, people_queryset=_people_for(request.user), initial={"start_date": today_tokyo()}
+        request.POST or None,
+        people_queryset=_people_for(request.user),
+        user=request.user,
+        initial={"start_date": today_tokyo()},
     )
     if request.method == "POST" and form.is_valid():
         try:

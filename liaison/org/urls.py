@@ -8,6 +8,7 @@ urlpatterns = [
     path("stations/<int:pk>/", views.station_detail, name="station"),
     path("kobans/<int:pk>/", views.koban_detail, name="koban"),
     path("officers/", views.officer_list, name="officers"),
+    path("officers/pick/", views.officer_pick, name="pick"),
     path("settings/", views.settings_edit, name="settings"),
     path("reorganisations/", views.reorganisation_list, name="reorganisations"),
     path("reorganisations/new/", views.reorganisation_create, name="reorganisation_new"),

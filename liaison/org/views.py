@@ -10,10 +10,11 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
 from liaison.lib import once
 from liaison.lib.ids import parse_id
+from liaison.lib.picker import found_message
 from liaison.lib.text import search_text
 from liaison.lib.versioning import StaleEdit, show_conflict
 
-from . import actions
+from . import actions, picker
 from .forms import (
     HQDivisionForm,
     KobanForm,
@@ -90,6 +91,15 @@ def officer_list(request):
             "retired": request.GET.get("retired") == "1",
         },
     )
+
+
+@require(Perm.VIEW_STATION)
+def officer_pick(request):
+    """The officer picker's search: up to 20 serving officers the user may see, as options for its listbox."""
+    query = search_text(request.GET.get("q"))
+    officers = visible_to(request.user, Officer).filter(active=True)
+    found = picker.find(request.user, officers, query)
+    return render(request, "lib/picker_options.html", {"found": found, "message": found_message(found)})
 
 
 @require(Perm.MANAGE_SETTINGS)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from liaison.lib.kana import normalize_reading
 from liaison.lib.phone import phone_digits
 
 from .models import Person
 
-__all__ = ["current", "likely_duplicates", "search"]
+__all__ = ["current", "for_picker", "likely_duplicates", "postal_code_filter", "search"]
 
 
 def current(queryset: QuerySet | None = None) -> QuerySet:
@@ -79,3 +80,46 @@ def likely_duplicates(
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return list(qs.select_related("station").order_by("sort_key", "pk")[:20])
+
+
+# 〒980-0811 as typed, from its first three digits on: "980", "980-08", "９８００８１１", "〒980 0811".
+_POSTAL_START = re.compile(r"〒?\s*(\d{3})(?:[\s\-‐‑‒–—―−ー]?(\d{1,4}))?")
+
+
+def postal_code_filter(query: str) -> Q | None:
+    """Persons whose postal code starts with the digits typed (at least three), or None when ``query`` cannot be the
+    start of a postal code. Codes are stored as 123-4567; the hyphen may be typed or left out."""
+    match = _POSTAL_START.fullmatch(unicodedata.normalize("NFKC", query).strip())
+    if match is None:
+        return None
+    head, tail = match.group(1), match.group(2) or ""
+    return Q(postal_code__startswith=f"{head}-{tail}" if tail else head) | Q(postal_code__startswith=head + tail)
+
+
+def _starts_with(word: str) -> Q:
+    condition = Q(family_name__startswith=word)
+    try:
+        reading = normalize_reading(word)
+    except ValueError:
+        reading = ""
+    if reading:
+        condition |= Q(family_kana__startswith=reading)
+    return condition
+
+
+def for_picker(queryset: QuerySet, query: str) -> QuerySet:
+    """What the person picker finds for ``query``: ``search`` (name, reading, phone), or a postal code starting with
+    the digits typed; people whose family name or reading starts with the first word come first (a reading typed
+    from its start is how a person is looked up), then in 五十音順."""
+    found = search(queryset, query)
+    postal = postal_code_filter(query)
+    if postal is not None:
+        # (the scope) AND ((the search) OR (the postal code)): ORing two scoped querysets instead makes SQLite scan
+        # the scope twice.
+        everyone = queryset.model._default_manager.all()
+        found = queryset & (search(everyone, query) | everyone.filter(postal))
+    words = query.split()
+    if not words:
+        return found.order_by("sort_key", "pk")
+    first = Case(When(_starts_with(words[0]), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return found.order_by(first, "sort_key", "pk")

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("pick/", views.person_pick, name="pick"),
     path("postal/<str:code>/", views.postal_lookup, name="postal"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),

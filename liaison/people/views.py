@@ -10,10 +10,11 @@ from liaison.access.policy import can_change, get_visible_or_404, officer_of, re
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.ids import parse_id
+from liaison.lib.picker import found_message
 from liaison.lib.text import search_text
 from liaison.lib.versioning import StaleEdit, show_conflict
 
-from . import actions, postal, queries, sections
+from . import actions, picker, postal, queries, sections
 from .forms import MergeSearchForm, PersonCreateForm, PersonEditForm, PublicOfficeForm
 from .models import Person
 
@@ -230,3 +231,23 @@ def postal_lookup(request, code):
     if found is None:
         return JsonResponse({"error": _("該当する郵便番号が見つかりません。")}, status=404)
     return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
+
+
+@require(Perm.VIEW_PEOPLE)
+def person_pick(request):
+    """The person picker's search: up to 20 current persons the user may see, as options for its listbox.
+
+    Every search that shows someone is audited like a page of the person list: it shows readings, ages and towns.
+    """
+    query = search_text(request.GET.get("q"))
+    found = picker.find(request.user, visible_to(request.user, Person), query)
+    if found.choices:
+        officer = officer_of(request.user)
+        record_view(
+            user=request.user,
+            action="person.pick",
+            summary=f"人物の選択で「{query}」を検索しました（{len(found.choices)}人）",
+            station=officer.station_id if officer else None,
+            detail={"q": query, "ids": [choice.value for choice in found.choices]},
+        )
+    return render(request, "lib/picker_options.html", {"found": found, "message": found_message(found)})

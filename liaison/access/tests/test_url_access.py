@@ -110,6 +110,7 @@ URLS: dict[str, tuple] = {
     "org:station": (lambda w: {"pk": w.station_a.pk}, STATION_READERS, True),
     "org:koban": (lambda w: {"pk": w.koban_a.pk}, STATION_READERS, True),
     "org:officers": (_none, STATION_READERS, False),
+    "org:pick": (_none, STATION_READERS, False),  # the officer picker's search
     "org:settings": (_none, {"hq_admin"}, False),
     "org:reorganisations": (_none, {"hq_admin"}, False),
     "org:reorganisation_new": (_none, {"hq_admin"}, False),
@@ -132,6 +133,7 @@ URLS: dict[str, tuple] = {
     "people:list": (_none, PEOPLE_READERS, False),
     "people:detail": (lambda w: {"pk": _person(w).pk}, PEOPLE_READERS, True),
     "people:create": (_none, PEOPLE_MANAGERS, False),
+    "people:pick": (_none, PEOPLE_READERS, False),  # the person picker's search: readings, ages and towns
     # A member of koban_a's council: the koban chief of koban_a may change the person (see OTHER_KOBAN).
     "people:edit": (lambda w: {"pk": _membership(w).person_id}, PEOPLE_MANAGERS, True),
     "people:public_office_new": (lambda w: {"pk": _membership(w).person_id}, PEOPLE_MANAGERS, True),
