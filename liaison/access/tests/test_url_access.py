@@ -343,7 +343,7 @@ def _shown_fields(page: str, age: int) -> set[str]:
         "name": "秘田 匿子",
         "post": "会長",
         "reading": "ヒメタヌキ",
-        "age": f"<td>{age}</td>",
+        "age": f'data-label="年齢">{age}</td>',
         "occupation": "養蜂業ZQ",
         "organisation": "ZQ養蜂組合",
         "gender": "全員女性",
