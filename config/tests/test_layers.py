@@ -3,7 +3,7 @@
 import ast
 import pathlib
 
-LAYERS = ["lib", "access", "audit", "org", "people", "councils", "reports", "dashboard", "demo"]
+LAYERS = ["lib", "access", "audit", "org", "findings", "people", "councils", "reports", "dashboard", "demo"]
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "liaison"
 
 
