@@ -16,7 +16,7 @@ from liaison.org.models import Koban, Officer, PrefectureSettings, Station
 from liaison.people import actions as people_actions
 from liaison.people.models import Person
 
-from . import rules
+from . import findings, rules
 from .models import Council, CouncilReview, Membership, Notice
 from .queries import current_memberships
 
@@ -57,6 +57,7 @@ def council_create(
     _check_council_values(values, kobans, station)
     council = Council.objects.create(station=station, **{k: values.get(k, "") for k in COUNCIL_FIELDS})
     council.kobans.set(kobans)
+    findings.refresh([council.pk])
     record(user=acting_user, action="council.create", summary=f"{council.name}を設置しました", obj=council)
     claim.done(council)
     return council
@@ -71,6 +72,7 @@ def council_update(*, council: Council, values: dict, kobans: list[Koban], versi
         setattr(council, name, values.get(name, ""))
     save_versioned(council, version, COUNCIL_FIELDS)
     council.kobans.set(kobans)
+    findings.refresh([council.pk])
     record(user=acting_user, action="council.update", summary=f"{council.name}の内容を変更しました", obj=council)
     return council
 
@@ -96,6 +98,8 @@ def operation_manager_confirm(*, council: Council, officer: Officer, acting_user
         operation_manager_confirmed_at=timezone.now(),
     )
     council.refresh_from_db()
+    # No rule reads the operation manager today; refreshed so that one added for C3.2(3) needs no new call here.
+    findings.refresh([council.pk])
     record(
         user=acting_user,
         action="council.operation_manager",
@@ -208,6 +212,7 @@ def membership_appoint(
         consent_note=consent_note,
         created_by=acting_user,
     )
+    findings.refresh([council.pk])
     record(
         user=acting_user,
         action=f"membership.{kind}",
@@ -303,6 +308,7 @@ def membership_end(
     membership.end_reason = reason
     membership.end_note = note
     membership.save(update_fields=["ended_on", "end_reason", "end_note"])
+    findings.refresh([membership.council_id])
     record(
         user=acting_user,
         action="membership.end",
@@ -466,6 +472,7 @@ def council_review(
                     acting_user=acting_user,
                 )
         bump_version(Council.objects.filter(pk=council.pk), status=Council.Status.CLOSED, closed_on=day_before)
+        findings.refresh([council.pk])  # a closed council keeps no findings
     record(
         user=acting_user,
         action=f"council.review.{kind}",
@@ -488,6 +495,7 @@ def recommission_after_reorganisation(*, transfers, effective_date: datetime.dat
             continue  # a council still covering kobans of another station stays where it is
         bump_version(Council.objects.filter(pk=council.pk), station=to_station)
         council.refresh_from_db()
+        findings.refresh([council.pk])  # its findings now belong to the new station
         day_before = effective_date - datetime.timedelta(days=1)
         for membership in council.memberships.filter(current_memberships(effective_date)).select_related("person"):
             if membership.start_date >= effective_date:

@@ -7,9 +7,11 @@ class CouncilsConfig(AppConfig):
     label = "councils"
 
     def ready(self):
+        from liaison.findings import panels
         from liaison.people import koban_ties, sections
 
-        from . import signals  # noqa: F401
+        from . import findings, signals  # noqa: F401 (signals: receivers connect on import)
+        from .panels import council_figure, council_todo
         from .queries import person_koban_ties
         from .views import person_section
 
@@ -17,3 +19,7 @@ class CouncilsConfig(AppConfig):
         sections.register(gettext_noop("連絡協議会の委嘱"), "councils/person_section.html", person_section, order=10)
         # A koban-level role may change a person only when all the person's serving terms are in its koban's councils.
         koban_ties.register("councils", person_koban_ties)
+        # Councils are a source of stored findings, and put their figure and to-do list on the home page.
+        findings.register()
+        panels.register("councils.figure", "councils/home_figure.html", council_figure, kind=panels.FIGURE, order=10)
+        panels.register("councils.todo", "councils/home_todo.html", council_todo, kind=panels.TODO, order=10)

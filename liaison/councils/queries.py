@@ -3,16 +3,18 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from liaison.lib.dates import today_tokyo
-from liaison.org.models import Koban, Officer, PrefectureSettings, Rank
+from liaison.org.models import Officer, PrefectureSettings, Rank
 from liaison.people.koban_ties import Ties
 
 from . import rules
 from .models import Council, Membership
 
 RANK_ORDER = {value: i for i, value in enumerate(Rank.values)}
+CHUNK = 500  # council ids per query where a list of councils is read in pieces
 
 
 def current_memberships(day: datetime.date) -> Q:
@@ -30,24 +32,45 @@ def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Pr
     return Prefetch("memberships", queryset=qs, to_attr=to_attr)
 
 
+def member_count(day: datetime.date) -> Subquery:
+    """Annotation for councils: how many members serve on ``day`` (a subquery, read only for the rows returned)."""
+    serving = (
+        Membership.objects.filter(current_memberships(day), council=OuterRef("pk"))
+        .order_by()
+        .values("council")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(serving), 0)
+
+
 def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
     return councils.select_related("station", "operation_manager").prefetch_related(members_prefetch(day), "kobans")
 
 
 def tenure_starts(councils: list[Council], day: datetime.date) -> dict[int, datetime.date | None]:
-    """Membership id → first day of that person's unbroken service on that council (C6.4(2)). One query."""
-    people_by_council = defaultdict(set)
-    for council in councils:
-        for m in council.current_members:
-            people_by_council[council.pk].add(m.person_id)
-    if not people_by_council:
+    """Membership id → first day of that person's unbroken service on that council (C6.4(2)).
+
+    Reads every term of each current member on their council: the terms of the councils given whose person also
+    serves that council on ``day`` (a semi-join, so the SQL stays the same size whatever the members). Councils go
+    in chunks of ``CHUNK`` ids: one query per chunk, with 11,000 councils as with one.
+    """
+    ids = [c.pk for c in councils if c.current_members]
+    if not ids:
         return {}
-    cond = Q()
-    for council_id, person_ids in people_by_council.items():
-        cond |= Q(council_id=council_id, person_id__in=person_ids)
+    serving = Membership.objects.filter(
+        current_memberships(day), council_id=OuterRef("council_id"), person_id=OuterRef("person_id")
+    )
     terms = defaultdict(list)
-    for m in Membership.objects.filter(cond).only("council_id", "person_id", "start_date", "end_date", "ended_on"):
-        terms[(m.council_id, m.person_id)].append((m.start_date, m.last_day))
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            Membership.objects.filter(council_id__in=ids[start : start + CHUNK])
+            .filter(Exists(serving))
+            .values_list("council_id", "person_id", "start_date", "end_date", "ended_on")
+        )
+        for council_id, person_id, start_date, end_date, ended_on in rows:
+            last = ended_on if ended_on and ended_on < end_date else end_date  # Membership.last_day
+            terms[(council_id, person_id)].append((start_date, last))
     result = {}
     for council in councils:
         for m in council.current_members:
@@ -68,6 +91,7 @@ def member_facts(membership: Membership, day: datetime.date, tenure_start=None) 
         holds_public_office=office is not None,
         tenure_start=tenure_start,
         end_date=membership.end_date,
+        key=str(membership.pk),
     )
 
 
@@ -104,13 +128,13 @@ def operation_staff(council: Council) -> list[Officer]:
     )
 
 
-def kobans_without_council(kobans: QuerySet) -> list[Koban]:
-    """C3.1: active kobans that no active council covers."""
-    return list(
+def kobans_without_council(kobans: QuerySet) -> QuerySet:
+    """C3.1: active kobans that no active council covers (a query: count it or slice it, it may be long)."""
+    return (
         kobans.filter(active=True)
         .exclude(councils__status=Council.Status.ACTIVE)
         .select_related("station")
-        .order_by("station__order", "station__code", "name")
+        .order_by("station__order", "station__code", "name", "pk")
     )
 
 
