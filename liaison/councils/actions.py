@@ -279,8 +279,12 @@ def membership_reappoint(
     )
 
 
+@findings.deferred()
 def memberships_reappoint_bulk(*, memberships: list[Membership], acting_user) -> tuple[list, list[str]]:
-    """Reappoint many members at once; each one on its own so one refusal does not stop the others."""
+    """Reappoint many members at once; each one on its own so one refusal does not stop the others.
+
+    One transaction: each reappointment is a savepoint (a refused one is undone alone), and the findings of the
+    councils touched are refreshed once each at the end."""
     done, refused = [], []
     for membership in memberships:
         try:
@@ -359,7 +363,7 @@ def membership_appoint_successor(
     )
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def dismiss_for_public_office(*, person: Person, day: datetime.date, office: str, acting_user) -> list[Membership]:
     """C6.4(1): a member who becomes a candidate or takes public office is dismissed; the operation manager is told."""
     ended = []
@@ -399,7 +403,7 @@ def _told_of_dismissal(council: Council) -> list[Officer]:
     return []
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def council_review(
     *,
     kind: str,
@@ -482,7 +486,7 @@ def council_review(
     return review
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def recommission_after_reorganisation(*, transfers, effective_date: datetime.date, acting_user) -> list[Membership]:
     """C6.2(2): councils of moved kobans pass to the new station; its chief re-commissions members for the rest of the term."""
     moved_koban_ids = {t.koban_id for t in transfers}

@@ -103,8 +103,11 @@ def register() -> None:
 
 
 def refresh(council_ids: Iterable[int], day: datetime.date | None = None) -> None:
-    """Recompute the stored findings of these councils (in the caller's transaction)."""
+    """Recompute the stored findings of these councils (in the caller's transaction; see ``deferred``)."""
     store.refresh(SOURCE, council_ids, day)
+
+
+deferred = store.deferred  # many steps, one refresh per council at the end (see liaison.findings.store)
 
 
 def refresh_serving(person_id: int, day: datetime.date | None = None) -> None:

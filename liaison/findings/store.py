@@ -6,6 +6,10 @@ message. It then calls ``refresh(source, ids)`` in every action that changes the
 the action's transaction. ``manage.py refresh_findings`` rebuilds every source in batches, and with
 ``--date-driven`` refreshes only what the passing days may have changed (run it daily; it is idempotent).
 
+An action made of many steps (a review ending and appointing dozens of terms, a bulk reappointment, loading the
+demo) runs them inside ``with deferred():``, a transaction in which ``refresh`` only notes the ids; they are
+refreshed together, once each, when the block ends, still inside that transaction.
+
 ``register(name, *, compute, objects, date_driven, render)``
     ``compute(ids, day) -> {id: Computed}`` computes the findings of the objects ``ids`` as of ``day`` with a fixed
     number of queries; an id left out of the result has no findings stored (e.g. a closed council).
@@ -18,7 +22,9 @@ the action's transaction. ``manage.py refresh_findings`` rebuilds every source i
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -32,6 +38,7 @@ __all__ = [
     "BATCH",
     "Computed",
     "Source",
+    "deferred",
     "message",
     "refresh",
     "refresh_all",
@@ -84,9 +91,43 @@ def message(source: str, code: str, params: dict) -> str:
     return found.render(code, params) if found else code
 
 
-@transaction.atomic
+_local = threading.local()
+
+
+@contextmanager
+def deferred():
+    """A transaction in which ``refresh`` (for today) only notes the ids; all are refreshed when it ends.
+
+    Nested blocks belong to the outermost one. When the block raises, nothing is refreshed: its transaction is
+    rolled back anyway.
+    """
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    with transaction.atomic():
+        _local.pending = {}
+        try:
+            yield
+            pending = _local.pending
+        finally:
+            _local.pending = None
+        for source, noted in sorted(pending.items()):
+            ids = sorted(noted)
+            for start in range(0, len(ids), BATCH):
+                refresh(source, ids[start : start + BATCH])
+
+
 def refresh(source: str, ids: Iterable[int], day: datetime.date | None = None) -> None:
     """Recompute and store the findings of the objects ``ids`` of ``source`` (in the caller's transaction)."""
+    pending = getattr(_local, "pending", None)
+    if pending is not None and day is None:
+        pending.setdefault(source, set()).update(int(i) for i in ids)
+        return
+    _refresh_now(source, ids, day)
+
+
+@transaction.atomic
+def _refresh_now(source: str, ids: Iterable[int], day: datetime.date | None = None) -> None:
     src = _sources[source]
     ids = sorted({int(i) for i in ids})
     if not ids:
