@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from liaison.councils import queries
 from liaison.councils.models import Council, Membership
