@@ -136,3 +136,23 @@ def test_c3_1_kobans_without_council_are_listed():
         and "作並駐在所" in found[0].message
         and found[0].requirement == "C3.1"
     )
+
+
+def test_x3_a_finding_keeps_its_values_and_is_read_in_any_language():
+    """X3: a finding stores its code and values (JSON as they are kept), and its message is rendered when read."""
+    import json
+
+    from django.utils import translation
+
+    found = rules.council_findings(members=members(14), limits=LIMITS, today=TODAY)
+    size = next(f for f in found if f.code == "size")
+    stored = rules.Finding(size.code, size.severity, size.requirement, json.loads(json.dumps(size.params)), size.key)
+    assert stored == size
+    with translation.override("ja"):
+        assert stored.message == "委員は14人です。おおむね10人程度（8〜12人）が目安です。"
+    with translation.override("en"):
+        assert stored.message == "The council has 14 members. About 10 (8 to 12) is the guideline."
+    two = [MemberFacts("甲", post="chair"), MemberFacts("乙", post="chair")]
+    chairs = next(f for f in rules.council_findings(members=two, limits=LIMITS, today=TODAY) if f.code == "many_chairs")
+    with translation.override("ja"):
+        assert chairs.message == "会長が2人います（甲、乙）。会長は1人です。"
