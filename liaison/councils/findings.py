@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from liaison.findings import store
 from liaison.findings.models import Finding
-from liaison.lib.dates import today_tokyo
+from liaison.lib.dates import age_on, today_tokyo
 from liaison.org.models import PrefectureSettings
 from liaison.people.models import PublicOfficeRecord
 
@@ -27,15 +27,72 @@ SOURCE = "council"
 
 
 def _compute(ids: list[int], day: datetime.date) -> dict[int, store.Computed]:
-    """Findings of the active councils among ``ids`` as of ``day``; closed councils have none stored."""
+    """Findings of the active councils among ``ids`` as of ``day``; closed councils have none stored.
+
+    The same facts as ``queries.member_facts`` gives the council page, read as plain values (six queries for a
+    batch of councils, no model objects): rebuilding 11,000 councils must not build a million of them. The tests
+    compare the two over the whole demo.
+    """
     limits = rules.Limits.from_settings(PrefectureSettings.current())
-    councils = list(queries.with_current_members(Council.objects.filter(pk__in=ids, status=Council.Status.ACTIVE), day))
-    found = queries.findings_for(councils, day, limits)
-    return {
-        c.pk: store.Computed(
-            station_id=c.station_id, koban_ids=frozenset(k.pk for k in c.kobans.all()), findings=found[c.pk]
+    councils = {
+        pk: (station_id, kind)
+        for pk, station_id, kind in Council.objects.filter(pk__in=ids, status=Council.Status.ACTIVE).values_list(
+            "pk", "station_id", "kind"
         )
-        for c in councils
+    }
+    kobans = defaultdict(set)
+    for council_id, koban_id in Council.kobans.through.objects.filter(council_id__in=list(councils)).values_list(
+        "council_id", "koban_id"
+    ):
+        kobans[council_id].add(koban_id)
+    rows = list(
+        Membership.objects.filter(queries.current_memberships(day), council_id__in=list(councils))
+        .order_by("person__sort_key", "pk")  # as with_current_members: the rules' output follows this order
+        .values_list(
+            "pk",
+            "council_id",
+            "person_id",
+            "post",
+            "leader_category",
+            "end_date",
+            "person__family_name",
+            "person__given_name",
+            "person__gender",
+            "person__birth_date",
+            "person__occupation",
+        )
+    )
+    holders = set(
+        PublicOfficeRecord.objects.filter(person_id__in={r[2] for r in rows}, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("person_id", flat=True)
+    )
+    terms = queries.service_terms(sorted({r[1] for r in rows}), day)
+    members = defaultdict(list)
+    for pk, council_id, person_id, post, leader, end_date, family, given, gender, birth, occupation in rows:
+        members[council_id].append(
+            rules.MemberFacts(
+                name=f"{family} {given}",  # Person.full_name
+                post=post,
+                leader_category=leader,
+                gender=gender,
+                age=age_on(birth, day) if birth else None,  # Person.age
+                occupation=occupation,
+                holds_public_office=person_id in holders,  # Person.public_office_on
+                tenure_start=rules.consecutive_service_start(terms[(council_id, person_id)], day),
+                end_date=end_date,
+                key=str(pk),
+            )
+        )
+    return {
+        pk: store.Computed(
+            station_id=station_id,
+            koban_ids=frozenset(kobans[pk]),
+            findings=rules.council_findings(
+                members=members[pk], limits=limits, today=day, occupational=kind == Council.Kind.OCCUPATIONAL
+            ),
+        )
+        for pk, (station_id, kind) in councils.items()
     }
 
 

@@ -3,8 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import Officer, PrefectureSettings, Rank
@@ -32,16 +31,15 @@ def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Pr
     return Prefetch("memberships", queryset=qs, to_attr=to_attr)
 
 
-def member_count(day: datetime.date) -> Subquery:
-    """Annotation for councils: how many members serve on ``day`` (a subquery, read only for the rows returned)."""
-    serving = (
-        Membership.objects.filter(current_memberships(day), council=OuterRef("pk"))
+def member_counts(council_ids: list[int], day: datetime.date) -> dict[int, int]:
+    """Council id → how many members serve on ``day``, for one page of councils. One query."""
+    rows = (
+        Membership.objects.filter(current_memberships(day), council_id__in=council_ids)
         .order_by()
-        .values("council")
+        .values_list("council_id")
         .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(serving), 0)
+    return dict(rows)
 
 
 def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
@@ -51,31 +49,37 @@ def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
 def tenure_starts(councils: list[Council], day: datetime.date) -> dict[int, datetime.date | None]:
     """Membership id → first day of that person's unbroken service on that council (C6.4(2)).
 
-    Reads every term of each current member on their council: the terms of the councils given whose person also
-    serves that council on ``day`` (a semi-join, so the SQL stays the same size whatever the members). Councils go
-    in chunks of ``CHUNK`` ids: one query per chunk, with 11,000 councils as with one.
+    For councils loaded with ``with_current_members``; see ``service_terms`` for the cost.
     """
-    ids = [c.pk for c in councils if c.current_members]
-    if not ids:
-        return {}
+    terms = service_terms([c.pk for c in councils if c.current_members], day)
+    result = {}
+    for council in councils:
+        for m in council.current_members:
+            result[m.pk] = rules.consecutive_service_start(terms[(council.pk, m.person_id)], day)
+    return result
+
+
+def service_terms(council_ids: list[int], day: datetime.date) -> dict[tuple[int, int], list]:
+    """(council id, person id) → every term (start, last day) of each member serving on ``day``, on that council.
+
+    Reads the terms of the councils given whose person also serves that council on ``day`` (a semi-join, so the SQL
+    stays the same size whatever the members). Councils go in chunks of ``CHUNK`` ids: one query per chunk, with
+    11,000 councils as with one.
+    """
     serving = Membership.objects.filter(
         current_memberships(day), council_id=OuterRef("council_id"), person_id=OuterRef("person_id")
     )
     terms = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
+    for start in range(0, len(council_ids), CHUNK):
         rows = (
-            Membership.objects.filter(council_id__in=ids[start : start + CHUNK])
+            Membership.objects.filter(council_id__in=council_ids[start : start + CHUNK])
             .filter(Exists(serving))
             .values_list("council_id", "person_id", "start_date", "end_date", "ended_on")
         )
         for council_id, person_id, start_date, end_date, ended_on in rows:
             last = ended_on if ended_on and ended_on < end_date else end_date  # Membership.last_day
             terms[(council_id, person_id)].append((start_date, last))
-    result = {}
-    for council in councils:
-        for m in council.current_members:
-            result[m.pk] = rules.consecutive_service_start(terms[(council.pk, m.person_id)], day)
-    return result
+    return terms
 
 
 def member_facts(membership: Membership, day: datetime.date, tenure_start=None) -> rules.MemberFacts:

@@ -81,12 +81,13 @@ def council_list(request):
     councils = (
         councils.select_related("station")
         .prefetch_related("kobans")
-        .annotate(member_count=queries.member_count(today_tokyo()))
         .order_by("station__order", "station__code", "name", "pk")
     )
     page = Paginator(councils, 50).get_page(request.GET.get("page"))
-    found = council_findings.stored([c.pk for c in page.object_list], hidden=hidden)
-    rows = [{"council": c, "findings": found.get(c.pk, [])} for c in page.object_list]
+    ids = [c.pk for c in page.object_list]
+    found = council_findings.stored(ids, hidden=hidden)
+    sizes = queries.member_counts(ids, today_tokyo())
+    rows = [{"council": c, "findings": found.get(c.pk, []), "size": sizes.get(c.pk, 0)} for c in page.object_list]
     stations = visible_to(request.user, Station).filter(active=True)
     kobans = visible_to(request.user, Koban).filter(active=True)
     if station_id is not None:

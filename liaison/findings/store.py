@@ -228,10 +228,12 @@ def refresh_date_driven(day: datetime.date | None = None, batch: int = BATCH) ->
         objects = src.objects()
         missing = objects.exclude(pk__in=Subject.objects.filter(source=src.name).values("object_id"))
         Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")).delete()
-        for candidates in (missing, src.date_driven(since, day) if since < day else objects.none()):
-            for ids in _ids_in_batches(candidates, batch):
-                refresh(src.name, ids, day)
-                count += len(ids)
+        candidates = missing if since >= day else missing | src.date_driven(since, day)
+        # The selection is read once (ids only): re-running it for every batch would cost more than the batches.
+        ids = list(candidates.order_by("pk").values_list("pk", flat=True).distinct())
+        for start in range(0, len(ids), batch):
+            refresh(src.name, ids[start : start + batch], day)
+        count += len(ids)
         # Every other subject's findings hold on ``day`` as they are: the rules gave the same on ``since``.
         Subject.objects.filter(source=src.name, computed_on__lt=day).update(computed_on=day)
     return count
