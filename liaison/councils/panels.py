@@ -36,19 +36,21 @@ def council_todo(request, officer):
     settings = PrefectureSettings.current()
     councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
     needing_action = councils.filter(findings.having(severity="error", hidden=hidden_finding_codes(user)))
-    memberships = for_work(user, Membership).filter(council__status=Council.Status.ACTIVE)
-    ending = queries.memberships_ending(memberships, today, today + datetime.timedelta(days=settings.term_ending_days))
     context = {
         "notices": list(Notice.objects.filter(recipient=officer, read_at__isnull=True).select_related("council")[:20]),
         "needing_action_count": needing_action.count(),
         "needing_action": list(needing_action.order_by(*ORDER)[:SHOWN]),
-        "ending_count": ending.count(),
+        "ending_count": 0,
         "ending_days": settings.term_ending_days,
         "without_council_count": queries.kobans_without_council(for_work(user, Koban)).count(),
         "unconfirmed_count": 0,
         "unconfirmed": [],
         "can_renew": has_perm(user, Perm.APPOINT_MEMBERS),
     }
+    if context["can_renew"]:  # counted only for those who renew terms: a count over every term ending is not free
+        memberships = for_work(user, Membership).filter(council__status=Council.Status.ACTIVE)
+        end = today + datetime.timedelta(days=settings.term_ending_days)
+        context["ending_count"] = queries.memberships_ending(memberships, today, end).count()
     if has_perm(user, Perm.CONFIRM_OPERATION_MANAGER):
         unconfirmed = councils.filter(operation_manager_confirmed_at__isnull=True)
         context["unconfirmed_count"] = unconfirmed.count()
