@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "liaison.org",
     "liaison.access",
     "liaison.audit",
+    "liaison.findings",
     "liaison.people",
     "liaison.councils",
     "liaison.reports",

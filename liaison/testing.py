@@ -144,11 +144,20 @@ def make_council_with_members(world_or_station, koban, *, acting_user, start=Non
     """A jurisdiction council of ``koban`` with up to ten members (a chair first), appointed through the actions."""
     import datetime
 
-    from liaison.councils import actions
-    from liaison.councils.models import Council
+    from liaison.findings.store import deferred
 
     station = koban.station
     start = start or datetime.date(2025, 4, 1)
+    with deferred():  # the council's stored findings computed once, after the last appointment
+        return _make_council(station, koban, acting_user, start, count, name)
+
+
+def _make_council(station, koban, acting_user, start, count, name):
+    import datetime
+
+    from liaison.councils import actions
+    from liaison.councils.models import Council
+
     council = actions.council_create(
         station=station,
         values={

@@ -16,7 +16,8 @@ USES: dict[str, set[str]] = {
     "access": {"lib"},
     "audit": {"access"},
     "org": {"audit"},
-    "people": {"org"},
+    "findings": {"org"},  # the store every programme writes its findings into, read by each role's home page
+    "people": {"findings"},
     "councils": {"people"},
     "cases": {"people", "org"},
     "meetings": {"councils", "cases"},
@@ -115,7 +116,7 @@ def test_the_layer_graph_is_closed_and_has_no_cycle():
 
 def test_the_graph_says_what_design_md_says():
     may_use = allowed(USES)
-    assert may_use["people"] == {"lib", "access", "audit", "org"}
+    assert may_use["people"] == {"lib", "access", "audit", "org", "findings"}
     assert may_use["cases"] == may_use["people"] | {"people"}
     assert {"councils", "cases", "people"} <= may_use["meetings"] and "network" not in may_use["meetings"]
     assert {"people", "cases"} <= may_use["network"]

@@ -85,6 +85,12 @@ def may_see(user) -> MaySee:
     return MaySee(visible_fields(user), Perm.VIEW_PEOPLE in permissions_of(user))
 
 
+def hidden_finding_codes(user) -> list[str]:
+    """The finding codes this user may not read, for filtering stored findings in SQL (see ``shown_findings``)."""
+    fields = visible_fields(user)
+    return sorted(code for code, field in FINDINGS_REVEALING.items() if field not in fields)
+
+
 def shown_findings(user, findings: list) -> list:
     """The findings this user may read: those naming a personal attribute only for users who may see that field."""
     fields = visible_fields(user)

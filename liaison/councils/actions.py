@@ -16,7 +16,7 @@ from liaison.org.models import Koban, Officer, PrefectureSettings, Station
 from liaison.people import actions as people_actions
 from liaison.people.models import Person
 
-from . import rules
+from . import findings, rules
 from .models import Council, CouncilReview, Membership, Notice
 from .queries import current_memberships
 
@@ -59,6 +59,7 @@ def council_create(
     _check_council_values(values, kobans, station)
     council = Council.objects.create(station=station, **{k: values.get(k, "") for k in COUNCIL_FIELDS})
     council.kobans.set(kobans)
+    findings.refresh([council.pk])
     record(user=acting_user, action="council.create", summary=f"{council.name}を設置しました", obj=council)
     claim.done(council)
     return council
@@ -78,6 +79,7 @@ def council_update(*, council: Council, values: dict, kobans: list[Koban], versi
         setattr(council, name, values.get(name, ""))
     save_versioned(council, version, COUNCIL_FIELDS)
     council.kobans.set(kobans)
+    findings.refresh([council.pk])
     record(user=acting_user, action="council.update", summary=f"{council.name}の内容を変更しました", obj=council)
     return council
 
@@ -103,6 +105,8 @@ def operation_manager_confirm(*, council: Council, officer: Officer, acting_user
         operation_manager_confirmed_at=timezone.now(),
     )
     council.refresh_from_db()
+    # No rule reads the operation manager today; refreshed so that one added for C3.2(3) needs no new call here.
+    findings.refresh([council.pk])
     record(
         user=acting_user,
         action="council.operation_manager",
@@ -221,6 +225,7 @@ def membership_appoint(
         consent_note=consent_note,
         created_by=acting_user,
     )
+    findings.refresh([council.pk])
     record(
         user=acting_user,
         action=f"membership.{kind}",
@@ -289,8 +294,12 @@ def membership_reappoint(
     )
 
 
+@findings.deferred()
 def memberships_reappoint_bulk(*, memberships: list[Membership], acting_user) -> tuple[list, list[str]]:
-    """Reappoint many members at once; each one on its own so one refusal does not stop the others."""
+    """Reappoint many members at once; each one on its own so one refusal does not stop the others.
+
+    One transaction: each reappointment is a savepoint (a refused one is undone alone), and the findings of the
+    councils touched are refreshed once each at the end."""
     done, refused = [], []
     for membership in memberships:
         try:
@@ -319,6 +328,7 @@ def membership_end(
     membership.end_reason = reason
     membership.end_note = note
     membership.save(update_fields=["ended_on", "end_reason", "end_note"])
+    findings.refresh([membership.council_id])
     record(
         user=acting_user,
         action="membership.end",
@@ -369,7 +379,7 @@ def membership_appoint_successor(
     )
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def dismiss_for_public_office(*, person: Person, day: datetime.date, office: str, acting_user) -> list[Membership]:
     """C6.4(1): a member who becomes a candidate or takes public office is dismissed; the operation manager is told."""
     ended = []
@@ -418,7 +428,7 @@ def _told_of_dismissal(council: Council) -> list[Officer]:
     return []
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def council_review(
     *,
     kind: str,
@@ -491,6 +501,7 @@ def council_review(
                     acting_user=acting_user,
                 )
         bump_version(Council.objects.filter(pk=council.pk), status=Council.Status.CLOSED, closed_on=day_before)
+        findings.refresh([council.pk])  # a closed council keeps no findings
     record(
         user=acting_user,
         action=f"council.review.{kind}",
@@ -543,7 +554,7 @@ def council_review_with_named_successors(
     )
 
 
-@transaction.atomic
+@findings.deferred()  # one transaction; each council's findings refreshed once, at the end
 def recommission_after_reorganisation(*, transfers, effective_date: datetime.date, acting_user) -> list[Membership]:
     """C6.2(2): councils of moved kobans pass to the new station; its chief re-commissions members for the rest of the term."""
     moved_koban_ids = {t.koban_id for t in transfers}
@@ -556,6 +567,7 @@ def recommission_after_reorganisation(*, transfers, effective_date: datetime.dat
             continue  # a council still covering kobans of another station stays where it is
         bump_version(Council.objects.filter(pk=council.pk), station=to_station)
         council.refresh_from_db()
+        findings.refresh([council.pk])  # its findings now belong to the new station
         day_before = effective_date - datetime.timedelta(days=1)
         for membership in council.memberships.filter(current_memberships(effective_date)).select_related("person"):
             if membership.start_date >= effective_date:

@@ -7,9 +7,11 @@ class CouncilsConfig(AppConfig):
     label = "councils"
 
     def ready(self):
+        from liaison.findings import panels
         from liaison.people import current_roles, koban_ties, sections
 
-        from . import signals  # noqa: F401
+        from . import findings, signals  # noqa: F401 (signals: receivers connect on import)
+        from .panels import council_figure, council_todo
         from .queries import person_koban_ties, person_roles
         from .views import person_section
 
@@ -19,3 +21,7 @@ class CouncilsConfig(AppConfig):
         koban_ties.register("councils", person_koban_ties)
         # The person picker shows the councils a person serves on, to tell namesakes apart.
         current_roles.register("councils", person_roles, order=10)
+        # Councils are a source of stored findings, and put their figure and to-do list on the home page.
+        findings.register()
+        panels.register("councils.figure", "councils/home_figure.html", council_figure, kind=panels.FIGURE, order=10)
+        panels.register("councils.todo", "councils/home_todo.html", council_todo, kind=panels.TODO, order=10)

@@ -3,18 +3,19 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, visible_to
 from liaison.lib.dates import today_tokyo
-from liaison.org.models import Koban, Officer, PrefectureSettings, Rank
+from liaison.org.models import Officer, PrefectureSettings, Rank
 from liaison.people.koban_ties import Ties
 
 from . import rules
 from .models import Council, Membership
 
 RANK_ORDER = {value: i for i, value in enumerate(Rank.values)}
+CHUNK = 500  # council ids per query where a list of councils is read in pieces
 
 
 def current_memberships(day: datetime.date) -> Q:
@@ -50,29 +51,55 @@ def members_prefetch(day: datetime.date, to_attr: str = "current_members") -> Pr
     return Prefetch("memberships", queryset=qs, to_attr=to_attr)
 
 
+def member_counts(council_ids: list[int], day: datetime.date) -> dict[int, int]:
+    """Council id → how many members serve on ``day``, for one page of councils. One query."""
+    rows = (
+        Membership.objects.filter(current_memberships(day), council_id__in=council_ids)
+        .order_by()
+        .values_list("council_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
 def with_current_members(councils: QuerySet, day: datetime.date) -> QuerySet:
     return councils.select_related("station", "operation_manager").prefetch_related(members_prefetch(day), "kobans")
 
 
 def tenure_starts(councils: list[Council], day: datetime.date) -> dict[int, datetime.date | None]:
-    """Membership id → first day of that person's unbroken service on that council (C6.4(2)). One query."""
-    people_by_council = defaultdict(set)
-    for council in councils:
-        for m in council.current_members:
-            people_by_council[council.pk].add(m.person_id)
-    if not people_by_council:
-        return {}
-    cond = Q()
-    for council_id, person_ids in people_by_council.items():
-        cond |= Q(council_id=council_id, person_id__in=person_ids)
-    terms = defaultdict(list)
-    for m in Membership.objects.filter(cond).only("council_id", "person_id", "start_date", "end_date", "ended_on"):
-        terms[(m.council_id, m.person_id)].append((m.start_date, m.last_day))
+    """Membership id → first day of that person's unbroken service on that council (C6.4(2)).
+
+    For councils loaded with ``with_current_members``; see ``service_terms`` for the cost.
+    """
+    terms = service_terms([c.pk for c in councils if c.current_members], day)
     result = {}
     for council in councils:
         for m in council.current_members:
             result[m.pk] = rules.consecutive_service_start(terms[(council.pk, m.person_id)], day)
     return result
+
+
+def service_terms(council_ids: list[int], day: datetime.date) -> dict[tuple[int, int], list]:
+    """(council id, person id) → every term (start, last day) of each member serving on ``day``, on that council.
+
+    Reads the terms of the councils given whose person also serves that council on ``day`` (a semi-join, so the SQL
+    stays the same size whatever the members). Councils go in chunks of ``CHUNK`` ids: one query per chunk, with
+    11,000 councils as with one.
+    """
+    serving = Membership.objects.filter(
+        current_memberships(day), council_id=OuterRef("council_id"), person_id=OuterRef("person_id")
+    )
+    terms = defaultdict(list)
+    for start in range(0, len(council_ids), CHUNK):
+        rows = (
+            Membership.objects.filter(council_id__in=council_ids[start : start + CHUNK])
+            .filter(Exists(serving))
+            .values_list("council_id", "person_id", "start_date", "end_date", "ended_on")
+        )
+        for council_id, person_id, start_date, end_date, ended_on in rows:
+            last = ended_on if ended_on and ended_on < end_date else end_date  # Membership.last_day
+            terms[(council_id, person_id)].append((start_date, last))
+    return terms
 
 
 def member_facts(membership: Membership, day: datetime.date, tenure_start=None) -> rules.MemberFacts:
@@ -88,6 +115,7 @@ def member_facts(membership: Membership, day: datetime.date, tenure_start=None) 
         holds_public_office=office is not None,
         tenure_start=tenure_start,
         end_date=membership.end_date,
+        key=str(membership.pk),
     )
 
 
@@ -124,13 +152,13 @@ def operation_staff(council: Council) -> list[Officer]:
     )
 
 
-def kobans_without_council(kobans: QuerySet) -> list[Koban]:
-    """C3.1: active kobans that no active council covers."""
-    return list(
+def kobans_without_council(kobans: QuerySet) -> QuerySet:
+    """C3.1: active kobans that no active council covers (a query: count it or slice it, it may be long)."""
+    return (
         kobans.filter(active=True)
         .exclude(councils__status=Council.Status.ACTIVE)
         .select_related("station")
-        .order_by("station__order", "station__code", "name")
+        .order_by("station__order", "station__code", "name", "pk")
     )
 
 

@@ -1,12 +1,13 @@
 """Council rules as pure functions (C3–C6). They take plain facts and return findings; nothing here touches the database.
 
-Messages are in the active language (gettext reads it; no request is needed): Japanese unless English is chosen.
+A finding holds a code and the values of its message; the message is rendered in the active language when read
+(gettext reads it; no request is needed), so findings can be stored and shown to each reader in their language.
 
 The council page, the list filters, the appointment preview, the dashboard and the tests all use these same functions.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
@@ -20,10 +21,64 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """What a rule found: a code and the values its message needs, so it can be stored and read in any language.
+
+    ``key`` tells apart several findings of one code on one council (one per member: the membership id).
+    ``message`` is rendered from ``code`` and ``params`` in the active language when it is read.
+    """
+
     code: str
     severity: Severity
     requirement: str
-    message: str
+    params: dict = field(default_factory=dict)
+    key: str = ""
+
+    @property
+    def message(self) -> str:
+        return message(self.code, self.params)
+
+
+def message(code: str, params: dict) -> str:
+    """The message of a finding in the active language, from its code and stored values."""
+    p = params
+    if code == "public_office":
+        if "office" in p:  # the refusal of an appointment, which names the office
+            return _("%(name)sさんは公職（%(office)s）にあるため、委員に委嘱できません。") % p
+        return _("%(name)sさんは公職にあります。委員の職を免ずる必要があります。") % p
+    if code == "many_chairs":
+        return _("会長が%(count)s人います（%(names)s）。会長は1人です。") % {
+            "count": len(p["names"]),
+            "names": "、".join(p["names"]),
+        }
+    if code == "no_chair":
+        return _("会長が選任されていません。")
+    if code == "size":
+        return _("委員は%(size)s人です。おおむね10人程度（%(min)s〜%(max)s人）が目安です。") % p
+    if code == "leader_share":
+        return (
+            _(
+                "コミュニティ・リーダーは%(size)s人中%(leaders)s人（%(share)s%%）です。"
+                "おおむね半数（%(min)s〜%(max)s%%）が目安です。"
+            )
+            % p
+        )
+    if code == "gender_spread":
+        return {
+            "female": _("委員が全員女性です。性別を考慮して幅広く選定してください。"),
+            "male": _("委員が全員男性です。性別を考慮して幅広く選定してください。"),
+            "other": _("委員が全員その他です。性別を考慮して幅広く選定してください。"),
+        }[p["gender"]]
+    if code == "age_spread":
+        return _("委員が全員%(decade)s代です。年齢を考慮して幅広く選定してください。") % p
+    if code == "occupation_spread":
+        return _("委員が全員「%(occupation)s」です。職業を考慮して幅広く選定してください。") % p
+    if code == "long_tenure":
+        return _("%(name)sさんは%(years)s年間続けて委員です。組織の新陳代謝に配意してください。") % p
+    if code == "term_ending":
+        return _("%(name)sさんの任期が%(days)s日後（%(date)s）に満了します。") % p
+    if code == "no_council":
+        return _("%(koban)sの所管区には連絡協議会がありません。") % p
+    return code
 
 
 @dataclass(frozen=True)
@@ -62,6 +117,7 @@ class MemberFacts:
     holds_public_office: bool = False
     tenure_start: datetime.date | None = None  # first day of consecutive service on this council
     end_date: datetime.date | None = None
+    key: str = ""  # tells this member's findings apart from another's (the membership id)
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -128,13 +184,7 @@ def years_between(start: datetime.date, end: datetime.date) -> int:
 def appointment_refusal(*, person_name: str, public_office: str | None) -> Finding | None:
     """C6.4(1): a current candidate for or holder of public office may not be appointed."""
     if public_office:
-        return Finding(
-            "public_office",
-            Severity.ERROR,
-            "C6.4(1)",
-            _("%(name)sさんは公職（%(office)s）にあるため、委員に委嘱できません。")
-            % {"name": person_name, "office": public_office},
-        )
+        return Finding("public_office", Severity.ERROR, "C6.4(1)", {"name": person_name, "office": public_office})
     return None
 
 
@@ -145,37 +195,16 @@ def council_findings(
     findings: list[Finding] = []
     for m in members:
         if m.holds_public_office:
-            findings.append(
-                Finding(
-                    "public_office",
-                    Severity.ERROR,
-                    "C6.4(1)",
-                    _("%(name)sさんは公職にあります。委員の職を免ずる必要があります。") % {"name": m.name},
-                )
-            )
+            findings.append(Finding("public_office", Severity.ERROR, "C6.4(1)", {"name": m.name}, m.key))
     chairs = [m for m in members if m.post == "chair"]
     if len(chairs) > 1:
-        findings.append(
-            Finding(
-                "many_chairs",
-                Severity.ERROR,
-                "C3.2(1)",
-                _("会長が%(count)s人います（%(names)s）。会長は1人です。")
-                % {"count": len(chairs), "names": "、".join(m.name for m in chairs)},
-            )
-        )
+        findings.append(Finding("many_chairs", Severity.ERROR, "C3.2(1)", {"names": [m.name for m in chairs]}))
     elif members and not chairs:
-        findings.append(Finding("no_chair", Severity.WARNING, "C3.2(1)", _("会長が選任されていません。")))
+        findings.append(Finding("no_chair", Severity.WARNING, "C3.2(1)"))
     size = len(members)
     if size < limits.size_min or size > limits.size_max:
         findings.append(
-            Finding(
-                "size",
-                Severity.WARNING,
-                "C6.1",
-                _("委員は%(size)s人です。おおむね10人程度（%(min)s〜%(max)s人）が目安です。")
-                % {"size": size, "min": limits.size_min, "max": limits.size_max},
-            )
+            Finding("size", Severity.WARNING, "C6.1", {"size": size, "min": limits.size_min, "max": limits.size_max})
         )
     if members:
         leaders = sum(1 for m in members if m.leader_category)
@@ -186,11 +215,7 @@ def council_findings(
                     "leader_share",
                     Severity.WARNING,
                     "C3.2(2)イ",
-                    _(
-                        "コミュニティ・リーダーは%(size)s人中%(leaders)s人（%(share)s%%）です。"
-                        "おおむね半数（%(min)s〜%(max)s%%）が目安です。"
-                    )
-                    % {
+                    {
                         "size": size,
                         "leaders": leaders,
                         "share": share,
@@ -208,8 +233,8 @@ def council_findings(
                     "long_tenure",
                     Severity.WARNING,
                     "C6.4(2)",
-                    _("%(name)sさんは%(years)s年間続けて委員です。組織の新陳代謝に配意してください。")
-                    % {"name": m.name, "years": years_between(m.tenure_start, today)},
+                    {"name": m.name, "years": years_between(m.tenure_start, today)},
+                    m.key,
                 )
             )
     for m in members:
@@ -219,8 +244,8 @@ def council_findings(
                     "term_ending",
                     Severity.INFO,
                     "C6.2(1)",
-                    _("%(name)sさんの任期が%(days)s日後（%(date)s）に満了します。")
-                    % {"name": m.name, "days": (m.end_date - today).days, "date": f"{m.end_date:%Y-%m-%d}"},
+                    {"name": m.name, "days": (m.end_date - today).days, "date": f"{m.end_date:%Y-%m-%d}"},
+                    m.key,
                 )
             )
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -236,34 +261,13 @@ def _diversity_findings(members: list[MemberFacts]) -> list[Finding]:
     findings = []
     genders = {m.gender for m in members if m.gender in ("female", "male", "other")}
     if len(genders) == 1 and sum(1 for m in members if m.gender in genders) == len(members):
-        message = {
-            "female": _("委員が全員女性です。性別を考慮して幅広く選定してください。"),
-            "male": _("委員が全員男性です。性別を考慮して幅広く選定してください。"),
-            "other": _("委員が全員その他です。性別を考慮して幅広く選定してください。"),
-        }[genders.pop()]
-        findings.append(Finding("gender_spread", Severity.WARNING, "C3.2(2)ア", message))
+        findings.append(Finding("gender_spread", Severity.WARNING, "C3.2(2)ア", {"gender": genders.pop()}))
     ages = [m.age for m in members if m.age is not None]
     if len(ages) == len(members) and len({age_band(a) for a in ages}) == 1:
-        findings.append(
-            Finding(
-                "age_spread",
-                Severity.WARNING,
-                "C3.2(2)ア",
-                _("委員が全員%(decade)s代です。年齢を考慮して幅広く選定してください。")
-                % {"decade": min(ages[0] // 10 * 10, 70)},
-            )
-        )
+        findings.append(Finding("age_spread", Severity.WARNING, "C3.2(2)ア", {"decade": min(ages[0] // 10 * 10, 70)}))
     occupations = [m.occupation.strip() for m in members if m.occupation.strip()]
     if len(occupations) == len(members) and len(set(occupations)) == 1:
-        findings.append(
-            Finding(
-                "occupation_spread",
-                Severity.WARNING,
-                "C3.2(2)ア",
-                _("委員が全員「%(occupation)s」です。職業を考慮して幅広く選定してください。")
-                % {"occupation": occupations[0]},
-            )
-        )
+        findings.append(Finding("occupation_spread", Severity.WARNING, "C3.2(2)ア", {"occupation": occupations[0]}))
     return findings
 
 
@@ -292,9 +296,7 @@ def propose_operation_manager(*, koban_kind: str, officers: list[OfficerFacts]) 
 def kobans_without_council(*, koban_names: dict[int, str], covered_koban_ids: set[int]) -> list[Finding]:
     """C3.1: as a rule every koban/chuzaisho jurisdiction has a council."""
     return [
-        Finding(
-            "no_council", Severity.WARNING, "C3.1", _("%(koban)sの所管区には連絡協議会がありません。") % {"koban": name}
-        )
+        Finding("no_council", Severity.WARNING, "C3.1", {"koban": name})
         for pk, name in koban_names.items()
         if pk not in covered_koban_ids
     ]

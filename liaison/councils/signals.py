@@ -1,12 +1,23 @@
 """Reactions to lower layers: station reorganisations (C6.2(2)), public-office records (C6.4(1)), koban closings
-(C3.1) and person merges (one member, one seat)."""
+(C3.1), person merges (one member, one seat), and changes that alter the stored findings (person particulars,
+the warning limits in the prefecture settings)."""
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from liaison.org.signals import koban_closing, kobans_transferred
-from liaison.people.signals import person_merging, public_office_recorded
+from liaison.org.signals import koban_closing, kobans_transferred, settings_changed
+from liaison.people.signals import person_changed, person_merging, public_office_recorded
+
+# The prefecture settings the council rules read (rules.Limits).
+LIMIT_FIELDS = {
+    "council_size_min",
+    "council_size_max",
+    "leader_share_min",
+    "leader_share_max",
+    "long_tenure_years",
+    "term_ending_days",
+}
 
 
 @receiver(kobans_transferred)
@@ -21,8 +32,26 @@ def _recommission(sender, reorganisation, transfers, acting_user, **kwargs):
 @receiver(public_office_recorded)
 def _dismiss(sender, person, record, acting_user, **kwargs):
     from .actions import dismiss_for_public_office
+    from .findings import refresh_serving
 
     dismiss_for_public_office(person=person, day=record.start_date, office=record.office, acting_user=acting_user)
+    # A record reaching back over a term begun after it started leaves that member serving, and holding office.
+    refresh_serving(person.pk)
+
+
+@receiver(person_changed)
+def _refresh_findings_of_person(sender, person, **kwargs):
+    from .findings import refresh_serving
+
+    refresh_serving(person.pk)
+
+
+@receiver(settings_changed)
+def _refresh_findings_for_limits(sender, changed, **kwargs):
+    from .findings import refresh_all
+
+    if LIMIT_FIELDS & set(changed):
+        refresh_all()
 
 
 @receiver(koban_closing)

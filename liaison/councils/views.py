@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
-from liaison.access.personal_data import shown_findings
+from liaison.access.personal_data import hidden_finding_codes, shown_findings
 from liaison.access.policy import (
     can_change,
     for_work,
@@ -17,6 +17,7 @@ from liaison.access.policy import (
     officer_of,
     require,
     require_change,
+    sees_all_stations,
     visible_to,
 )
 from liaison.audit.log import record_view
@@ -31,6 +32,7 @@ from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
 
 from . import actions, queries, rules
+from . import findings as council_findings
 from .forms import (
     AppointmentForm,
     BylawsForm,
@@ -58,51 +60,61 @@ def _kobans_for(user, station=None):
 
 @require(Perm.VIEW_COUNCILS)
 def council_list(request):
-    """Councils with their findings; filters by station, koban, kind and findings; kobans without a council (C3.1)."""
-    today = today_tokyo()
+    """Councils with their findings; filters by station, koban, kind and findings; kobans without a council (C3.1).
+
+    Filters, counts and pages in SQL on the stored findings (liaison.findings): one page of councils is read, with
+    a fixed number of queries whatever the number of councils.
+    """
     councils = visible_to(request.user, Council).filter(status=Council.Status.ACTIVE)
     params = {k: request.GET.get(k, "") for k in ("station", "koban", "kind", "finding")}
     station_id, koban_id = parse_id(params["station"]), parse_id(params["koban"])
-    if station_id:
+    if station_id is not None:
         councils = councils.filter(station_id=station_id)
-    if koban_id:
-        councils = councils.filter(kobans__id=koban_id)
+    if koban_id is not None:
+        councils = councils.filter(kobans__id=koban_id)  # one koban: no council repeats
     if params["kind"] in Council.Kind.values:
         councils = councils.filter(kind=params["kind"])
-    councils = list(queries.with_current_members(councils.distinct(), today))
-    findings = queries.findings_for(councils, today)
-    rows = []
-    for council in councils:
-        found = shown_findings(request.user, findings[council.pk])
-        severities = {f.severity for f in found}
-        if params["finding"] in ("error", "warning") and params["finding"] not in severities:
-            continue
-        if (
-            params["finding"]
-            and params["finding"] not in ("error", "warning")
-            and params["finding"] not in {f.code for f in found}
-        ):
-            continue
-        rows.append({"council": council, "findings": found, "severities": severities})
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    hidden = hidden_finding_codes(request.user)
+    if params["finding"] in ("error", "warning"):
+        councils = councils.filter(council_findings.having(severity=params["finding"], hidden=hidden))
+    elif params["finding"] in dict(FINDING_FILTERS):
+        councils = councils.filter(council_findings.having(code=params["finding"], hidden=hidden))
+    councils = (
+        councils.select_related("station")
+        .prefetch_related("kobans")
+        .order_by("station__order", "station__code", "name", "pk")
+    )
+    page = Paginator(councils, 50).get_page(request.GET.get("page"))
+    ids = [c.pk for c in page.object_list]
+    found = council_findings.stored(ids, hidden=hidden)
+    sizes = queries.member_counts(ids, today_tokyo())
+    rows = [{"council": c, "findings": found.get(c.pk, []), "size": sizes.get(c.pk, 0)} for c in page.object_list]
+    stations = visible_to(request.user, Station).filter(active=True)
     kobans = visible_to(request.user, Koban).filter(active=True)
-    if station_id:
+    if station_id is not None:
         kobans = kobans.filter(station_id=station_id)
+    missing = queries.kobans_without_council(kobans)
+    # The koban filter lists one station's kobans: the whole prefecture's would make the page grow with it.
+    one_station = station_id is not None or not sees_all_stations(request.user)
     return render(
         request,
         "councils/council_list.html",
         {
             "page": page,
+            "rows": rows,
             "params": params,
-            "stations": visible_to(request.user, Station).filter(active=True),
-            "kobans": kobans.select_related("station"),
+            "stations": stations,
+            "kobans": kobans.select_related("station") if one_station else Koban.objects.none(),
             "kinds": Council.Kind.choices,
             "finding_codes": FINDING_FILTERS,
-            "missing": queries.kobans_without_council(kobans),
+            "missing": list(missing[:MISSING_SHOWN]),
+            "missing_count": missing.count(),
             "can_create": has_perm(request.user, Perm.MANAGE_COUNCILS),
         },
     )
 
+
+MISSING_SHOWN = 100  # kobans without a council listed by name; the count says how many there are in all
 
 FINDING_FILTERS = [  # labels are lazy: the list is built once, shown in the language of each request
     ("error", gettext_lazy("要対応（エラー）あり")),
@@ -530,15 +542,30 @@ def renewals(request):
                 request.session["renewed_ids"] = [m.pk for m in done]
             for line in refused:
                 messages.error(request, line)
-        return redirect(f"{reverse('councils:renewals')}?from={start.isoformat()}&to={end.isoformat()}")
-    ending = queries.memberships_ending(memberships, start, end)
+        page = request.GET.get("page", "")
+        back = f"&page={page}" if page.isdigit() else ""
+        return redirect(f"{reverse('councils:renewals')}?from={start.isoformat()}&to={end.isoformat()}{back}")
+    # Paged: a station may have thousands of terms ending; the page shows 50 and says how many there are.
+    ending = Paginator(queries.memberships_ending(memberships, start, end), RENEWALS_PAGE).get_page(
+        request.GET.get("page")
+    )
     renewed_ids = request.session.get("renewed_ids", [])
     renewed = visible_to(request.user, Membership).filter(pk__in=renewed_ids).select_related("person", "council")
     return render(
         request,
         "councils/renewals.html",
-        {"ending": ending, "start": start, "end": end, "errors": errors, "renewed": renewed},
+        {
+            "page": ending,
+            "ending": ending.object_list,
+            "start": start,
+            "end": end,
+            "errors": errors,
+            "renewed": renewed,
+        },
     )
+
+
+RENEWALS_PAGE = 50
 
 
 @require(Perm.VIEW_COUNCILS)

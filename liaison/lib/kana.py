@@ -36,6 +36,7 @@ __all__ = [
     "family_given_key",
     "is_reading",
     "normalize_reading",
+    "reading_prefix_key",
     "reading_sort_key",
 ]
 
@@ -129,6 +130,17 @@ def reading_sort_key(reading: str | None) -> str:
         return ""
     primary, marks = _primary_and_marks(kana)
     return f"{primary}{KEY_SEPARATOR}{marks.rstrip(MARK_PLAIN)}"
+
+
+def reading_prefix_key(reading: str | None) -> str:
+    """What every sort key of a reading that starts with ``reading`` starts with: its primary part (no separator).
+
+    A reading R starting with r has a primary part starting with r's (ー takes the vowel before it, ・ is dropped,
+    both looking back only), so ``key >= p AND key < p + U+10FFFF`` finds them on an index of the keys. The primary
+    part ignores dakuten and small kana (サ and ザ share it): compare the reading itself to tell them apart.
+    """
+    kana = normalize_reading(reading)
+    return _primary_and_marks(kana)[0] if kana else ""
 
 
 def family_given_key(family_kana: str | None, given_kana: str | None) -> str:

@@ -16,7 +16,7 @@ from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.versioning import bump_version, save_versioned
 
 from .models import HQDivision, Koban, KobanTransfer, Officer, PrefectureSettings, Reorganisation, Section, Station
-from .signals import koban_closing, kobans_transferred
+from .signals import koban_closing, kobans_transferred, settings_changed
 
 SETTINGS_FIELDS = [
     "name",
@@ -52,6 +52,10 @@ def prefecture_settings_update(*, values: dict, version: int, acting_user) -> Pr
         obj=current,
         detail={k: str(v) for k, v in changed.items()},
     )
+    if changed:
+        settings_changed.send(
+            sender=PrefectureSettings, settings=current, changed=sorted(changed), acting_user=acting_user
+        )
     return current
 
 

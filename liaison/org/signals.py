@@ -9,3 +9,7 @@ kobans_transferred = Signal()
 # Sent before a koban is closed, with koban=…; a receiver that raises ValidationError refuses the closing
 # (councils refuses while an active council still covers the koban).
 koban_closing = Signal()
+
+# Sent inside the settings' transaction with settings=PrefectureSettings, changed=[field names], acting_user=….
+# Councils recompute their stored findings when a warning limit changed (X4).
+settings_changed = Signal()

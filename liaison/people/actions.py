@@ -22,7 +22,7 @@ from liaison.lib.versioning import bump_version, save_versioned
 
 from .models import Person, PublicOfficeRecord
 from .postal import normalize_postal_code
-from .signals import person_merging, public_office_recorded
+from .signals import person_changed, person_merging, public_office_recorded
 
 __all__ = [
     "PERSON_FIELDS",
@@ -134,6 +134,7 @@ def person_update(*, person: Person, data: dict, version: int, acting_user) -> P
     # A merge moves the version on too, so a screen opened before the record was merged away gets the conflict.
     save_versioned(current, version, [*values, "sort_key", "updated_at"])
     person.refresh_from_db()
+    person_changed.send(sender=Person, person=person)
     record(
         user=acting_user,
         action="person.update",
@@ -202,6 +203,7 @@ def person_merge(*, keep: Person, remove: Person, acting_user) -> Person:
     bump_version(Person.objects.filter(pk=keep.pk), updated_at=timezone.now())
     keep.refresh_from_db()
     remove.refresh_from_db()
+    person_changed.send(sender=Person, person=keep)  # keep now holds what pointed at remove
     record(
         user=acting_user,
         action="person.merge",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.dates import age_on, today_tokyo
 from liaison.lib.fields import SortKeyField
-from liaison.lib.kana import family_given_key
+from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.phone import format_phone
 from liaison.lib.versioning import Versioned
 
@@ -32,12 +32,14 @@ class Person(Versioned):
     family_kana = models.CharField(_("セイ"), max_length=60)
     given_kana = models.CharField(_("メイ"), max_length=60)
     sort_key = SortKeyField(max_length=130, editable=False, db_index=True)
+    # The given name's reading key, indexed for prefix search by given name (the family's is sort_key's start).
+    given_key = SortKeyField(max_length=65, editable=False, db_index=True, default="")
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     gender = models.CharField(_("性別"), max_length=10, choices=Gender.choices, blank=True)
     occupation = models.CharField(_("職業"), max_length=60, blank=True)
     organisation = models.CharField(_("団体名"), max_length=100, blank=True)
     organisation_title = models.CharField(_("役職"), max_length=60, blank=True)
-    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True, db_index=True)
     address_prefecture = models.CharField(_("都道府県"), max_length=10, blank=True)
     address_city = models.CharField(_("市区町村"), max_length=40, blank=True)
     address_town = models.CharField(_("町域"), max_length=60, blank=True)
@@ -65,6 +67,10 @@ class Person(Versioned):
 
     def save(self, *args, **kwargs):
         self.sort_key = family_given_key(self.family_kana, self.given_kana)
+        self.given_key = reading_sort_key(self.given_kana)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "sort_key" in fields:  # the reading keys are derived together
+            kwargs["update_fields"] = {*fields, "given_key"}
         super().save(*args, **kwargs)
 
     @property

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from liaison.lib.kana import normalize_reading
+from liaison.lib.kana import normalize_reading, reading_prefix_key
 from liaison.lib.phone import phone_digits
 
 from .models import Person
@@ -23,22 +23,58 @@ def current(queryset: QuerySet | None = None) -> QuerySet:
     return qs.filter(merged_into__isnull=True)
 
 
-def _term_filter(term: str) -> Q:
-    condition = Q(family_name__contains=term) | Q(given_name__contains=term)
-    try:
-        reading = normalize_reading(term)
-    except ValueError:
-        reading = ""
-    if reading:
-        condition |= Q(family_kana__contains=reading) | Q(given_kana__contains=reading)
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", term) if ch.isdigit())
-    if len(digits) >= 3 and len(digits) == len(term.replace("-", "").replace("－", "")):
-        condition |= Q(phone__contains=digits)
+# Above every character: ``key >= p AND key < p + TOP`` is "key starts with p" on a code-point ordered index.
+TOP = "\U0010ffff"
+
+
+def _key_prefix(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, as a range an index on a code-point ordered key column answers."""
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + TOP})
+
+
+def _digits_after(digits: str) -> str | None:
+    """The smallest digit string above every string starting with ``digits`` ("0909" → "091"); None for "999"."""
+    stripped = digits.rstrip("9")
+    return f"{stripped[:-1]}{int(stripped[-1]) + 1}" if stripped else None
+
+
+def _digit_prefix(field: str, prefix: str) -> Q:
+    """``field`` (digits, maybe with a hyphen at a fixed place) starts with ``prefix``: a range the index answers,
+    checked by the prefix itself (collations that weigh the hyphen differently still return only real matches)."""
+    condition = Q(**{f"{field}__startswith": prefix, f"{field}__gte": prefix})
+    after = _digits_after(prefix.replace("-", ""))
+    if after is not None:
+        upper = f"{after[:3]}-{after[3:]}" if "-" in prefix and len(after) > 3 else after
+        condition &= Q(**{f"{field}__lt": upper})
     return condition
 
 
+def _term_filter(term: str) -> Q:
+    """One search word: phone or postal code by their first digits, a reading by its start (family or given name),
+    else a name by any part of it. Each is answered from an index (trigrams for names on PostgreSQL)."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", term) if ch.isdigit())
+    if len(digits) >= 3 and len(digits) == len(unicodedata.normalize("NFKC", term).replace("-", "").replace("－", "")):
+        postal = f"{digits[:3]}-{digits[3:7]}" if len(digits) > 3 else digits
+        condition = _digit_prefix("phone", digits)
+        if len(digits) <= 7:
+            condition |= _digit_prefix("postal_code", postal)
+        return condition
+    try:
+        reading = normalize_reading(term)
+        key = reading_prefix_key(reading)
+    except ValueError:
+        reading = key = ""
+    if key:
+        # The key range finds candidates from the index; the reading itself tells サ from ザ, as before.
+        return (_key_prefix("sort_key", key) & Q(family_kana__startswith=reading)) | (
+            _key_prefix("given_key", key) & Q(given_kana__startswith=reading)
+        )
+    return Q(family_name__contains=term) | Q(given_name__contains=term)
+
+
 def search(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter by name (kanji as typed), reading (hiragana or katakana) or phone digits; every word must match."""
+    """Filter by name (kanji as typed, any part), reading (hiragana or katakana, the start of the family or given
+    name), or the first digits of a phone number or postal code; every word must match."""
     for term in query.split():
         queryset = queryset.filter(_term_filter(term))
     return queryset

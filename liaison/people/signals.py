@@ -9,3 +9,7 @@ public_office_recorded = Signal()
 # Sent before two records are merged, with keep=…, remove=…; a receiver that raises ValidationError refuses the merge
 # (councils refuses when both records serve on the same council at the same time).
 person_merging = Signal()
+
+# Sent inside the transaction after a person's particulars changed (an edit, or a merge into this record), with
+# person=…; councils recompute the findings of the councils the person serves (names, ages, occupations).
+person_changed = Signal()

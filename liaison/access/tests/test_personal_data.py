@@ -5,7 +5,15 @@ import pathlib
 import pytest
 
 from liaison.access.permissions import ROLE_PERMISSIONS
-from liaison.access.personal_data import ALL_FIELDS, ON_DUTY, Field, fields_for, may_see, shown_findings
+from liaison.access.personal_data import (
+    ALL_FIELDS,
+    ON_DUTY,
+    Field,
+    fields_for,
+    hidden_finding_codes,
+    may_see,
+    shown_findings,
+)
 from liaison.access.roles import Role
 
 README = pathlib.Path(__file__).resolve().parents[3] / "README.md"
@@ -59,12 +67,19 @@ def test_x2_findings_naming_a_personal_attribute_are_for_those_who_may_see_it(wo
     from liaison.councils.rules import Finding
 
     findings = [
-        Finding("occupation_spread", "warning", "C3.2(2)ア", "委員が全員「主婦」です。"),
-        Finding("age_spread", "warning", "C3.2(2)ア", "委員が全員70代です。"),
-        Finding("gender_spread", "warning", "C3.2(2)ア", "委員が全員女性です。"),
-        Finding("public_office", "error", "C6.4(1)", "山田さんは公職にあります。"),
-        Finding("no_chair", "warning", "C3.2(1)", "会長が選任されていません。"),
-        Finding("term_ending", "info", "C6.2(1)", "山田さんの任期が30日後に満了します。"),
+        Finding("occupation_spread", "warning", "C3.2(2)ア", {"occupation": "主婦"}),
+        Finding("age_spread", "warning", "C3.2(2)ア", {"decade": 70}),
+        Finding("gender_spread", "warning", "C3.2(2)ア", {"gender": "female"}),
+        Finding("public_office", "error", "C6.4(1)", {"name": "山田 太郎"}, "1"),
+        Finding("no_chair", "warning", "C3.2(1)"),
+        Finding("term_ending", "info", "C6.2(1)", {"name": "山田 太郎", "days": 30, "date": "2026-05-01"}, "1"),
     ]
     assert [f.code for f in shown_findings(world.user("section_staff"), findings)] == ["no_chair", "term_ending"]
     assert shown_findings(world.user("community_section"), findings) == findings
+    assert hidden_finding_codes(world.user("section_staff")) == [
+        "age_spread",
+        "gender_spread",
+        "occupation_spread",
+        "public_office",
+    ]
+    assert hidden_finding_codes(world.user("community_section")) == []

@@ -168,3 +168,23 @@ def test_c4_3_reviewed_councils_cover_part_after_a_split_and_several_after_a_mer
     assert coverage(review_kind="merge", koban_count=2) == "several"
     assert coverage(review_kind="merge", koban_count=1) == "part"  # two councils of parts of one jurisdiction
     assert coverage(review_kind="merge", koban_count=0) == "part"
+
+
+def test_x3_a_finding_keeps_its_values_and_is_read_in_any_language():
+    """X3: a finding stores its code and values (JSON as they are kept), and its message is rendered when read."""
+    import json
+
+    from django.utils import translation
+
+    found = rules.council_findings(members=members(14), limits=LIMITS, today=TODAY)
+    size = next(f for f in found if f.code == "size")
+    stored = rules.Finding(size.code, size.severity, size.requirement, json.loads(json.dumps(size.params)), size.key)
+    assert stored == size
+    with translation.override("ja"):
+        assert stored.message == "委員は14人です。おおむね10人程度（8〜12人）が目安です。"
+    with translation.override("en"):
+        assert stored.message == "The council has 14 members. About 10 (8 to 12) is the guideline."
+    two = [MemberFacts("甲", post="chair"), MemberFacts("乙", post="chair")]
+    chairs = next(f for f in rules.council_findings(members=two, limits=LIMITS, today=TODAY) if f.code == "many_chairs")
+    with translation.override("ja"):
+        assert chairs.message == "会長が2人います（甲、乙）。会長は1人です。"

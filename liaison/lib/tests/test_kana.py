@@ -11,6 +11,7 @@ from liaison.lib.kana import (
     family_given_key,
     is_reading,
     normalize_reading,
+    reading_prefix_key,
     reading_sort_key,
 )
 
@@ -247,3 +248,17 @@ def test_clean_name_keeps_variant_kanji_exactly():
 def test_clean_name_whitespace(text, expected):
     assert clean_name(text) == expected
     assert "\u3000" not in clean_name(text)
+
+
+@given(readings, readings)
+def test_every_key_of_a_longer_reading_starts_with_the_prefix_key(a, rest):
+    """N2.2: a reading starting with ``a`` has a sort key (and a family-and-given key) starting with a's prefix key,
+    so a key range on an index finds every person whose reading starts with what was typed."""
+    prefix = reading_prefix_key(a)
+    assert reading_sort_key(a + rest).startswith(prefix)
+    assert family_given_key(a + rest, "タロウ").startswith(prefix)
+    assert "|" not in prefix and prefix < reading_sort_key(a + rest) < prefix + "\U0010ffff"
+
+
+def test_reading_prefix_key():
+    assert reading_prefix_key("がー") == "カア" and reading_prefix_key("ｻﾄ") == "サト" and reading_prefix_key("") == ""

@@ -65,10 +65,10 @@ def test_x3_reading_prefix_in_hiragana_katakana_half_and_full_width(people, clie
         assert _find(client, typed)[0] == people["yamada"].pk, typed
 
 
-def test_a_reading_that_starts_with_the_typed_kana_comes_before_one_that_only_contains_it(people, client_for):
-    """コヤマ contains ヤマ and sorts before ヤマダ in 五十音順, but the reading typed from its start is listed first."""
+def test_a_reading_is_found_from_its_start_not_from_its_middle(people, client_for):
+    """Readings are looked up from their start (an indexed prefix): ヤマ finds ヤマダ, not コヤマ, which contains it."""
     found = _find(client_for("community_section"), "やま")
-    assert found.index(people["yamada"].pk) < found.index(people["koyama"].pk)
+    assert people["yamada"].pk in found and people["koyama"].pk not in found
 
 
 def test_name_in_kanji_any_part(people, client_for):
@@ -222,8 +222,10 @@ def test_the_search_costs_the_same_queries_for_1_and_for_50_people(world, client
         assert len(_values(client.get(URL, {"q": "すずき"}))) == 1
     make_council_with_members(world, world.koban_a, acting_user=world.user("community_section"), count=10)
     for i in range(50):
-        make_person(world.station_a, "鈴木", f"{i}郎", "スズキ", f"イ{chr(0x30A2 + i)}")
-    Person.objects.filter(family_kana__in=["アベ", "イトウ", "エンドウ"]).update(family_kana="スズキ")
+        make_person(world.station_a, "鈴木", f"{i}郎", "スズキ", f"ワ{chr(0x30A2 + i)}")  # after the members
+    for member in Person.objects.filter(family_kana__in=["アベ", "イトウ", "エンドウ"]):
+        member.family_kana = "スズキ"
+        member.save()  # keeps the reading keys the search looks up in step
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(URL, {"q": "すずき"})
     assert len(_values(response)) == 20

@@ -1,0 +1,58 @@
+"""The councils' panels on each role's home page (registered with liaison.findings.panels in ``apps.py``).
+
+Each reads the stored findings and the council tables with a fixed number of queries, whatever the number of
+councils: counts and the first few names, never every council loaded into Python.
+"""
+
+import datetime
+
+from liaison.access.permissions import Perm
+from liaison.access.personal_data import hidden_finding_codes
+from liaison.access.policy import for_work, has_perm, visible_to
+from liaison.lib.dates import today_tokyo
+from liaison.org.models import Koban, PrefectureSettings
+
+from . import findings, queries
+from .models import Council, Membership, Notice
+
+SHOWN = 5  # names shown after a count; the link leads to the full list
+ORDER = ("station__order", "station__code", "name", "pk")  # the council list's order
+
+
+def council_figure(request, officer):
+    """Figure card: the active councils the user may see."""
+    if not has_perm(request.user, Perm.VIEW_COUNCILS):
+        return None
+    return {"count": visible_to(request.user, Council).filter(status=Council.Status.ACTIVE).count()}
+
+
+def council_todo(request, officer):
+    """Council work waiting for this officer: notices, councils needing action, terms ending, kobans without a
+    council, operation managers to confirm. A koban-level role's list is its own koban's (``for_work``)."""
+    user = request.user
+    if not has_perm(user, Perm.VIEW_COUNCILS):
+        return None
+    today = today_tokyo()
+    settings = PrefectureSettings.current()
+    councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
+    needing_action = councils.filter(findings.having(severity="error", hidden=hidden_finding_codes(user)))
+    context = {
+        "notices": list(Notice.objects.filter(recipient=officer, read_at__isnull=True).select_related("council")[:20]),
+        "needing_action_count": needing_action.count(),
+        "needing_action": list(needing_action.order_by(*ORDER)[:SHOWN]),
+        "ending_count": 0,
+        "ending_days": settings.term_ending_days,
+        "without_council_count": queries.kobans_without_council(for_work(user, Koban)).count(),
+        "unconfirmed_count": 0,
+        "unconfirmed": [],
+        "can_renew": has_perm(user, Perm.APPOINT_MEMBERS),
+    }
+    if context["can_renew"]:  # counted only for those who renew terms: a count over every term ending is not free
+        memberships = for_work(user, Membership).filter(council__status=Council.Status.ACTIVE)
+        end = today + datetime.timedelta(days=settings.term_ending_days)
+        context["ending_count"] = queries.memberships_ending(memberships, today, end).count()
+    if has_perm(user, Perm.CONFIRM_OPERATION_MANAGER):
+        unconfirmed = councils.filter(operation_manager_confirmed_at__isnull=True)
+        context["unconfirmed_count"] = unconfirmed.count()
+        context["unconfirmed"] = list(unconfirmed.order_by(*ORDER)[:SHOWN])
+    return context

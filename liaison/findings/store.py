@@ -1,0 +1,239 @@
+"""Keeping the stored findings equal to what the rules find.
+
+A programme registers a *source* once (in its ``AppConfig.ready()``): how to compute the findings of some of its
+objects, which objects should have findings at all, which may change with the date alone, and how to render a
+message. It then calls ``refresh(source, ids)`` in every action that changes the facts of those objects, inside
+the action's transaction. ``manage.py refresh_findings`` rebuilds every source in batches, and with
+``--date-driven`` refreshes only what the passing days may have changed (run it daily; it is idempotent).
+
+An action made of many steps (a review ending and appointing dozens of terms, a bulk reappointment, loading the
+demo) runs them inside ``with deferred():``, a transaction in which ``refresh`` only notes the ids; they are
+refreshed together, once each, when the block ends, still inside that transaction.
+
+``register(name, *, compute, objects, date_driven, render)``
+    ``compute(ids, day) -> {id: Computed}`` computes the findings of the objects ``ids`` as of ``day`` with a fixed
+    number of queries; an id left out of the result has no findings stored (e.g. a closed council).
+    ``objects() -> QuerySet`` the objects that should have findings (active councils).
+    ``date_driven(since, day) -> QuerySet`` those of them whose findings may differ between ``since`` and ``day``
+    although no action touched them (terms ending, anniversaries, birthdays …); a superset is fine.
+    ``render(code, params) -> str`` the message in the active language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Min, QuerySet
+
+from liaison.lib.dates import today_tokyo
+
+from .models import Finding, Subject
+
+__all__ = [
+    "BATCH",
+    "Computed",
+    "Source",
+    "deferred",
+    "message",
+    "refresh",
+    "refresh_all",
+    "refresh_date_driven",
+    "register",
+    "registered",
+]
+
+BATCH = 200  # objects per transaction when rebuilding: memory stays flat, each batch costs a fixed number of queries
+
+# Beyond this many days since the last refresh, refreshing what the dates changed is no cheaper than all of it.
+DATE_DRIVEN_MAX_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The findings of one object and what scopes them: its station and kobans."""
+
+    station_id: int
+    koban_ids: frozenset[int]
+    findings: list  # objects with code, severity, requirement, params, key — most serious first
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    compute: Callable[[list[int], datetime.date], dict[int, Computed]]
+    objects: Callable[[], QuerySet]
+    date_driven: Callable[[datetime.date, datetime.date], QuerySet]
+    render: Callable[[str, dict], str]
+
+
+_sources: dict[str, Source] = {}
+
+
+def register(name: str, *, compute, objects, date_driven, render) -> Source:
+    """Add (or replace, by name) a source of stored findings."""
+    source = Source(name=name, compute=compute, objects=objects, date_driven=date_driven, render=render)
+    _sources[name] = source
+    return source
+
+
+def registered() -> list[Source]:
+    return [_sources[name] for name in sorted(_sources)]
+
+
+def message(source: str, code: str, params: dict) -> str:
+    """A stored finding's message in the active language."""
+    found = _sources.get(source)
+    return found.render(code, params) if found else code
+
+
+_local = threading.local()
+
+
+@contextmanager
+def deferred():
+    """A transaction in which ``refresh`` (for today) only notes the ids; all are refreshed when it ends.
+
+    Nested blocks belong to the outermost one. When the block raises, nothing is refreshed: its transaction is
+    rolled back anyway.
+    """
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    with transaction.atomic():
+        _local.pending = {}
+        try:
+            yield
+            pending = _local.pending
+        finally:
+            _local.pending = None
+        for source, noted in sorted(pending.items()):
+            ids = sorted(noted)
+            for start in range(0, len(ids), BATCH):
+                refresh(source, ids[start : start + BATCH])
+
+
+def refresh(source: str, ids: Iterable[int], day: datetime.date | None = None) -> None:
+    """Recompute and store the findings of the objects ``ids`` of ``source`` (in the caller's transaction)."""
+    pending = getattr(_local, "pending", None)
+    if pending is not None and day is None:
+        pending.setdefault(source, set()).update(int(i) for i in ids)
+        return
+    _refresh_now(source, ids, day)
+
+
+@transaction.atomic
+def _refresh_now(source: str, ids: Iterable[int], day: datetime.date | None = None) -> None:
+    src = _sources[source]
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+    day = day or today_tokyo()
+    # Each subject row is created if missing, then locked before the facts are read: two transactions refreshing
+    # the same object run one after the other, and the second reads what the first committed (PostgreSQL; SQLite's
+    # IMMEDIATE transactions already serialise writers). Sorted ids keep the lock order the same everywhere.
+    Subject.objects.bulk_create(
+        [Subject(source=source, object_id=i, computed_on=day, station_id=None) for i in ids], ignore_conflicts=True
+    )
+    subjects = {
+        s.object_id: s
+        for s in Subject.objects.select_for_update().filter(source=source, object_id__in=ids).order_by("object_id")
+    }
+    computed = src.compute(ids, day)
+    gone = [s.pk for i, s in subjects.items() if i not in computed]
+    if gone:
+        Subject.objects.filter(pk__in=gone).delete()
+    kept = {i: s for i, s in subjects.items() if i in computed}
+    if not kept:
+        return
+    _write_scope(kept, computed, day)
+    Finding.objects.filter(subject__in=[s.pk for s in kept.values()]).delete()
+    Finding.objects.bulk_create(
+        Finding(
+            subject_id=kept[i].pk,
+            code=f.code,
+            key=f.key,
+            position=position,
+            severity=str(f.severity),
+            requirement=f.requirement,
+            params=f.params,
+        )
+        for i, c in computed.items()
+        if i in kept
+        for position, f in enumerate(c.findings)
+    )
+
+
+def _write_scope(subjects: dict[int, Subject], computed: dict[int, Computed], day: datetime.date) -> None:
+    Subject.objects.filter(pk__in=[s.pk for s in subjects.values()]).update(computed_on=day)
+    moved: dict[int, list[int]] = {}
+    for i, s in subjects.items():
+        if s.station_id != computed[i].station_id:
+            moved.setdefault(computed[i].station_id, []).append(s.pk)
+    for station_id, pks in moved.items():  # a new subject, or a council that passed to another station: rare
+        Subject.objects.filter(pk__in=pks).update(station_id=station_id)
+    links = Subject.kobans.through
+    current: dict[int, set[int]] = {s.pk: set() for s in subjects.values()}
+    for subject_id, koban_id in links.objects.filter(subject__in=list(current)).values_list("subject_id", "koban_id"):
+        current[subject_id].add(koban_id)
+    changed = {s.pk: computed[i].koban_ids for i, s in subjects.items() if current[s.pk] != set(computed[i].koban_ids)}
+    if changed:
+        links.objects.filter(subject__in=list(changed)).delete()
+        links.objects.bulk_create(
+            links(subject_id=pk, koban_id=koban_id) for pk, kobans in changed.items() for koban_id in sorted(kobans)
+        )
+
+
+def _ids_in_batches(objects: QuerySet, batch: int):
+    """The primary keys of ``objects`` in ascending batches, read one batch at a time (keyset paging)."""
+    last = None
+    while True:
+        qs = objects.order_by("pk")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        ids = list(qs.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def refresh_all(source: str | None = None, day: datetime.date | None = None, batch: int = BATCH) -> int:
+    """Rebuild the stored findings of every object of ``source`` (all sources by default); returns how many."""
+    day = day or today_tokyo()
+    count = 0
+    for src in [_sources[source]] if source else registered():
+        objects = src.objects()
+        Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")).delete()
+        for ids in _ids_in_batches(objects, batch):
+            refresh(src.name, ids, day)
+            count += len(ids)
+    return count
+
+
+def refresh_date_driven(day: datetime.date | None = None, batch: int = BATCH) -> int:
+    """Refresh what the days since the last refresh may have changed; idempotent (a second run the same day does
+    nothing). Objects without stored findings yet are refreshed too. Returns how many objects were refreshed."""
+    day = day or today_tokyo()
+    count = 0
+    for src in registered():
+        since = Subject.objects.filter(source=src.name).aggregate(since=Min("computed_on"))["since"]
+        if since is None or (day - since).days > DATE_DRIVEN_MAX_DAYS:
+            count += refresh_all(src.name, day, batch)
+            continue
+        objects = src.objects()
+        missing = objects.exclude(pk__in=Subject.objects.filter(source=src.name).values("object_id"))
+        Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")).delete()
+        candidates = missing if since >= day else missing | src.date_driven(since, day)
+        # The selection is read once (ids only): re-running it for every batch would cost more than the batches.
+        ids = list(candidates.order_by("pk").values_list("pk", flat=True).distinct())
+        for start in range(0, len(ids), batch):
+            refresh(src.name, ids[start : start + batch], day)
+        count += len(ids)
+        # Every other subject's findings hold on ``day`` as they are: the rules gave the same on ``since``.
+        Subject.objects.filter(source=src.name, computed_on__lt=day).update(computed_on=day)
+    return count
