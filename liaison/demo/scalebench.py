@@ -47,7 +47,7 @@ DEFAULT_TIMEOUT = 30.0
 SLOW_AFTER = 2.0  # a page whose first request takes longer is measured only SLOW_RUNS times
 SLOW_RUNS = 3
 STARTUP_TIMEOUT = 120.0  # a child's Django start-up and login
-BATCH_LETTERS = 5500
+BATCH_LETTERS = 6000  # every renewal of a prefecture (about 5,500); at x10 a prefecture-sized batch
 # Ids per POST of the batch form: Django refuses a request with more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000)
 # fields, so a larger batch is sent as several print jobs, as a user would have to.
 POST_IDS = 900
@@ -206,7 +206,8 @@ def measure_page(write, *, username: str, url: str, runs: int, quick: bool, slow
             elapsed, queries = request()
             emit(write, "run", seconds=elapsed, queries=queries)
     except Exception as exc:  # the page's own failure is the result, e.g. SQLite's "Expression tree is too large"
-        emit(write, "error", message=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300])
+        message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+        emit(write, "error", message=message, peak_kb=memory_kb()[1])
         return
     _rss, peak = memory_kb()
     emit(write, "done", peak_kb=peak)
@@ -356,6 +357,12 @@ def _mb(kb: int) -> str:
     return f"{kb / 1024:,.0f}" if kb else "-"
 
 
+def _p95_cell(measured: Measured) -> str:
+    if measured.timed_out:
+        return f"> {measured.limit:g} s"
+    return "エラー" if measured.error else _ms(measured.p95)
+
+
 def _ratio(ours: float | None, theirs: float | None) -> str:
     if ours is None or not theirs:
         return "-"
@@ -379,6 +386,7 @@ class Child:
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.stderr: list[str] = []
+        self.peak_kb = 0  # the child's peak RSS when it was killed
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
 
@@ -411,6 +419,7 @@ class Child:
                 self.echo(line)
 
     def kill(self) -> None:
+        self.peak_kb = memory_kb(self.process.pid)[1]
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
@@ -578,11 +587,11 @@ class ScaleRun:
                 elif kind == "slow":
                     measured.slow = True
                 elif kind == "error":
-                    measured.error = event["message"]
+                    measured.error, measured.peak_kb = event["message"], event.get("peak_kb", 0)
                 elif kind == "done":
                     measured.peak_kb = event["peak_kb"]
         except TimeoutError:
-            measured.timed_out, measured.limit = True, self.timeout
+            measured.timed_out, measured.limit, measured.peak_kb = True, self.timeout, child.peak_kb
             if self.url.startswith("postgres") and not terminate_backends(self.url):
                 measured.error = "打ち切った後もデータベースのサーバープロセスが1分以上終了しませんでした"
         if not measured.failed and not measured.peak_kb:
@@ -661,10 +670,8 @@ class ScaleRun:
 
 
 def row_cells(measured: Measured, admin: Measured | None) -> list[str]:
-    if measured.timed_out:
-        timing = ["-", f"> {measured.limit:g} s", "-"]
-    elif measured.error:
-        timing = ["-", "エラー", "-"]
+    if measured.failed:
+        timing = ["-", _p95_cell(measured), "-"]
     else:
         timing = [str(len(measured.seconds)), _ms(measured.median), _ms(measured.p95)]
     queries = "-"
@@ -702,7 +709,7 @@ def growth_table(results: list[ScaleResult], out: Callable[[str], None]) -> None
             queries = f"{max(a.queries)} → {max(b.queries)}"
         out(
             format_cells(
-                [b.label, _ms(a.p95), _ms(b.p95), _ratio(b.p95, a.p95), _ratio(b.median, a.median), queries],
+                [b.label, _p95_cell(a), _p95_cell(b), _ratio(b.p95, a.p95), _ratio(b.median, a.median), queries],
                 columns,
             )
         )

@@ -117,4 +117,4 @@ class Command(BaseCommand):
         ):
             completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=False)
             if completed.returncode != 0:
-                raise CommandError(f"{' '.join(command[2:4])} に失敗しました（終了コード {completed.returncode}）。")
+                raise CommandError(f"{command[2]} に失敗しました（終了コード {completed.returncode}）。")
