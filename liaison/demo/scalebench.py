@@ -400,23 +400,28 @@ class Child:
             self.stderr = [*self.stderr[-20:], line.rstrip("\n")]
 
     def events(self, first_timeout: float, timeout: float) -> Iterator[dict]:
-        """The child's events; raises TimeoutError when one takes longer than allowed (the child is then killed)."""
+        """The child's events; raises TimeoutError when one takes longer than allowed. The child is killed then, and
+        also when the reader stops early (an error, Ctrl-C), since it runs in a session of its own."""
         limit = first_timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=limit)
-            except queue.Empty:
+        try:
+            while True:
+                try:
+                    line = self.lines.get(timeout=limit)
+                except queue.Empty:
+                    self.kill()
+                    raise TimeoutError from None
+                if line is None:
+                    self.process.wait()
+                    return
+                if line.startswith(PREFIX):
+                    event = json.loads(line.removeprefix(PREFIX))
+                    yield event
+                    limit = timeout
+                else:
+                    self.echo(line)
+        finally:
+            if self.process.poll() is None:
                 self.kill()
-                raise TimeoutError from None
-            if line is None:
-                self.process.wait()
-                return
-            if line.startswith(PREFIX):
-                event = json.loads(line.removeprefix(PREFIX))
-                yield event
-                limit = timeout
-            else:
-                self.echo(line)
 
     def kill(self) -> None:
         self.peak_kb = memory_kb(self.process.pid)[1]
