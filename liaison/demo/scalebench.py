@@ -535,8 +535,9 @@ class ScaleRun:
         return result
 
     def step(self, label: str, args: list[str]) -> None:
+        """Run a manage.py command in the scale's database, passing its output on as it comes (progress)."""
         started = time.perf_counter()
-        completed = subprocess.run(
+        with subprocess.Popen(
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
             cwd=settings.BASE_DIR,
             env=self.env,
@@ -544,13 +545,11 @@ class ScaleRun:
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
-            check=False,
-        )
-        if completed.returncode != 0:
-            self.write(completed.stdout)
-            raise RuntimeError(f"{label} failed (exit code {completed.returncode})")
-        for line in completed.stdout.splitlines():
-            self.write(f"  {line.strip()}")
+        ) as process:
+            for line in process.stdout:
+                self.write(f"  {line.strip()}")
+        if process.returncode != 0:
+            raise RuntimeError(f"{label} failed (exit code {process.returncode})")
         self.write(f"{label}: {time.perf_counter() - started:,.1f} 秒")
 
     def measure(self, result: ScaleResult) -> None:
