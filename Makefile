@@ -17,5 +17,6 @@ format:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# make bench ARGS="--scale prefecture --scale x10 --database sqlite --database postgres --batch": see bench/RESULTS.md
 bench:
-	$(PY) manage.py bench $(ARGS)
+	bash bin/bench $(ARGS)

@@ -1,14 +1,18 @@
-"""Smoke test of ``manage.py bench``: it runs end to end and prints its table. No assertion on time.
+"""Smoke tests of ``manage.py bench``: it runs end to end and prints its tables. No assertion on time.
 
 No ``django_db`` mark: the command must not open the test database (pytest-django would refuse), because it measures
-in a child process on a throw-away database of its own.
+in child processes on a throw-away database of its own.
 """
 
 import io
+import os
 import re
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from liaison.demo import scalebench
 
 
 def test_bench_prints_the_table_with_query_counts():
@@ -33,3 +37,43 @@ def test_inside_is_refused_outside_the_child(monkeypatch):
     monkeypatch.delenv("LIAISON_BENCH_INSIDE", raising=False)
     with pytest.raises(CommandError, match="内部"):
         call_command("bench", "--inside")
+
+
+def test_scale_bench_measures_each_page_beside_the_admin_and_the_batch():
+    """Issue 8: at the tiny scale on SQLite, every main page has a row with its times, query count, memory and the
+    admin's time and ratio; the admin changelists have rows of their own; the batch reports pages per second."""
+    out = io.StringIO()
+    call_command("bench", "--scale", "tiny", "--runs", "1", "--quick", "--batch", stdout=out)
+    text = out.getvalue()
+    assert "generate_scale --scale tiny:" in text
+    number = r"[\d,]+(?:\.\d+)?"
+    # label, runs, median, p95, queries, RSS, growth, admin median, ratio
+    row = rf"\s+1\s+{number}\s+{number}\s+\d+\s+{number}\s+{number}\s+{number}\s+{number}$"
+    for spec in scalebench.PAGES:
+        label = re.escape(spec.label.split("{")[0])
+        assert re.search(rf"^{label}\S*{row}", text, re.M), spec.label
+    for label in scalebench.ADMIN.values():
+        assert re.search(rf"^{re.escape(label)}\s+1\s+{number}\s+{number}\s+\d+\s+", text, re.M), label
+    assert re.search(
+        rf"一括印刷（様式第1号）: {number}枚、1件、{number} 秒、{number} 枚/秒、ワーカーの最大RSS \d+ MB", text
+    )
+    assert re.search(r"その間の協議会一覧（本部管理者）: \d+回", text)
+    assert "注:" not in text and "計測できません" not in text
+
+
+def test_a_request_past_the_time_limit_is_cut_off_and_its_process_killed():
+    """A page that takes longer than --timeout is reported as such; the run does not wait for it."""
+    script = 'import time; print(\'BENCH {"event": "ready", "rss_kb": 1}\', flush=True); time.sleep(300)'
+    child = scalebench.Child(["shell", "-c", script], dict(os.environ), echo=lambda _line: None)
+    events = child.events(first_timeout=scalebench.STARTUP_TIMEOUT, timeout=0.5)
+    assert next(events)["event"] == "ready"
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        next(events)
+    assert time.monotonic() - started < 10
+    assert child.process.returncode is not None
+
+
+def test_one_database_url_takes_one_scale():
+    with pytest.raises(CommandError, match="1つずつ"):
+        call_command("bench", "--scale", "tiny", "--scale", "prefecture", "--database-url", "sqlite:////nowhere")

@@ -1,23 +1,30 @@
-"""``manage.py bench [--runs N] [--quick] [--database-url URL]``: speed figures for the main screens and forms.
+"""``manage.py bench [--runs N] [--quick] [--scale S …] [--database sqlite|postgres …] [--batch] [--database-url URL]``:
+speed figures for the main screens and forms.
 
 Speed is measured here, not in timed tests. The command never touches the developer's database: it runs itself
 again in a child process whose ``DATABASE_URL`` points at a throw-away SQLite file in a temporary directory (also
-its ``VAR_DIR``), migrates it and loads the demo (``load_demo``, timed once). With ``--database-url`` the child uses
-that database instead (for example an empty PostgreSQL database); it must hold no stations, and the demo stays there
-afterwards.
+its ``VAR_DIR``), migrates it and loads the demo (``load_demo``, timed once). With ``--database postgres`` the
+database is in a throw-away PostgreSQL cluster (``bin/pg_throwaway``, the cluster ``bin/test`` starts). With
+``--database-url`` the child uses that database instead (for example an empty PostgreSQL database); it must hold no
+stations, and the data stays there afterwards.
 
 Each figure is the median and 95th percentile of N runs (``time.perf_counter``) after one untimed warm-up, with the
 number of SQL queries per run. Pages are requested through Django's test ``Client`` logged in as the demo users.
 The PDF views write an audit record per download, so the audit list grows while the bench runs.
+
+``--scale demo`` (the default) is the demo table below. ``--scale prefecture`` and ``--scale x10`` (or ``tiny``, for
+tests) build that scale with ``generate_scale`` and measure the main pages beside the Django admin; given both, the
+run ends with how each page grows from one to the other. ``liaison.demo.scalebench`` describes that run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
 import importlib.metadata
 import io
 import itertools
-import math
 import os
 import platform
 import statistics
@@ -25,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +43,9 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
+from liaison.demo import scalebench
+from liaison.demo.measure import QueryCounter, pad, percentile
+
 DEFAULT_RUNS = 20
 LETTER_COUNT = 40
 INSIDE_ENV = "LIAISON_BENCH_INSIDE"
@@ -45,23 +54,8 @@ INSIDE_ENV = "LIAISON_BENCH_INSIDE"
 COLUMNS = [("項目", 46, "<"), ("回数", 4, ">"), ("中央値 ms", 10, ">"), ("p95 ms", 10, ">"), ("クエリ数", 8, ">")]
 
 
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int, align: str) -> str:
-    space = " " * max(0, width - display_width(text))
-    return text + space if align == "<" else space + text
-
-
 def format_row(cells: list[str]) -> str:
     return "  ".join(pad(cell, width, align) for cell, (_label, width, align) in zip(cells, COLUMNS, strict=True))
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 @dataclass
@@ -88,18 +82,6 @@ class BenchFailure(Exception):
     pass
 
 
-class QueryCounter:
-    """Counts SQL statements like ``CaptureQueriesContext`` does, without its 9,000-query log limit (the demo
-    load runs more) and without keeping the SQL text."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def measure(name: str, fn: Callable[[], object], runs: int, *, warm_up: bool = True) -> Result:
     """Run ``fn`` once untimed (unless ``warm_up`` is off), then ``runs`` times timed, counting queries per run."""
     result = Result(name)
@@ -117,6 +99,22 @@ def measure(name: str, fn: Callable[[], object], runs: int, *, warm_up: bool = T
     except BenchFailure as exc:
         result.error = str(exc)
     return result
+
+
+def machine() -> tuple[str, str]:
+    """The CPU model (after a separator) and the memory, from /proc where there is one."""
+    model, memory = "", "不明"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = f"、{line.split(':', 1)[1].strip()}"
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    return model, memory
 
 
 def page(client: Client, url: str, content_type: str = "text/html") -> Callable[[], None]:
@@ -147,10 +145,38 @@ class Command(BaseCommand):
             help="動作確認用：1回目を省き、PDF の項目を計測しない（数値の比較には使わない）。",
         )
         parser.add_argument(
+            "--scale",
+            action="append",
+            choices=["demo", "tiny", "prefecture", "x10"],
+            help="計測する規模（既定 demo）。prefecture と x10 を両方指定すると規模による増え方も表示。繰り返し指定できる。",
+        )
+        parser.add_argument(
+            "--database",
+            action="append",
+            choices=["sqlite", "postgres"],
+            help="使うデータベース（既定 sqlite）。postgres は使い捨てのクラスタを起動する。繰り返し指定できる。",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help=f"規模の計測で、更新する委員全員（最大 {scalebench.BATCH_LETTERS:,}通）の委嘱状の一括印刷も計測する（時間がかかる）。",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=scalebench.DEFAULT_TIMEOUT,
+            help=f"規模の計測で、1回の要求を打ち切るまでの秒数（既定 {scalebench.DEFAULT_TIMEOUT:.0f}）。",
+        )
+        parser.add_argument("--seed", type=int, default=2025, help="規模の計測で generate_scale に渡す乱数の種。")
+        parser.add_argument(
             "--database-url",
-            help="使い捨ての SQLite の代わりに使う空のデータベース（例 postgres://…）。計測後もデモデータが残る。",
+            help="使い捨てのデータベースの代わりに使う空のデータベース（例 postgres://…）。計測後もデータが残る。",
         )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--task", choices=["demo", "plan", "page", "batch"], default="demo", help=argparse.SUPPRESS)
+        parser.add_argument("--user", help=argparse.SUPPRESS)
+        parser.add_argument("--url", help=argparse.SUPPRESS)
+        parser.add_argument("--letters", type=int, default=scalebench.BATCH_LETTERS, help=argparse.SUPPRESS)
 
     def handle(self, *args, runs=DEFAULT_RUNS, quick=False, database_url=None, inside=False, **options):
         if runs < 1:
@@ -158,9 +184,87 @@ class Command(BaseCommand):
         if inside:
             if os.environ.get(INSIDE_ENV) != "1":
                 raise CommandError("--inside は manage.py bench が内部で使うオプションです。")
+            self.inside(options["task"], runs, quick, options)
+            return
+        scales = list(dict.fromkeys(options["scale"] or ["demo"]))
+        databases = list(dict.fromkeys(options["database"] or ["sqlite"]))
+        if database_url and len(scales) * len(databases) > 1:
+            raise CommandError("--database-url を指定するときは、規模とデータベースを1つずつにしてください。")
+        failed = False
+        for database in databases:
+            with self.server(database, database_url) as cluster_url:
+                results = []
+                for scale in scales:
+                    if scale == "demo":
+                        self.spawn(runs, quick, database_url or self.demo_database(cluster_url))
+                        continue
+                    try:
+                        results.append(
+                            scalebench.ScaleRun(
+                                scale=scale,
+                                database=database,
+                                database_url=database_url,
+                                cluster_url=cluster_url,
+                                runs=runs,
+                                quick=quick,
+                                batch=options["batch"],
+                                timeout=options["timeout"],
+                                seed=options["seed"],
+                                out=self.line,
+                            ).run()
+                        )
+                    except RuntimeError as exc:
+                        failed = True
+                        self.line(f"規模 {scale}（{database}）を計測できませんでした: {exc}")
+                scalebench.growth_table(results, self.line)
+        if failed:
+            raise CommandError("一部の規模を計測できませんでした（上の行を参照）。")
+
+    def line(self, text: str = "") -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    @contextlib.contextmanager
+    def server(self, database: str, database_url: str | None):
+        """The throw-away PostgreSQL cluster's URL for ``--database postgres`` (None otherwise)."""
+        if database != "postgres" or database_url:
+            yield None
+            return
+        try:
+            with scalebench.throwaway_postgres() as url:
+                yield url
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from None
+
+    def demo_database(self, cluster_url: str | None) -> str | None:
+        """A fresh database in the cluster for the demo table (None: a throw-away SQLite file)."""
+        if cluster_url is None:
+            return None
+        return scalebench.database_in_cluster(cluster_url, "bench_demo")
+
+    def inside(self, task: str, runs: int, quick: bool, options: dict) -> None:
+        """The child's side: the demo table, or one step of a scale run (see ``liaison.demo.scalebench``)."""
+        from liaison.lib.dates import today_tokyo
+
+        if task == "demo":
             self.bench(runs, quick)
+        elif task == "plan":
+            self.facts()
+            planned = scalebench.plan(today_tokyo())
+            scalebench.emit(self.line, "plan", plan=planned)
+        elif task == "page":
+            scalebench.measure_page(
+                self.line,
+                username=options["user"],
+                url=options["url"],
+                runs=runs,
+                quick=quick,
+                slow_after=scalebench.SLOW_AFTER,
+            )
         else:
-            self.spawn(runs, quick, database_url)
+            scalebench.measure_batch(
+                self.line, today=today_tokyo(), letters=options["letters"], timeout=options["timeout"]
+            )
 
     # --- outer process: a child with its own database -------------------------------------------------------
 
@@ -228,8 +332,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Python      {platform.python_version()} ({platform.python_implementation()})")
         self.stdout.write(f"Django      {importlib.metadata.version('django')}、WeasyPrint {weasyprint}")
         self.stdout.write(f"データベース {connection.display_name} {version}（{connection.vendor}、{db['NAME']}）")
-        self.stdout.write(f"CPU         {os.cpu_count()} 個（このプロセスが使えるのは {affinity} 個）")
+        model, memory = machine()
+        self.stdout.write(f"CPU         {os.cpu_count()} 個（このプロセスが使えるのは {affinity} 個）{model}")
+        self.stdout.write(f"メモリ      {memory}")
         self.stdout.write(f"OS          {platform.platform()}、{platform.machine()}")
+        self.stdout.write(f"日時        {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+        if hasattr(os, "getloadavg"):  # the machine may be shared: say how busy it was
+            self.stdout.write(
+                "負荷        " + " / ".join(f"{load:.2f}" for load in os.getloadavg()) + "（1・5・15分平均）"
+            )
         self.stdout.write("")
 
     def ensure_empty(self) -> None:

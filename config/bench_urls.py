@@ -1,0 +1,39 @@
+"""The app's URLs plus the Django admin changelists the benchmark compares our pages with (``config.bench_settings``).
+
+The admin classes are what a Django developer would write for these models: the columns a list shows, filters on
+the fields our pages filter by, a search over names and readings, and the related rows joined in.
+"""
+
+from django.contrib import admin
+from django.urls import path
+
+from config.urls import urlpatterns as app_urlpatterns
+from liaison.councils.models import Council, Membership
+from liaison.people.models import Person
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["name", "station", "kind", "status", "established_on"]
+    list_filter = ["status", "kind", "station"]
+    search_fields = ["name"]
+    list_select_related = ["station"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "council", "post", "start_date", "end_date", "ended_on"]
+    list_filter = ["post", "kind", "end_reason", "council__station"]
+    search_fields = ["person__family_name", "person__given_name", "person__family_kana", "person__given_kana"]
+    list_select_related = ["person", "council"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "family_kana", "given_kana", "station", "birth_date", "gender"]
+    list_filter = ["gender", "station"]
+    search_fields = ["family_name", "given_name", "family_kana", "given_kana"]
+    list_select_related = ["station"]
+
+
+urlpatterns = [path("admin/", admin.site.urls), *app_urlpatterns]

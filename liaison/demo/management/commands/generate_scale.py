@@ -1,0 +1,120 @@
+"""``manage.py generate_scale --scale {tiny,prefecture,x10} [--seed N] [--database-url URL]``: a prefecture at scale.
+
+Fills an empty, migrated database (no users, organisation, people or councils) with the data described in
+``liaison.demo.scale``, in one transaction, printing progress and the time taken. ``prefecture`` is the size of the
+largest real forces (about 100 stations, 1,100 kobans, 4,000 officers, 1,100 councils, 15,000 people, ten years of
+terms); ``x10`` is ten times that; ``tiny`` is for tests. The demo logins (``manage.py demo_logins``) belong to the
+first, largest station.
+
+With ``--database-url`` the command runs itself again with that ``DATABASE_URL``, migrating that database first; the
+developer's database is not touched.
+
+After the data is written, each command named in ``FOLLOW_UPS`` that exists is run (so stored findings get built
+once a command builds them); a programme whose derived data needs building adds its command there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from liaison.councils.models import Council, Membership
+from liaison.demo.scale import SCALES, Generator
+from liaison.lib.dates import today_tokyo
+from liaison.org.models import HQDivision, Officer, Station
+from liaison.people.models import Person
+
+DEFAULT_SEED = 2025
+
+# Commands that rebuild derived data after a bulk load; those not (yet) defined are skipped.
+FOLLOW_UPS = ["refresh_findings"]
+
+
+def existing_rows() -> list[str]:
+    """What the database already holds, of what a fresh migrate leaves empty (the generator gives the ids itself)."""
+    tables = set(connection.introspection.table_names())
+    found = []
+    for model in [get_user_model(), HQDivision, Station, Officer, Person, Council, Membership]:
+        if model._meta.db_table not in tables:
+            raise CommandError(
+                f"テーブル {model._meta.db_table} がありません。先に manage.py migrate を実行してください。"
+            )
+        if model.objects.exists():
+            found.append(str(model._meta.verbose_name))
+    return found
+
+
+class Command(BaseCommand):
+    help = (
+        "ベンチマーク用に、大規模な県（prefecture: 警察署約100・交番等約1,100・協議会約1,100・住民等約15,000、"
+        "x10: その10倍）のデータを空のデータベースに一括作成します。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", required=True, choices=sorted(SCALES), help="規模（tiny はテスト用）。")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"乱数の種（既定 {DEFAULT_SEED}）。")
+        parser.add_argument(
+            "--database-url",
+            help="作成先のデータベース（例 postgres://…、sqlite:////tmp/scale.sqlite3）。migrate してから作成する。",
+        )
+
+    def handle(self, *args, scale, seed=DEFAULT_SEED, database_url=None, **options):
+        if database_url:
+            self.spawn(scale, seed, database_url)
+            return
+        spec = SCALES[scale]
+        found = existing_rows()
+        if found:
+            raise CommandError(
+                f"データベースが空ではありません（{'、'.join(found)}があります）。"
+                "大規模データは空のデータベースにのみ作成できます（新しいデータベースで migrate してから実行するか、"
+                "--database-url で空のデータベースを指定してください）。"
+            )
+        db = settings.DATABASES["default"]
+        self.stdout.write(
+            f"規模 {scale}（警察署 {spec.stations:,}）、乱数の種 {seed}、{connection.vendor} {db['NAME']} に作成します。"
+        )
+        self.stdout.flush()
+        started = time.perf_counter()
+        generator = Generator(spec, seed, today=today_tokyo(), progress=self.progress)
+        with transaction.atomic():
+            written = generator.run()
+        generator.analyze()
+        loaded = time.perf_counter() - started
+        for name in FOLLOW_UPS:
+            if name in get_commands():
+                step = time.perf_counter()
+                call_command(name, stdout=self.stdout, stderr=self.stderr)
+                self.stdout.write(f"{name}: {time.perf_counter() - step:.1f} 秒")
+        counts = "、".join(f"{label.split('.')[-1]} {count:,}" for label, count in written.items())
+        self.stdout.write(counts)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"作成しました（{loaded:.1f} 秒、後処理を含め {time.perf_counter() - started:.1f} 秒）。"
+                f"ログインは manage.py demo_logins で確認できます。"
+            )
+        )
+
+    def progress(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def spawn(self, scale: str, seed: int, database_url: str) -> None:
+        env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        for command in (
+            [sys.executable, manage, "migrate", "--no-input", "--verbosity", "0"],
+            [sys.executable, manage, "generate_scale", "--scale", scale, "--seed", str(seed)],
+        ):
+            completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=False)
+            if completed.returncode != 0:
+                raise CommandError(f"{command[2]} に失敗しました（終了コード {completed.returncode}）。")

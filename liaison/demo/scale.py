@@ -1,0 +1,731 @@
+"""A prefecture at the size of the largest real forces, and ten times that, for ``manage.py generate_scale``.
+
+The demo (``load_demo``) goes through the actions, one row at a time, so that it is what a station would have typed
+in; at 150,000 people that would take hours. This module writes the same kinds of rows straight into the tables
+with ``bulk_create``, station by station, and holds only one station's rows in memory at a time:
+
+* HQ divisions and their officers (from ``builders``);
+* per station: the station, its five sections, 交番・駐在所, officers with ranks, titles and roles, councils (most
+  kobans have a 所管区 council; a few have none, a few pairs of 駐在所 share a 単位連絡協議会, a few urban stations
+  add a 職種等連絡協議会) with an operation manager, mostly confirmed by the station chief;
+* for each council, seats (one chair, vice-chairs, other posts, members with community-leader categories) and ten
+  years of two-year terms: most members are reappointed, some retire at a term's end, a few resign, die or take up
+  public office in mid-term (a ``PublicOfficeRecord`` and a notice to the operation manager) and are followed by a
+  successor for the rest of the term;
+* the people (readings, birth dates, genders, occupations and organisations, addresses, phones) who hold the seats.
+
+It writes no audit entries, no reviews and no print jobs.
+
+Every station's rows come from generators seeded with the seed and the station's number alone, so station *n* is
+the same at every scale: ``prefecture`` is the first hundred stations of ``x10``, and a page about one station shows
+the same data at both. Station 1 is the bench station: the largest, holding the demo logins (``demo_chief`` …,
+password ``DEMO_PASSWORD``), which the benchmark uses. Term dates are relative to the day the data is generated
+(terms must be ending soon for the renewal workbench to have work), so the same seed on the same day gives the same
+rows, ids included: ids are assigned here, in creation order, and the PostgreSQL sequences are moved past them.
+
+The rows satisfy the database's constraints (terms end after they start, one open term per person and one open chair
+per council on any first or last day) and the actions' rules (no person holds two seats at once, one chair per term).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection
+from faker import Faker
+from faker.providers.address.ja_JP import Provider as FakerAddress
+
+from liaison.councils.models import Council, Membership, Notice
+from liaison.councils.rules import add_years, term_end
+from liaison.demo.builders import (
+    DEMO_PASSWORD,
+    FEMALE_SHARE,
+    HQ_ADMINS,
+    HQ_DIVISIONS,
+    HQ_STAFF_POSTS,
+    SECTIONS,
+    STATIONS,
+)
+from liaison.demo.councils import (
+    AZA,
+    OTHER_POSTS,
+    RESIGN_NOTES,
+    _fit_age,
+    _persona,
+    _Place,
+    _public_office,
+)
+from liaison.demo.names import full_name
+from liaison.lib.kana import family_given_key, reading_sort_key
+from liaison.lib.wareki import TOKYO, to_wareki
+from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
+from liaison.people.models import Person, PublicOfficeRecord
+
+Role = Officer.Role
+Post = Membership.Post
+Leader = Membership.LeaderCategory
+DAY = datetime.timedelta(days=1)
+UNUSABLE_PASSWORD = "!"  # Django treats a password starting with "!" as unusable; nobody logs in as these officers
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big a generated prefecture is. Officers, councils and people follow from the per-station choices."""
+
+    name: str
+    stations: int
+    bench_station_kobans: int  # station 1, whose pages the benchmark requests
+    mean_kobans: float  # the other stations: a log-normal spread around this, 3 to 30 kobans each
+    history_years: int = 10
+
+
+SCALES: dict[str, Scale] = {
+    # For tests: three small stations, about 15 councils, 200 people.
+    "tiny": Scale("tiny", stations=3, bench_station_kobans=6, mean_kobans=4),
+    # The largest real forces: about 100 stations, 1,100 kobans, 4,000 officers, 1,100 councils, 15,000 people.
+    "prefecture": Scale("prefecture", stations=100, bench_station_kobans=30, mean_kobans=11.5),
+    "x10": Scale("x10", stations=1000, bench_station_kobans=30, mean_kobans=11.5),
+}
+
+# Chances, tuned so that a prefecture comes out at the sizes above.
+URBAN_SHARE = 0.35
+NO_COUNCIL_SHARE = 0.02  # kobans whose jurisdiction has no council (C3.1)
+UNIT_PAIR_SHARE = 0.1  # two neighbouring 駐在所 share a 単位連絡協議会 (C4)
+OCCUPATIONAL_SHARE = 0.25  # an urban station also has a 職種等連絡協議会 (C5)
+CONFIRMED_SHARE = 0.9  # the operation manager was confirmed by the station chief (C3.2(3))
+RETIRE_AT_TERM_END = 0.10  # a member is not reappointed when the term runs out
+MID_TERM_EVENT = 0.02  # a member leaves during a term (resigned, died, public office) and a successor follows
+PUBLIC_OFFICE_SHARE = 0.12  # of those events
+COUNCIL_SIZES = {8: 1, 9: 2, 10: 4, 11: 2, 12: 1}  # current members; ten on average
+PREVIOUS_TERMS = {4: 80, 3: 8, 2: 6, 1: 4, 0: 2}  # terms before the current one (4 = ten years of history)
+COHORTS = {"even": 47.5, "odd": 47.5, "soon": 5}  # current term began this April, last April, or ends within months
+OCCUPATIONAL_NAMES = {
+    Council.OccupationalKind.HOUSING: "共同住宅管理者",
+    Council.OccupationalKind.NIGHTLIFE: "繁華街防犯",
+    Council.OccupationalKind.FOREIGN: "外国人雇用事業所",
+    Council.OccupationalKind.WOMEN: "女性の会",
+}
+LEADER_WEIGHTS = {Leader.NEIGHBOURHOOD: 4, Leader.PUBLIC_AGENCY: 2, Leader.SAFETY_ASSOCIATION: 3, Leader.VOLUNTEER: 3}
+DIRECTIONS = ["", "中央", "東", "西", "南", "北"]
+
+# Rows are written in this order at the end of every station, parents before children.
+WRITE_ORDER = [
+    "auth.User",
+    "org.Station",
+    "org.Section",
+    "org.Koban",
+    "org.Officer",
+    "councils.Council",
+    "councils.Council_kobans",
+    "people.Person",
+    "councils.Membership",
+    "people.PublicOfficeRecord",
+    "councils.Notice",
+]
+
+
+def _fiscal_year_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year if (day.month, day.day) >= (4, 1) else day.year - 1, 4, 1)
+
+
+def _first_of_next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TOKYO)
+
+
+def station_places(seed: int, count: int) -> list[tuple[str, str]]:
+    """(station stem, city) for ``count`` stations: the demo's twelve, then Faker's cities and towns, then the same
+    stems with a direction (「八千代東」), in an order that depends on the seed alone — so the first stations of a
+    bigger prefecture are those of a smaller one."""
+    rng = random.Random(f"{seed}:places")
+    stems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for spec in STATIONS:
+        city = spec.address.split("区")[0] + "区" if "区" in spec.address else spec.address.split("市")[0] + "市"
+        stems.append((spec.name.removesuffix("警察署"), city))
+    faker: list[tuple[str, str]] = []
+    for city in FakerAddress.cities:
+        stem = city.split("郡")[-1].removesuffix("市").removesuffix("町").removesuffix("村")
+        faker.append((stem, city))
+    for town in FakerAddress.towns:
+        faker.append((town.removesuffix("町"), f"{town.removesuffix('町')}市"))
+    rng.shuffle(faker)
+    base = []
+    for stem, city in stems + faker:
+        if stem and stem not in seen:
+            seen.add(stem)
+            base.append((stem, city))
+    places: dict[str, str] = {}
+    for direction in DIRECTIONS:
+        for stem, city in base:
+            places.setdefault(f"{stem}{direction}", city)
+            if len(places) == count:
+                return list(places.items())
+    raise ValueError(f"at most {len(places)} stations can be named")
+
+
+class Ids:
+    """The next id of each table: the tables start empty, so ids are ours to give, in creation order."""
+
+    def __init__(self):
+        self.last: Counter[str] = Counter()
+
+    def __call__(self, table: str) -> int:
+        self.last[table] += 1
+        return self.last[table]
+
+
+@dataclass
+class Sink:
+    """Rows waiting to be written, by model label; ``flush`` writes them with ``bulk_create`` in ``WRITE_ORDER``."""
+
+    batch_size: int
+    rows: dict[str, list] = field(default_factory=dict)
+    written: Counter[str] = field(default_factory=Counter)
+
+    def add(self, obj) -> None:
+        self.rows.setdefault(obj._meta.label, []).append(obj)
+
+    def flush(self) -> None:
+        for label in WRITE_ORDER:
+            objs = self.rows.pop(label, None)
+            if objs:
+                type(objs[0]).objects.bulk_create(objs, batch_size=self.batch_size)
+                self.written[label] += len(objs)
+        if self.rows:  # pragma: no cover - guards WRITE_ORDER
+            raise RuntimeError(f"no write order for {sorted(self.rows)}")
+
+
+@dataclass
+class _Seat:
+    post: str
+    post_title: str = ""
+    leader: str = ""
+    gender: str = ""
+
+
+class Generator:
+    """Builds the prefecture into the current database (which must hold no organisation, people or users)."""
+
+    def __init__(
+        self,
+        scale: Scale,
+        seed: int,
+        *,
+        today: datetime.date,
+        progress: Callable[[str], None] | None = None,
+        batch_size: int | None = None,
+    ):
+        self.scale = scale
+        self.seed = seed
+        self.today = today
+        self.progress = progress or (lambda _line: None)
+        # SQLite takes at most 999 parameters per statement (Django splits batches itself); PostgreSQL takes more.
+        self.sink = Sink(batch_size or (2000 if connection.vendor == "postgresql" else 500))
+        self.ids = Ids()
+        self.settings = PrefectureSettings.current()
+        self.term_years = self.settings.term_years
+        self.fake = Faker("ja_JP")
+        self.user_model = get_user_model()
+        self.joined = _at(today, 0)
+        # One hash for all the demo logins: Argon2 is slow on purpose, and they share the published password.
+        self.login_password = make_password(DEMO_PASSWORD)
+        self.officer_seq = 0
+
+    # --- the whole run ----------------------------------------------------------------------------------------
+
+    def run(self) -> Counter[str]:
+        started = time.perf_counter()
+        places = station_places(self.seed, self.scale.stations)
+        self.hq()
+        step = max(1, self.scale.stations // 20)
+        for index, (stem, city) in enumerate(places):
+            self.station(index, stem, city)
+            self.sink.flush()
+            if (index + 1) % step == 0 or index + 1 == self.scale.stations:
+                written = self.sink.written
+                self.progress(
+                    f"  警察署 {index + 1:,}/{self.scale.stations:,}  協議会 {written['councils.Council']:,}  "
+                    f"住民等 {written['people.Person']:,}  委嘱 {written['councils.Membership']:,}  "
+                    f"（{time.perf_counter() - started:.0f} 秒）"
+                )
+        self.finish()
+        return self.sink.written
+
+    def finish(self) -> None:
+        if connection.vendor == "postgresql":
+            # The ids were given here; the sequences must start after them, or the app's next insert collides.
+            models = [self.user_model, Station, Section, Koban, Officer, Council, Person, Membership]
+            models += [PublicOfficeRecord, Notice, Council.kobans.through, HQDivision]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+
+    def analyze(self) -> None:
+        """PostgreSQL only: the planner's statistics now, as autovacuum would gather them soon after on a live
+        database, so that pages measured straight after the load are planned as they would be there. (A SQLite
+        database has statistics only where someone runs ANALYZE, so it gets none here either.)"""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+    # --- officers ----------------------------------------------------------------------------------------------
+
+    def officer(
+        self,
+        rng: random.Random,
+        role: str,
+        rank: str,
+        title: str,
+        *,
+        station_id: int | None = None,
+        section_id: int | None = None,
+        koban_id: int | None = None,
+        hq_division_id: int | None = None,
+        login: str | None = None,
+    ) -> Officer:
+        gender = "female" if rng.random() < FEMALE_SHARE else "male"
+        family, given, family_kana, given_kana = full_name(rng, gender)
+        user_id = self.ids("auth.User")
+        if login:
+            username, password = login, self.login_password
+        else:
+            self.officer_seq += 1
+            username, password = f"o{self.officer_seq:06d}", UNUSABLE_PASSWORD
+        self.sink.add(
+            self.user_model(
+                id=user_id,
+                username=username,
+                password=password,
+                last_name=family,
+                first_name=given,
+                date_joined=self.joined,
+            )
+        )
+        officer = Officer(
+            id=self.ids("org.Officer"),
+            user_id=user_id,
+            family_name=family,
+            given_name=given,
+            family_kana=family_kana,
+            given_kana=given_kana,
+            sort_key=family_given_key(family_kana, given_kana),
+            rank=rank,
+            title=title,
+            role=role,
+            hq_division_id=hq_division_id,
+            station_id=station_id,
+            section_id=section_id,
+            koban_id=koban_id,
+        )
+        self.sink.add(officer)
+        return officer
+
+    def hq(self) -> None:
+        rng = random.Random(f"{self.seed}:hq")
+        for order, (name, is_community, count) in enumerate(HQ_DIVISIONS, start=1):
+            division = HQDivision.objects.create(
+                id=self.ids("org.HQDivision"), name=name, is_community=is_community, order=order
+            )
+            posts = []
+            if is_community:
+                posts += [(Role.HQ_ADMIN, rank, title) for title, rank in HQ_ADMINS]
+            staff = HQ_STAFF_POSTS[:1] + HQ_STAFF_POSTS[1:][: max(count - 1, 0)]
+            posts += [(Role.HQ_STAFF, rank, title) for title, rank in staff]
+            for i, (role, rank, title) in enumerate(posts):
+                login = None
+                if is_community and i == 0:
+                    login = "demo_hq_admin"
+                elif name == "生活安全部生活安全企画課" and i == 0:
+                    login = "demo_hq_staff"
+                self.officer(rng, role, rank, title, hq_division_id=division.pk, login=login)
+        self.sink.flush()
+
+    # --- one station -------------------------------------------------------------------------------------------
+
+    def station(self, index: int, stem: str, city: str) -> None:
+        rng = random.Random(f"{self.seed}:station:{index}")
+        self.fake.seed_instance(self.seed * 1_000_003 + index)
+        bench = index == 0
+        urban = bench or rng.random() < URBAN_SHARE
+        if bench:
+            size = self.scale.bench_station_kobans
+        else:
+            mu = math.log(self.scale.mean_kobans) - 0.08  # the log-normal's mean is exp(mu + 0.4² / 2)
+            size = max(3, min(30, round(rng.lognormvariate(mu, 0.4))))
+        station = Station(
+            id=self.ids("org.Station"),
+            name=f"{stem}警察署",
+            code=f"S{index + 1:04d}",
+            address=f"{city}{rng.choice(FakerAddress.towns)}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番"
+            f"{rng.randint(1, 20)}号",
+            order=min(index + 1, 32767),
+        )
+        self.sink.add(station)
+        sections = {}
+        for order, (name, is_community) in enumerate(SECTIONS, start=1):
+            section = Section(
+                id=self.ids("org.Section"), station_id=station.id, name=name, is_community=is_community, order=order
+            )
+            sections[name] = section
+            self.sink.add(section)
+        community = sections["地域課"]
+
+        towns = rng.sample([t for t in FakerAddress.towns if t != stem], k=size)
+        area_code = f"{rng.randint(980, 999)}"
+        kobans: list[Koban] = []
+        postal: dict[int, str] = {}
+        for order, town in enumerate(towns, start=1):
+            is_koban = order == 1 or rng.random() < (0.75 if urban else 0.3)
+            koban = Koban(
+                id=self.ids("org.Koban"),
+                station_id=station.id,
+                name=f"{town}{'交番' if is_koban else '駐在所'}",
+                kind=Koban.Kind.KOBAN if is_koban else Koban.Kind.CHUZAISHO,
+                jurisdiction_name=f"{town}地区",
+                municipality=city,
+                area=f"{town}一丁目〜{rng.randint(2, 6)}丁目" if is_koban else f"{town}、{rng.choice(AZA)}の一部",
+                order=order,
+            )
+            kobans.append(koban)
+            postal[koban.id] = f"{area_code}-{rng.randint(0, 9999):04d}"
+            self.sink.add(koban)
+
+        # Officers: chief, deputy, the section heads and their staff, then each koban's chief and staff.
+        logins = bench
+        chief = self.officer(
+            rng, Role.STATION_CHIEF, Rank.KEISHI, "署長", station_id=station.id, login="demo_chief" if logins else None
+        )
+        big = size >= 8
+        self.officer(
+            rng,
+            Role.DEPUTY,
+            Rank.KEISHI if big else Rank.KEIBU,
+            "副署長" if big else "次長",
+            station_id=station.id,
+            login="demo_deputy" if logins else None,
+        )
+        clerk = None
+        staff_total = rng.randint(4, 4 + size // 2)
+        for name, is_community in SECTIONS:
+            role = Role.COMMUNITY_SECTION if is_community else Role.SECTION_STAFF
+            login = None
+            if logins and is_community:
+                login = "demo_community"
+            elif logins and name == "生活安全課":
+                login = "demo_section"
+            head = self.officer(
+                rng, role, Rank.KEIBU, f"{name}長", station_id=station.id, section_id=sections[name].id, login=login
+            )
+            if is_community:
+                clerk = head
+        for _ in range(staff_total):
+            name, is_community = rng.choice(SECTIONS)
+            title, rank = rng.choices(
+                [("係長", Rank.KEIBUHO), ("主任", Rank.JUNSA_BUCHO), ("係員", Rank.JUNSA)], weights=[2, 3, 4]
+            )[0]
+            role = Role.COMMUNITY_SECTION if is_community else Role.SECTION_STAFF
+            self.officer(rng, role, rank, title, station_id=station.id, section_id=sections[name].id)
+        koban_chiefs: dict[int, Officer] = {}
+        for k_index, koban in enumerate(kobans):
+            first = logins and k_index == 0
+            if koban.kind == Koban.Kind.KOBAN:
+                staff = rng.randint(2, 4) if urban else rng.randint(1, 3)
+                rank = Rank.KEIBUHO if urban or rng.random() < 0.5 else Rank.JUNSA_BUCHO
+                title = "交番所長"
+            else:
+                staff = 1 if rng.random() < 0.2 else 0
+                rank = rng.choice([Rank.JUNSA_BUCHO, Rank.JUNSA_BUCHO, Rank.JUNSA])
+                title = "駐在所長" if staff else "駐在所員"
+            koban_chiefs[koban.id] = self.officer(
+                rng,
+                Role.KOBAN_CHIEF,
+                rank,
+                title,
+                station_id=station.id,
+                section_id=community.id,
+                koban_id=koban.id,
+                login="demo_koban_chief" if first else None,
+            )
+            for s_index in range(staff):
+                self.officer(
+                    rng,
+                    Role.KOBAN_STAFF,
+                    Rank.JUNSA_BUCHO if rng.random() < 0.3 else Rank.JUNSA,
+                    "交番勤務員" if koban.kind == Koban.Kind.KOBAN else "駐在所員",
+                    station_id=station.id,
+                    section_id=community.id,
+                    koban_id=koban.id,
+                    login="demo_koban_staff" if first and s_index == 0 else None,
+                )
+
+        # Councils: which kobans each covers.
+        plans: list[tuple[list[Koban], dict]] = []
+        i = 0
+        while i < len(kobans):
+            koban = kobans[i]
+            following = kobans[i + 1] if i + 1 < len(kobans) else None
+            if i > 0 and rng.random() < NO_COUNCIL_SHARE:
+                i += 1
+                continue
+            pair = following is not None and koban.kind == following.kind == Koban.Kind.CHUZAISHO
+            if pair and rng.random() < UNIT_PAIR_SHARE:
+                stems = [k.jurisdiction_name.removesuffix("地区") for k in (koban, following)]
+                plans.append(
+                    (
+                        [koban, following],
+                        {
+                            "name": f"{stems[0]}・{stems[1]}地区連絡協議会",
+                            "kind": Council.Kind.UNIT,
+                            "coverage": Council.Coverage.SEVERAL,
+                            "area_description": f"{koban.area}、{following.area}",
+                            "reason": "両駐在所の所管区は生活圏が一体であることから、統合して設置する。",
+                        },
+                    )
+                )
+                i += 2
+                continue
+            plans.append(
+                (
+                    [koban],
+                    {
+                        "name": f"{koban.name}連絡協議会",
+                        "kind": Council.Kind.JURISDICTION,
+                        "coverage": Council.Coverage.WHOLE,
+                        "area_description": koban.area,
+                        "reason": "所管区の住民等の意見・要望を把握し、犯罪・事故の防止に向けて警察と地域が協力して"
+                        "取り組むため。",
+                    },
+                )
+            )
+            i += 1
+        if urban and rng.random() < OCCUPATIONAL_SHARE:
+            koban = kobans[0]
+            kind = rng.choice(list(OCCUPATIONAL_NAMES))
+            plans.append(
+                (
+                    [koban],
+                    {
+                        "name": f"{koban.jurisdiction_name}{OCCUPATIONAL_NAMES[kind]}連絡協議会",
+                        "kind": Council.Kind.OCCUPATIONAL,
+                        "occupational_kind": kind,
+                        "coverage": Council.Coverage.WHOLE,
+                        "area_description": koban.area,
+                        "reason": "所管区の実情に即し、特定の職種等の住民等の意見・要望を警察活動に反映させるため。",
+                    },
+                )
+            )
+
+        for council_kobans, values in plans:
+            place = _Place(
+                city=city,
+                towns=[(postal[k.id], k.jurisdiction_name.removesuffix("地区")) for k in council_kobans],
+                rural=not urban or council_kobans[0].kind == Koban.Kind.CHUZAISHO,
+                station_stem=stem,
+            )
+            self.council(rng, station, council_kobans, values, place, koban_chiefs, chief, clerk)
+
+    # --- one council and its terms -----------------------------------------------------------------------------
+
+    def current_start(self, rng: random.Random) -> datetime.date:
+        cohort = _weighted(rng, COHORTS)
+        fiscal = _fiscal_year_start(self.today)
+        if cohort == "even":
+            return fiscal
+        if cohort == "odd":
+            return add_years(fiscal, -1)
+        # Set up in mid-year: the current term ends within the next three months.
+        return add_years(_first_of_next_month(self.today + rng.randint(0, 75) * DAY), -self.term_years)
+
+    def council(self, rng, station, council_kobans, values, place, koban_chiefs, chief, clerk) -> None:
+        current = self.current_start(rng)
+        previous_terms = _weighted(rng, PREVIOUS_TERMS)
+        previous_terms = min(previous_terms, self.scale.history_years // self.term_years - 1)
+        starts = [add_years(current, -self.term_years * k) for k in range(previous_terms, -1, -1)]
+        manager = koban_chiefs[council_kobans[0].id]
+        confirmed = rng.random() < CONFIRMED_SHARE
+        council = Council(
+            id=self.ids("councils.Council"),
+            station_id=station.id,
+            established_on=starts[0],
+            operation_manager_id=manager.id,
+            operation_manager_confirmed_by_id=chief.user_id if confirmed else None,
+            operation_manager_confirmed_at=_at(starts[0] + 14 * DAY) if confirmed else None,
+            **values,
+        )
+        self.sink.add(council)
+        for koban in council_kobans:
+            self.sink.add(Council.kobans.through(council_id=council.id, koban_id=koban.id))
+
+        for seat in self.seats(rng):
+            self.seat_history(rng, council, station, seat, starts, place, manager, clerk)
+
+    def seats(self, rng: random.Random) -> list[_Seat]:
+        size = _weighted(rng, COUNCIL_SIZES)
+        seats = [_Seat(Post.CHAIR)]
+        seats += [_Seat(Post.VICE_CHAIR) for _ in range(2 if size >= 10 and rng.random() < 0.5 else 1)]
+        for title in rng.sample(OTHER_POSTS, k=rng.choice([0, 1, 1, 2])):
+            seats.append(_Seat(Post.OTHER, post_title=title))
+        seats += [_Seat(Post.MEMBER) for _ in range(size - len(seats))]
+        share = rng.uniform(0.42, 0.6) if rng.random() < 0.85 else rng.uniform(0.2, 0.35)
+        order = [0] + rng.sample(range(1, size), k=size - 1)  # the chair is usually a community leader
+        for i in order[: round(size * share)]:
+            seats[i].leader = _weighted(rng, LEADER_WEIGHTS)
+        for seat in seats:
+            seat.gender = "female" if rng.random() < 0.3 else "male"
+        return seats
+
+    def seat_history(self, rng, council, station, seat, starts, place, manager, clerk) -> None:
+        """The terms of one seat from the first generated term to the current one, and the people who held it."""
+        person = self.person(rng, station, place, seat, clerk, first_start=starts[0])
+        previous: Membership | None = None
+        for t, start in enumerate(starts):
+            end = term_end(start, self.term_years)
+            # Chairs stay longer than members: a council keeps a chair it trusts.
+            retires = rng.random() < (RETIRE_AT_TERM_END / 2 if seat.post == Post.CHAIR else RETIRE_AT_TERM_END)
+            if t == 0:
+                kind = Membership.Kind.NEW
+            elif retires:
+                person = self.person(rng, station, place, seat, clerk, first_start=start)
+                kind, previous = Membership.Kind.NEW, None
+            else:
+                kind = Membership.Kind.REAPPOINTMENT
+            membership = self.membership(council, station, person.id, seat, kind, start, end, previous, clerk)
+            previous = membership
+            # A chair's departure would leave the council without a chair for a while: the generator spares them.
+            if seat.post == Post.CHAIR or rng.random() >= MID_TERM_EVENT:
+                continue
+            limit = min(end, self.today)
+            span = (limit - start).days
+            if span < 120:
+                continue
+            left = start + datetime.timedelta(days=60 + rng.randint(0, span - 120))
+            joined = left + datetime.timedelta(days=rng.randint(15, 45))
+            if rng.random() < PUBLIC_OFFICE_SHARE:
+                reason = Membership.EndReason.PUBLIC_OFFICE
+                office = _public_office(place)
+                self.public_office(rng, person.id, office, left)
+                note = office
+                self.notice(council, manager, person, office, left)
+            else:
+                reason = rng.choice([Membership.EndReason.RESIGNED, Membership.EndReason.RESIGNED, "death"])
+                note = rng.choice(RESIGN_NOTES) if reason == Membership.EndReason.RESIGNED else "逝去"
+            membership.ended_on, membership.end_reason, membership.end_note = left, reason, note
+            successor_seat = _Seat(seat.post, seat.post_title, seat.leader if rng.random() < 0.6 else "", seat.gender)
+            person = self.person(rng, station, place, successor_seat, clerk, first_start=joined)
+            previous = self.membership(
+                council, station, person.id, successor_seat, Membership.Kind.SUCCESSOR, joined, end, membership, clerk
+            )
+
+    def membership(self, council, station, person_id, seat, kind, start, end, previous, clerk) -> Membership:
+        membership = Membership(
+            id=self.ids("councils.Membership"),
+            council_id=council.id,
+            person_id=person_id,
+            station_id=station.id,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+            post=seat.post,
+            post_title=seat.post_title,
+            leader_category=seat.leader,
+            previous_id=previous.id if previous else None,
+            letter_date=start,
+            created_by_id=clerk.user_id,
+        )
+        self.sink.add(membership)
+        return membership
+
+    # --- people ------------------------------------------------------------------------------------------------
+
+    def person(self, rng, station, place: _Place, seat: _Seat, clerk: Officer, *, first_start: datetime.date) -> Person:
+        """A new person for ``seat`` who began serving on ``first_start``; old enough to have served since."""
+        gender = seat.gender
+        family, given, family_kana, given_kana = full_name(rng, gender)
+        served = max(0, (self.today - first_start).days // 365)
+        age = max(30 + served, min(85, round(rng.triangular(30, 82, 67))))
+        occupation, organisation, title = _persona(rng, self.fake, place, "jurisdiction", seat.leader, gender)
+        age, occupation, organisation, title = _fit_age(age, occupation, organisation, title, gender)
+        age = max(age, 25 + served)  # _fit_age may make a working age younger; never younger than the service
+        code, town = rng.choice(place.towns)
+        birth = datetime.date(self.today.year - age - 1, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
+        if place.rural:
+            rest = f"字{rng.choice(AZA)}{rng.randint(1, 250)}番地"
+        else:
+            rest = f"{rng.randint(1, 4)}丁目{rng.randint(1, 30)}番{rng.randint(1, 25)}号"
+        if rng.random() < 0.65:
+            phone = f"{rng.choice(['090', '080', '070'])}{rng.randint(10000000, 99999999)}"
+        else:
+            phone = f"0{rng.randint(100000000, 999999999)}"
+        person = Person(
+            id=self.ids("people.Person"),
+            station_id=station.id,
+            family_name=family,
+            given_name=given,
+            family_kana=family_kana,
+            given_kana=given_kana,
+            sort_key=family_given_key(family_kana, given_kana),
+            given_key=reading_sort_key(given_kana),  # bulk inserts skip Person.save, which keeps the search keys
+            birth_date=birth,
+            gender=gender,
+            occupation=occupation,
+            organisation=organisation,
+            organisation_title=title,
+            postal_code=code,
+            address_prefecture=self.settings.name,
+            address_city=place.city,
+            address_town=town,
+            address_rest=rest,
+            phone=phone,
+            email=f"{rng.choice(['k', 'm', 't', 'y', 'h'])}{rng.randint(1000, 999999)}@example.jp"
+            if rng.random() < 0.25
+            else "",
+            created_by_id=clerk.user_id,
+        )
+        self.sink.add(person)
+        return person
+
+    def public_office(self, rng, person_id: int, office: str, day: datetime.date) -> None:
+        kind = rng.choice([PublicOfficeRecord.Kind.CANDIDACY, PublicOfficeRecord.Kind.OFFICE])
+        election = day + datetime.timedelta(days=30)
+        self.sink.add(
+            PublicOfficeRecord(
+                id=self.ids("people.PublicOfficeRecord"),
+                person_id=person_id,
+                kind=kind,
+                office=office,
+                start_date=day,
+                end_date=election if kind == PublicOfficeRecord.Kind.CANDIDACY and election < self.today else None,
+                note="立候補の届出" if kind == PublicOfficeRecord.Kind.CANDIDACY else "当選により就任",
+            )
+        )
+
+    def notice(self, council: Council, manager: Officer, person: Person, office: str, day: datetime.date) -> None:
+        """What ``dismiss_for_public_office`` tells the operation manager; read a few days later unless recent."""
+        seen = day + datetime.timedelta(days=3)
+        self.sink.add(
+            Notice(
+                id=self.ids("councils.Notice"),
+                recipient_id=manager.id,
+                council_id=council.id,
+                text=f"{person.full_name}さんが公職（{office}）に就く、又は候補者となるため、"
+                f"{council.name}委員の職を免じました（{to_wareki(day)}）。",
+                read_at=_at(seen, 9) if seen < self.today else None,
+            )
+        )

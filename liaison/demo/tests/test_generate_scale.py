@@ -1,0 +1,181 @@
+"""``manage.py generate_scale`` at the tiny scale: it fills every table it should, keeps the rules the actions and the
+database keep, gives the same rows for the same seed, and refuses a database that already holds data."""
+
+import datetime
+import io
+from collections import defaultdict
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from liaison.councils.models import Council, Membership, Notice
+from liaison.councils.queries import current_memberships
+from liaison.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
+from liaison.demo.management.commands import generate_scale
+from liaison.lib.dates import today_tokyo
+from liaison.lib.kana import family_given_key, reading_sort_key
+from liaison.org.models import HQDivision, Koban, Officer, Section, Station
+from liaison.people.models import Person, PublicOfficeRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def _generate(seed: int = 3) -> str:
+    out = io.StringIO()
+    call_command("generate_scale", "--scale", "tiny", "--seed", str(seed), stdout=out)
+    return out.getvalue()
+
+
+# Everything but what the database or the clock sets: created_at/updated_at, password hashes (salted), the ids of
+# the council–koban link rows.
+SNAPSHOT = {
+    Station: ["id", "name", "code", "address", "order"],
+    Section: ["id", "station", "name", "is_community"],
+    Koban: ["id", "station", "name", "kind", "jurisdiction_name", "municipality", "area"],
+    Officer: ["id", "user__username", "family_name", "given_kana", "rank", "title", "role", "station", "koban"],
+    Council: ["id", "station", "name", "kind", "established_on", "operation_manager", "operation_manager_confirmed_at"],
+    Person: ["id", "family_name", "given_name", "family_kana", "birth_date", "gender", "occupation", "phone"],
+    Membership: ["id", "council", "person", "kind", "start_date", "end_date", "post", "leader_category", "previous"],
+    PublicOfficeRecord: ["id", "person", "kind", "office", "start_date"],
+    Notice: ["id", "recipient", "council", "text"],
+}
+
+
+def _snapshot() -> dict:
+    rows = {
+        model.__name__: list(model.objects.order_by("pk").values_list(*fields)) for model, fields in SNAPSHOT.items()
+    }
+    rows["kobans"] = sorted(Council.kobans.through.objects.values_list("council_id", "koban_id"))
+    return rows
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _generate_and_roll_back(seed: int) -> dict:
+    try:
+        with transaction.atomic():
+            _generate(seed)
+            snapshot = _snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Person.objects.exists()
+    return snapshot
+
+
+def test_same_seed_same_rows_and_another_seed_other_rows():
+    first = _generate_and_roll_back(3)
+    assert first == _generate_and_roll_back(3)
+    other = _generate_and_roll_back(4)
+    assert other["Person"] != first["Person"]
+    assert other["Membership"] != first["Membership"]
+
+
+def test_every_table_it_should_fill_has_rows():
+    output = _generate()
+    for model in [HQDivision, Station, Section, Koban, Officer, get_user_model(), Council, Council.kobans.through]:
+        assert model.objects.exists(), model
+    for model in [Person, Membership, PublicOfficeRecord, Notice]:
+        assert model.objects.exists(), model
+    assert Koban.objects.filter(kind=Koban.Kind.CHUZAISHO).exists()
+    assert "作成しました" in output
+
+
+def test_generated_people_are_found_by_the_person_search():
+    """The bulk insert sets the reading keys the search looks up (Person.save, which sets them, is skipped)."""
+    from liaison.people.queries import search
+
+    _generate()
+    people = list(Person.objects.only("family_kana", "given_kana", "sort_key", "given_key")[:50])
+    assert all(p.given_key == reading_sort_key(p.given_kana) for p in people)
+    sample = people[0]
+    assert search(Person.objects.all(), sample.given_kana).filter(pk=sample.pk).exists()
+
+
+def test_rows_keep_the_rules_of_the_actions_and_the_database():
+    """C6.2(1), C6.4(1), C3.2(3): terms, chairs, successors, dismissals and operation managers as the actions make
+    them; the database's own constraints held anyway, or the insert would have failed."""
+    _generate()
+    today = today_tokyo()
+    memberships = list(Membership.objects.select_related("council", "previous"))
+    by_person = defaultdict(list)
+    for m in memberships:
+        assert m.start_date <= m.end_date
+        assert m.ended_on is None or m.ended_on <= m.end_date
+        assert m.station_id == m.council.station_id
+        by_person[m.person_id].append(m)
+        if m.kind == Membership.Kind.REAPPOINTMENT:
+            assert m.previous.person_id == m.person_id
+            assert m.start_date == m.previous.end_date + datetime.timedelta(days=1)
+        elif m.kind == Membership.Kind.SUCCESSOR:
+            assert m.previous.person_id != m.person_id and m.previous.ended_on < m.start_date
+            assert m.end_date == m.previous.end_date
+        if m.end_reason == Membership.EndReason.PUBLIC_OFFICE:
+            assert PublicOfficeRecord.objects.filter(person=m.person_id, start_date=m.ended_on).exists()
+            assert Notice.objects.filter(council=m.council_id, recipient=m.council.operation_manager_id).exists()
+    # One seat at a time: a person's terms never overlap.
+    for terms in by_person.values():
+        terms.sort(key=lambda m: m.start_date)
+        for earlier, later in zip(terms, terms[1:], strict=False):
+            assert earlier.last_day < later.start_date
+    for council in Council.objects.filter(status=Council.Status.ACTIVE):
+        current = Membership.objects.filter(current_memberships(today), council=council)
+        assert current.filter(post=Membership.Post.CHAIR).count() == 1, council
+        assert 7 <= current.count() <= 12, council
+        manager = council.operation_manager
+        assert manager.role == Officer.Role.KOBAN_CHIEF and council.kobans.filter(pk=manager.koban_id).exists()
+    assert Membership.objects.filter(kind=Membership.Kind.SUCCESSOR).exists()
+    assert Membership.objects.exclude(leader_category="").exists()
+    for person in Person.objects.all():
+        assert person.sort_key == family_given_key(person.family_kana, person.given_kana)
+        assert person.age(today) >= 25
+
+
+def test_demo_logins_work_and_other_officers_cannot_log_in():
+    _generate()
+    users = get_user_model().objects.filter(username__in=DEMO_LOGINS)
+    assert sorted(u.username for u in users) == sorted(DEMO_LOGINS)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+    for username, role in DEMO_LOGINS.items():
+        assert Officer.objects.get(user__username=username).role == role
+    # The station and koban logins are of the first, largest station and its first koban.
+    chief = Officer.objects.get(user__username="demo_chief")
+    assert chief.station.code == "S0001"
+    assert chief.station.kobans.count() == max(s.kobans.count() for s in Station.objects.all())
+    assert Officer.objects.get(user__username="demo_koban_chief").koban.order == 1
+    others = get_user_model().objects.exclude(username__in=DEMO_LOGINS)
+    assert not any(u.has_usable_password() for u in others)
+
+
+def test_new_rows_after_generation_get_fresh_ids():
+    """The generator gives ids itself; PostgreSQL's sequences must be moved past them for the app to add rows."""
+    _generate()
+    station = Station.objects.get(code="S0001")
+    person = Person.objects.create(station=station, family_name="新規", given_name="太郎", family_kana="シンキ")
+    assert person.pk > Person.objects.exclude(pk=person.pk).order_by("-pk").values_list("pk", flat=True)[0]
+    Station.objects.create(name="新設警察署", code="NEW")
+
+
+def test_refuses_a_database_that_holds_data():
+    Station.objects.create(name="既存警察署", code="X01")
+    with pytest.raises(CommandError, match="空ではありません"):
+        _generate()
+    assert not Person.objects.exists()
+
+
+def test_refuses_to_run_twice():
+    _generate()
+    with pytest.raises(CommandError, match="空ではありません"):
+        _generate()
+
+
+def test_follow_up_commands_run_when_they_exist(monkeypatch):
+    """The stored findings' rebuild is a follow-up command: run when defined, skipped while it is not."""
+    monkeypatch.setattr(generate_scale, "FOLLOW_UPS", ["no_such_command", "demo_logins"])
+    output = _generate()
+    assert "no_such_command" not in output
+    assert "demo_chief" in output and "demo_logins:" in output
