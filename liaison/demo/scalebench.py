@@ -75,6 +75,8 @@ PAGES = [
     PageSpec("people", "人物一覧（本部管理者・{people:,}人）", "demo_hq_admin", "person_all"),
     PageSpec("people_kana", f"人物検索 カナ「{KANA_QUERY}」（本部管理者）", "demo_hq_admin", "person_kana"),
     PageSpec("people_name", f"人物検索 氏名「{NAME_QUERY}」（本部管理者）", "demo_hq_admin", "person_name"),
+    PageSpec("pick_kana", f"人物の選択 カナ「{KANA_QUERY}」（署地域課）", "demo_community", "person_kana"),
+    PageSpec("pick_name", f"人物の選択 氏名「{NAME_QUERY}」（署地域課）", "demo_community", "person_name"),
 ]
 ADMIN = {
     "council_all": "管理画面 協議会（全件）",
@@ -151,6 +153,9 @@ def plan(today: datetime.date) -> dict:
         "people": "/people/",
         "people_kana": "/people/?" + urlencode({"q": KANA_QUERY}),
         "people_name": "/people/?" + urlencode({"q": NAME_QUERY}),
+        # The search-as-you-type picker of the appointment form (issue 7): the same search, 20 results.
+        "pick_kana": "/people/pick/?" + urlencode({"q": KANA_QUERY}),
+        "pick_name": "/people/pick/?" + urlencode({"q": NAME_QUERY}),
     }
     admin_urls = {
         "council_all": "/admin/councils/council/",
