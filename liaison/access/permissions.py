@@ -21,11 +21,21 @@ class Perm(StrEnum):
     CONFIRM_OPERATION_MANAGER = "confirm_operation_manager"  # C3.2(3): the station chief designates
     PRINT_FORMS = "print_forms"  # forms 1–3: personal-data exports
     KOBAN_ONLY = "koban_only"  # changes limited to the officer's own koban
+    MANAGE_MEETINGS = "manage_meetings"  # C7–C10: schedule meetings, record attendance, themes, materials, minutes
+    MANAGE_ELECTION_PERIODS = "manage_election_periods"  # C10.3: the election periods meetings avoid
+    MANAGE_CASES = "manage_cases"  # C8.2: opinions and requests, their action status, problem-solving activities
+    SUBMIT_MEETING_REPORTS = "submit_meeting_reports"  # C11.2: operation staff submit Form 3
+    APPROVE_MEETING_REPORTS = "approve_meeting_reports"  # C11.2: the chief, or the deputy for routine reports
+    SUBMIT_SETUP_REPORTS = "submit_setup_reports"  # C11.1(1): the station chief sends Form 2 to HQ
+    ACCEPT_SETUP_REPORTS = "accept_setup_reports"  # C11.1(1): HQ's community division accepts or returns Form 2
+    REPORT_GOOD_PRACTICE = "report_good_practice"  # C11.1(2): a station reports good practice to HQ
 
 
 _STATION_READ = {Perm.VIEW_STATION, Perm.VIEW_COUNCILS}
 _PEOPLE = {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE}
 _COUNCIL_WORK = {Perm.MANAGE_COUNCILS, Perm.APPOINT_MEMBERS, Perm.PRINT_FORMS}
+# The meetings' day-to-day work: the koban's operation staff and the station's community section (C9.2, C10.1).
+_MEETING_WORK = {Perm.MANAGE_MEETINGS, Perm.MANAGE_CASES, Perm.SUBMIT_MEETING_REPORTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.HQ_ADMIN: frozenset(
@@ -34,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             *_STATION_READ,
             Perm.MANAGE_SETTINGS,
             Perm.MANAGE_ORGANISATION,
+            Perm.MANAGE_ELECTION_PERIODS,
+            Perm.ACCEPT_SETUP_REPORTS,
             Perm.VIEW_AUDIT_ALL,
             Perm.VIEW_AUDIT_STATION,
             Perm.VIEW_PEOPLE,
@@ -47,14 +59,51 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             *_STATION_READ,
             *_PEOPLE,
             *_COUNCIL_WORK,
+            *_MEETING_WORK,
             Perm.CONFIRM_OPERATION_MANAGER,
             Perm.VIEW_AUDIT_STATION,
             Perm.MERGE_PEOPLE,
+            Perm.MANAGE_ELECTION_PERIODS,
+            Perm.APPROVE_MEETING_REPORTS,
+            Perm.SUBMIT_SETUP_REPORTS,
+            Perm.REPORT_GOOD_PRACTICE,
         }
     ),
-    Role.DEPUTY: frozenset({*_STATION_READ, *_PEOPLE, *_COUNCIL_WORK, Perm.VIEW_AUDIT_STATION}),
-    Role.COMMUNITY_SECTION: frozenset({*_STATION_READ, *_PEOPLE, *_COUNCIL_WORK, Perm.MERGE_PEOPLE}),
-    Role.SECTION_STAFF: frozenset({*_STATION_READ}),
-    Role.KOBAN_CHIEF: frozenset({*_STATION_READ, *_PEOPLE, Perm.APPOINT_MEMBERS, Perm.PRINT_FORMS, Perm.KOBAN_ONLY}),
-    Role.KOBAN_STAFF: frozenset({*_STATION_READ, Perm.VIEW_PEOPLE, Perm.KOBAN_ONLY}),
+    Role.DEPUTY: frozenset(
+        {
+            *_STATION_READ,
+            *_PEOPLE,
+            *_COUNCIL_WORK,
+            *_MEETING_WORK,
+            Perm.VIEW_AUDIT_STATION,
+            Perm.MANAGE_ELECTION_PERIODS,
+            Perm.APPROVE_MEETING_REPORTS,  # only reports marked routine (C11.2): liaison.meetings.rules decides
+            Perm.REPORT_GOOD_PRACTICE,
+        }
+    ),
+    Role.COMMUNITY_SECTION: frozenset(
+        {
+            *_STATION_READ,
+            *_PEOPLE,
+            *_COUNCIL_WORK,
+            *_MEETING_WORK,
+            Perm.MERGE_PEOPLE,
+            Perm.MANAGE_ELECTION_PERIODS,
+            Perm.REPORT_GOOD_PRACTICE,
+        }
+    ),
+    # Every section takes opinions and requests and follows up its own (C8.2, N3.1).
+    Role.SECTION_STAFF: frozenset({*_STATION_READ, Perm.MANAGE_CASES}),
+    Role.KOBAN_CHIEF: frozenset(
+        {
+            *_STATION_READ,
+            *_PEOPLE,
+            *_MEETING_WORK,
+            Perm.APPOINT_MEMBERS,
+            Perm.PRINT_FORMS,
+            Perm.REPORT_GOOD_PRACTICE,
+            Perm.KOBAN_ONLY,
+        }
+    ),
+    Role.KOBAN_STAFF: frozenset({*_STATION_READ, *_MEETING_WORK, Perm.VIEW_PEOPLE, Perm.KOBAN_ONLY}),
 }
