@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "liaison.findings",
     "liaison.people",
     "liaison.councils",
+    "liaison.cases",
+    "liaison.meetings",
     "liaison.reports",
     # After liaison.reports, whose db_worker (this app's worker plus a heartbeat) takes the place of this app's own.
     "django_tasks_db",

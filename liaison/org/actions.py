@@ -33,6 +33,11 @@ SETTINGS_FIELDS = [
     "leader_share_max",
     "long_tenure_years",
     "term_ending_days",
+    "regular_meeting_due_month",
+    "meeting_report_days",
+    "report_decision_days",
+    "case_tell_days",
+    "case_open_days",
 ]
 
 

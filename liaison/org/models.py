@@ -1,6 +1,7 @@
 """The police organisation (X1): prefecture settings, HQ divisions, stations, sections, kobans, officers."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,17 @@ class PrefectureSettings(Versioned):
     leader_share_max = models.PositiveSmallIntegerField(_("コミュニティ・リーダーの割合の上限（%）"), default=60)
     long_tenure_years = models.PositiveSmallIntegerField(_("長期在任の警告（連続年数）"), default=6)
     term_ending_days = models.PositiveSmallIntegerField(_("任期満了の予告（日前）"), default=90)
+    # The meetings' and cases' deadlines (C7.2, C8.2, C11.2): findings appear when they pass.
+    regular_meeting_due_month = models.PositiveSmallIntegerField(
+        _("定期会議の未開催を知らせる月"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("この月の初日になっても年度内の定期会議がない協議会を知らせます（4月始まりの年度）"),
+    )
+    meeting_report_days = models.PositiveSmallIntegerField(_("開催結果報告の提出期限（開催後の日数）"), default=14)
+    report_decision_days = models.PositiveSmallIntegerField(_("報告の決裁待ちを知らせる日数"), default=7)
+    case_tell_days = models.PositiveSmallIntegerField(_("措置状況の連絡期限（措置後の日数）"), default=30)
+    case_open_days = models.PositiveSmallIntegerField(_("未措置の意見・要望を知らせる日数（受付後）"), default=90)
 
     class Meta:
         verbose_name = _("県の設定")
