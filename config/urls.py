@@ -17,5 +17,7 @@ urlpatterns = [
     path("audit/", include("liaison.audit.urls")),
     path("people/", include("liaison.people.urls")),
     path("councils/", include("liaison.councils.urls")),
+    path("meetings/", include("liaison.meetings.urls")),
+    path("cases/", include("liaison.cases.urls")),
     path("reports/", include("liaison.reports.urls")),
 ]

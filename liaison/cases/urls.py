@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401  (used by the patterns added below)
+
+app_name = "cases"
+urlpatterns: list = []
