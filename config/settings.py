@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "liaison.dashboard.context_processors.shell",
             ],
-            "builtins": ["liaison.lib.templatetags.japanese"],
+            "builtins": ["liaison.lib.templatetags.japanese", "liaison.lib.templatetags.options"],
         },
     },
 ]

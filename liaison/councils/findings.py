@@ -205,6 +205,11 @@ def having(*, severity: str | None = None, code: str | None = None, hidden: Iter
     return Exists(found)
 
 
+# Severity by its stored value: a dict lookup, where calling the enum for each of a page's hundreds of findings
+# showed up in the council list's profile.
+_SEVERITY = {severity.value: severity for severity in rules.Severity}
+
+
 def stored(council_ids: Iterable[int], hidden: Iterable[str] = ()) -> dict[int, list[rules.Finding]]:
     """Council id → its stored findings, most serious first, as the rules' findings. One query."""
     result: dict[int, list[rules.Finding]] = defaultdict(list)
@@ -219,5 +224,5 @@ def stored(council_ids: Iterable[int], hidden: Iterable[str] = ()) -> dict[int, 
         .values_list("subject__object_id", "code", "severity", "requirement", "params", "key")
     )
     for council_id, code, severity, requirement, params, key in rows:
-        result[council_id].append(rules.Finding(code, rules.Severity(severity), requirement, params, key))
+        result[council_id].append(rules.Finding(code, _SEVERITY[severity], requirement, params, key))
     return result
