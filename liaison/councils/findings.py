@@ -177,8 +177,14 @@ def refresh_serving(person_id: int, day: datetime.date | None = None) -> None:
 
 
 def refresh_all(day: datetime.date | None = None) -> int:
-    """Recompute every council's findings in batches (the limits in the prefecture settings changed)."""
+    """Recompute every council's findings in batches."""
     return store.refresh_all(SOURCE, day)
+
+
+def refresh_all_later() -> None:
+    """Recompute every council's findings in the background worker once the transaction commits (the limits in the
+    prefecture settings changed: at a thousand councils and more, too long for the request that saved them)."""
+    store.refresh_all_later(SOURCE)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------

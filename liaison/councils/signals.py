@@ -48,10 +48,10 @@ def _refresh_findings_of_person(sender, person, **kwargs):
 
 @receiver(settings_changed)
 def _refresh_findings_for_limits(sender, changed, **kwargs):
-    from .findings import refresh_all
+    from .findings import refresh_all_later
 
     if LIMIT_FIELDS & set(changed):
-        refresh_all()
+        refresh_all_later()
 
 
 @receiver(koban_closing)

@@ -42,6 +42,7 @@ __all__ = [
     "message",
     "refresh",
     "refresh_all",
+    "refresh_all_later",
     "refresh_date_driven",
     "register",
     "registered",
@@ -213,6 +214,14 @@ def refresh_all(source: str | None = None, day: datetime.date | None = None, bat
             refresh(src.name, ids, day)
             count += len(ids)
     return count
+
+
+def refresh_all_later(source: str) -> None:
+    """Rebuild every stored finding of ``source`` in the background worker, once this transaction commits (nothing is
+    queued if it rolls back). Until the worker has run, pages show the findings as they were."""
+    from .tasks import rebuild_source
+
+    transaction.on_commit(lambda: rebuild_source.enqueue(source))
 
 
 def refresh_date_driven(day: datetime.date | None = None, batch: int = BATCH) -> int:

@@ -120,6 +120,9 @@ def settings_edit(request):
                 show_conflict(request, form, stale, message)
             else:
                 messages.success(request, _("県の設定を保存しました。"))
+                if form.has_changed():
+                    # Findings that read the settings are rebuilt by the background worker (findings.store).
+                    messages.info(request, _("協議会などの確認事項は、新しい設定でまもなく再計算されます。"))
                 return redirect("org:settings")
     else:
         form = PrefectureSettingsForm(instance=current)

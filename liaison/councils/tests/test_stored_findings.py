@@ -76,7 +76,9 @@ def _serving(council, day=None):
     )
 
 
-def test_stored_findings_equal_the_rules_for_every_demo_council_after_each_kind_of_action(demo):
+def test_stored_findings_equal_the_rules_for_every_demo_council_after_each_kind_of_action(
+    demo, django_capture_on_commit_callbacks
+):
     """Stored == live over the whole demo: after loading, and after appoint, end, successor, reappoint, council
     create and update, operation manager confirm, public office record, person edit and merge, review, settings
     change and reorganisation (C3–C6 findings, DESIGN "Findings are stored")."""
@@ -191,13 +193,15 @@ def test_stored_findings_equal_the_rules_for_every_demo_council_after_each_kind_
     assert review.successors.count() == 1
     assert_stored_equals_live()
 
-    # warning limits changed in the prefecture settings (X4): every council is recomputed
+    # warning limits changed in the prefecture settings (X4): every council is recomputed by the background worker
     settings = PrefectureSettings.current()
-    prefecture_settings_update(
-        values={"council_size_min": 9, "long_tenure_years": 4, "term_ending_days": 150},
-        version=settings.version,
-        acting_user=admin,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        prefecture_settings_update(
+            values={"council_size_min": 9, "long_tenure_years": 4, "term_ending_days": 150},
+            version=settings.version,
+            acting_user=admin,
+        )
+    run_worker_once()
     assert_stored_equals_live()
 
     # a koban and its council pass to another station (C6.2(2)): members re-commissioned, findings follow
@@ -210,6 +214,29 @@ def test_stored_findings_equal_the_rules_for_every_demo_council_after_each_kind_
     moved = Council.objects.get(kobans=koban, status="active")
     assert moved.station_id == other.pk
     assert Subject.objects.get(source="council", object_id=moved.pk).station_id == other.pk
+    assert_stored_equals_live()
+
+
+def run_worker_once():
+    call_command("db_worker", "--no-reload", "--no-startup-delay", "--max-tasks", "1", "--interval", "0")
+
+
+def test_x4_a_changed_limit_is_recomputed_in_the_background_not_in_the_request(
+    demo, django_capture_on_commit_callbacks
+):
+    """X4: saving a warning limit queues one rebuild of the councils' findings for the worker, after the commit; the
+    request itself leaves the store as it was, and the worker brings it to the new limit."""
+    admin = Officer.objects.get(user__username="demo_hq_admin").user
+    settings = PrefectureSettings.current()
+    before = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        prefecture_settings_update(values={"council_size_min": 30}, version=settings.version, acting_user=admin)
+    assert len(callbacks) == 1
+    after_request = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    assert {c: _as_tuples(f) for c, f in after_request.items()} == {c: _as_tuples(f) for c, f in before.items()}
+    run_worker_once()
+    sized = Subject.objects.filter(source="council", findings__code="size").distinct().count()
+    assert sized == Council.objects.filter(status="active").count()  # every council is now below 30 members
     assert_stored_equals_live()
 
 
