@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import can_change, get_visible_or_404, require
-from liaison.audit.log import record_export
+from liaison.access.policy import can_change, get_visible_or_404, officer_of, require
+from liaison.audit.log import record, record_export
+from liaison.audit.models import AuditEntry
 from liaison.councils.models import Council
 from liaison.councils.queries import current_memberships
 from liaison.lib.dates import today_tokyo
@@ -26,6 +27,7 @@ from liaison.org.models import PrefectureSettings
 from . import actions, kinds
 from .documents import members_for_report, setup_report_pdf
 from .excel import council_roster_xlsx
+from .form3 import meeting_report_pdf, meeting_report_queryset
 from .forms import SetupReportForm
 from .kinds import FORM1, DocumentKind
 from .models import PrintJob
@@ -235,3 +237,22 @@ def job_download(request, pk):
         detail={kind.ids_key: print_job.object_ids, "job_id": print_job.pk},
     )
     return download_response(print_job.result.open("rb"), kind.filename(f"印刷ジョブ{print_job.pk}"), PDF)
+
+
+@require(Perm.VIEW_COUNCILS)
+def meeting_report(request, pk):
+    """C11.2: Form 3 of one meeting as a PDF, built from the meeting record; the reporter printed is the operation
+    staff member who reports (the user printing it). It lists no resident's personal fields (members are counted),
+    so whoever may see the meeting may print it; the print is audited all the same."""
+    meeting = get_visible_or_404(request.user, meeting_report_queryset(), pk=pk)
+    pdf = meeting_report_pdf(meeting, reporter=officer_of(request.user))
+    record(
+        user=request.user,
+        kind=AuditEntry.Kind.EXPORT,
+        action="form3.print",
+        summary=f"連絡協議会開催結果報告書を印刷しました（{meeting}）",
+        obj=meeting,
+    )
+    return download_response(
+        pdf, f"連絡協議会開催結果報告書_{meeting.council.name}_{meeting.starts_at:%Y%m%d}.pdf", PDF
+    )

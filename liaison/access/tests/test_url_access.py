@@ -77,6 +77,25 @@ def _print_job(world, done=False, council_of=_print_council):
     return job
 
 
+def _report_meeting(world):
+    """A held meeting of the koban_a council (Form 3 is printed from it)."""
+    import datetime
+
+    from liaison.meetings.models import Meeting
+
+    return Meeting.objects.create(
+        council=_print_council(world),
+        kind=Meeting.Kind.REGULAR,
+        fiscal_year=2025,
+        number=1,
+        status=Meeting.Status.HELD,
+        starts_at=datetime.datetime(2025, 6, 12, 10, 0, tzinfo=datetime.UTC),
+        venue_kind=Meeting.VenueKind.KOBAN,
+        venue_name="一番町交番",
+        created_by=world.user("koban_chief"),
+    )
+
+
 def _council_with_bylaws(world):
     from django.core.files.base import ContentFile
 
@@ -161,6 +180,7 @@ URLS: dict[str, tuple] = {
     "reports:batch": (lambda w: {"kind": "form1"}, PRINTERS, False, 405),  # the same, for any document kind
     "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),
     "reports:job_download": (lambda w: {"pk": _print_job(w, done=True).pk}, PRINTERS, True),
+    "reports:meeting_report": (lambda w: {"pk": _report_meeting(w).pk}, ALL, True),
 }
 
 
@@ -251,6 +271,7 @@ KOBAN_UNSCOPED = {
     "councils:detail",
     "councils:bylaws_download",
     "councils:notice_read",
+    "reports:meeting_report",  # Form 3 is a read of the meeting record, as the meeting page is
     "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
 }
 
@@ -379,6 +400,11 @@ def test_each_role_sees_only_its_personal_data_on_council_pages(world, client_fo
     assert COUNCIL_PAGE_SHOWS["hq_staff"] == ON_DUTY
 
 
+# Documents of the reports app that hold no resident's personal fields: Form 3 reports a meeting (counts of members,
+# officers by name, the opinions and answers), and everyone who may see the meeting may print it.
+NOT_PERSONAL_REPORTS = {"reports:meeting_report"}
+
+
 def test_exports_of_personal_data_need_the_people_permission():
     """X2: rosters and Forms 1/2 are exports of every personal field: only PRINT_FORMS opens them, and every role
     holding PRINT_FORMS also holds the people permission."""
@@ -387,7 +413,7 @@ def test_exports_of_personal_data_need_the_people_permission():
     for role, perms in ROLE_PERMISSIONS.items():
         if Perm.PRINT_FORMS in perms:
             assert Perm.VIEW_PEOPLE in perms, role
-    reports = [(name, p) for name, p in app_urls() if name.startswith("reports:")]
+    reports = [(name, p) for name, p in app_urls() if name.startswith("reports:") and name not in NOT_PERSONAL_REPORTS]
     assert reports
     for name, pattern in reports:
         assert Perm.PRINT_FORMS in pattern.callback.access_rule, name
