@@ -19,9 +19,12 @@ SEARCH_COUNT_CAP = 1000
 class CappedPaginator(Paginator):
     """A ``Paginator`` whose ``count`` stops at ``cap``; ``capped`` tells that more rows matched than were counted."""
 
-    def __init__(self, object_list, per_page, *, cap: int = SEARCH_COUNT_CAP, **kwargs):
+    cap = SEARCH_COUNT_CAP
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        if cap is not None:
+            self.cap = cap
 
     @cached_property
     def _counted(self) -> int:
