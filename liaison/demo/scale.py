@@ -68,7 +68,7 @@ from liaison.demo.names import full_name
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO, to_wareki
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
-from liaison.people.models import Person, PublicOfficeRecord
+from liaison.people.models import Person, PublicOfficeRecord, grams_for
 
 Role = Officer.Role
 Post = Membership.Post
@@ -127,6 +127,7 @@ WRITE_ORDER = [
     "councils.Council",
     "councils.Council_kobans",
     "people.Person",
+    "people.PersonNameGram",
     "councils.Membership",
     "people.PublicOfficeRecord",
     "councils.Notice",
@@ -699,6 +700,8 @@ class Generator:
             created_by_id=clerk.user_id,
         )
         self.sink.add(person)
+        for gram in grams_for(person):  # the name search's index, which Person.save would write
+            self.sink.add(gram)
         return person
 
     def public_office(self, rng, person_id: int, office: str, day: datetime.date) -> None:

@@ -20,7 +20,7 @@ from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
 from liaison.lib.phone import phone_digits
 from liaison.lib.versioning import bump_version, save_versioned
 
-from .models import Person, PublicOfficeRecord
+from .models import Person, PersonNameGram, PublicOfficeRecord
 from .postal import normalize_postal_code
 from .signals import person_changed, person_merging, public_office_recorded
 
@@ -157,6 +157,8 @@ def _links_to_person() -> list[models.ForeignKey]:
         field = relation.field
         if field is Person._meta.get_field("merged_into"):
             continue
+        if field.model is PersonNameGram:
+            continue  # the search index of each record's own names, not a record about the person
         fields.append(field)
     return fields
 

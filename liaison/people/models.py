@@ -12,6 +12,8 @@ from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.phone import format_phone
 from liaison.lib.versioning import Versioned
 
+from .name_grams import name_grams
+
 
 class Person(Versioned):
     """One civilian. The kanji name is stored as typed (never NFKC: 髙, 﨑, 神 survive); readings are katakana."""
@@ -47,8 +49,15 @@ class Person(Versioned):
     phone = models.CharField(_("電話番号"), max_length=11, blank=True, db_index=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
     notes = models.TextField(_("備考"), blank=True)
+    # Indexed only where set (see Meta.indexes): lists ask for ``merged_into IS NULL``, which is nearly every row.
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("統合先"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("統合先"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,7 +69,15 @@ class Person(Versioned):
         ordering = ["sort_key", "pk"]
         verbose_name = _("住民等")
         verbose_name_plural = _("住民等")
-        indexes = [models.Index(fields=["family_kana", "given_kana", "birth_date"], name="person_reading_birth")]
+        indexes = [
+            models.Index(fields=["family_kana", "given_kana", "birth_date"], name="person_reading_birth"),
+            # Only merged rows: without statistics SQLite planned the list's ``merged_into IS NULL`` on a full index
+            # of this column (it matches nearly every row) and sorted the whole table instead of walking sort_key.
+            # A partial index cannot answer IS NULL, so the list walks sort_key; ``merged_into = ?`` still uses it.
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="person_merged_into"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -71,7 +88,10 @@ class Person(Versioned):
         fields = kwargs.get("update_fields")
         if fields is not None and "sort_key" in fields:  # the reading keys are derived together
             kwargs["update_fields"] = {*fields, "given_key"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if fields is None or {"family_name", "given_name"} & set(fields):
+            PersonNameGram.refresh(self, created=adding)
 
     @property
     def full_name(self) -> str:
@@ -143,3 +163,39 @@ class PublicOfficeRecord(models.Model):
 
     def covers(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class PersonNameGram(models.Model):
+    """One character, or pair of adjacent characters, of a person's family or given name: the index of the name
+    search by any part (``queries.search``), derived from the names and rewritten whenever they are saved.
+
+    Why a table of our own: Japanese names are mostly one to three characters, so the common search is one or two
+    characters long. A ``LIKE '%佐藤%'`` reads every row on SQLite, and PostgreSQL's trigram index cannot narrow a
+    term shorter than three characters. A b-tree on (gram, person) answers a term of one or two characters with
+    one range, and a longer one with the rows holding all its pairs, on both databases and without statistics.
+    Every person has their grams, merged ones included (the search is a filter on any set of persons). Writes that
+    bypass ``Person.save`` (bulk inserts: the scale generator) must call :func:`grams_for` themselves.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gram", "person"], name="person_name_gram")]
+
+    def __str__(self):
+        return self.gram
+
+    @classmethod
+    def refresh(cls, person: Person, *, created: bool = False) -> None:
+        """Rewrite ``person``'s grams from their names (the caller saved them; one or two queries)."""
+        if not created:
+            cls.objects.filter(person_id=person.pk).delete()
+        cls.objects.bulk_create(grams_for(person))
+
+
+def grams_for(person: Person) -> list[PersonNameGram]:
+    """Unsaved gram rows of ``person`` (who must have an id), for bulk inserts."""
+    return [
+        PersonNameGram(person_id=person.pk, gram=g) for g in sorted(name_grams(person.family_name, person.given_name))
+    ]

@@ -12,7 +12,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from liaison.lib.kana import normalize_reading, reading_prefix_key
 from liaison.lib.phone import phone_digits
 
-from .models import Person
+from .models import Person, PersonNameGram
+from .name_grams import term_grams
 
 __all__ = ["current", "for_picker", "likely_duplicates", "postal_code_filter", "search"]
 
@@ -69,7 +70,16 @@ def _term_filter(term: str) -> Q:
         return (_key_prefix("sort_key", key) & Q(family_kana__startswith=reading)) | (
             _key_prefix("given_key", key) & Q(given_kana__startswith=reading)
         )
-    return Q(family_name__contains=term) | Q(given_name__contains=term)
+    return _name_part(term)
+
+
+def _name_part(term: str) -> Q:
+    """``term`` anywhere in the family or given name: the persons holding the term's grams (one index range each,
+    see ``PersonNameGram``), checked by ``contains`` (which decides alone what is found; the grams only narrow)."""
+    condition = Q()
+    for gram in term_grams(term):
+        condition &= Q(pk__in=PersonNameGram.objects.filter(gram=gram).values("person_id"))
+    return condition & (Q(family_name__contains=term) | Q(given_name__contains=term))
 
 
 def search(queryset: QuerySet, query: str) -> QuerySet:

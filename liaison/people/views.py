@@ -10,6 +10,7 @@ from liaison.access.policy import can_change, get_visible_or_404, officer_of, re
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.ids import parse_id
+from liaison.lib.pagination import CappedPaginator
 from liaison.lib.picker import found_message
 from liaison.lib.text import search_text
 from liaison.lib.versioning import StaleEdit, show_conflict
@@ -26,8 +27,11 @@ def person_list(request):
     people = queries.current(visible_to(request.user, Person)).select_related("station")
     query = search_text(request.GET.get("q"))
     if query:
-        people = queries.search(people, query)
-    page = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        # A search counts its matches only up to a cap: counting every サ or 佐藤 costs as much as reading them.
+        paginator = CappedPaginator(queries.search(people, query).order_by("sort_key", "pk"), PAGE_SIZE)
+    else:
+        paginator = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     officer = officer_of(request.user)
     record_view(
         user=request.user,

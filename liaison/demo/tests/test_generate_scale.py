@@ -179,3 +179,13 @@ def test_follow_up_commands_run_when_they_exist(monkeypatch):
     output = _generate()
     assert "no_such_command" not in output
     assert "demo_chief" in output and "demo_logins:" in output
+
+
+def test_issue8_generated_people_have_their_name_grams():
+    """The generator writes people in bulk (no Person.save): each still gets exactly the grams of their names, so
+    the name search finds them at x10 as it finds people recorded through the screens."""
+    from liaison.people.tests.test_name_index import assert_grams_complete
+
+    _generate()
+    assert Person.objects.exists()
+    assert_grams_complete()
