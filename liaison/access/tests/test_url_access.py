@@ -104,8 +104,6 @@ def _meeting(world, council_of=None):
     """A planned regular meeting of koban_a's council (or of ``council_of``'s)."""
     import datetime
 
-    from django.utils import timezone
-
     from liaison.meetings.models import Meeting
 
     council = (council_of or _print_council)(world)
@@ -114,7 +112,7 @@ def _meeting(world, council_of=None):
         kind="regular",
         fiscal_year=2026,
         number=1,
-        starts_at=timezone.make_aware(datetime.datetime(2026, 5, 20, 19, 0)),
+        starts_at=datetime.datetime(2026, 5, 20, 10, 0, tzinfo=datetime.UTC),
         venue_kind="koban",
         venue_name="一番町交番",
         created_by=world.user("community_section"),
