@@ -34,7 +34,7 @@ from liaison.access.policy import (
 from liaison.audit.log import record_export
 from liaison.councils.models import Council
 from liaison.lib import once
-from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.dates import check_office_date, parse_date_input, today_tokyo
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
 from liaison.lib.versioning import StaleEdit, show_conflict
@@ -71,7 +71,7 @@ def _councils_for_work(user):
 
 def _year(value) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and 1989 <= int(text) <= 2100 else None
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() and 1989 <= int(text) <= 2100 else None
 
 
 @require(Perm.VIEW_COUNCILS)
@@ -170,7 +170,7 @@ def meeting_calendar(request):
                 {
                     "date": d,
                     "in_month": d.month == month,
-                    "holiday": jpholiday.is_holiday_name(d) or "",
+                    "holiday": _holiday_name(d),
                     "meetings": by_day.get(d.day, []) if d.month == month else [],
                 }
                 for d in week
@@ -196,17 +196,22 @@ def meeting_calendar(request):
 def holiday(request):
     """htmx: the Japanese public holiday (and the weekday) of the date being typed into a meeting form."""
     try:
-        day = parse_date_input(request.GET.get("date", ""))
-    except ValueError:
+        day = check_office_date(parse_date_input(request.GET.get("date", "")))
+    except ValueError:  # not a date, or outside the office range the form accepts: nothing to show yet
         return HttpResponse('<span id="holiday" aria-live="polite"></span>')
-    return render(request, "meetings/_holiday.html", {"day": day, "holiday": jpholiday.is_holiday_name(day) or ""})
+    return render(request, "meetings/_holiday.html", {"day": day, "holiday": _holiday_name(day)})
 
 
-def _holiday_of(meeting_or_day) -> str:
-    day = meeting_or_day
-    if isinstance(meeting_or_day, Meeting):
-        day = timezone.localtime(meeting_or_day.starts_at).date()
-    return jpholiday.is_holiday_name(day) or ""
+def _holiday_name(day: datetime.date) -> str:
+    """The public holiday of ``day``, or "" (also for a stored odd date the holiday table cannot look at)."""
+    try:
+        return jpholiday.is_holiday_name(day) or ""
+    except (OverflowError, ValueError):
+        return ""
+
+
+def _holiday_of(meeting: Meeting) -> str:
+    return _holiday_name(timezone.localtime(meeting.starts_at).date())
 
 
 @require(Perm.MANAGE_MEETINGS)
