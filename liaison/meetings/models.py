@@ -340,3 +340,21 @@ class MemberContact(models.Model):
 
     def __str__(self):
         return f"{self.on} {self.get_kind_display()}"
+
+
+class CalendarFeed(models.Model):
+    """An officer's secret iCalendar address: only a hash of its token is kept, so a copy of the database does not
+    hand out working addresses; renewing replaces the hash and the old address stops working."""
+
+    STATION_PATH = "officer__station"
+    KOBAN_PATH = "officer__koban"
+
+    officer = models.OneToOneField("org.Officer", on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("会議予定の配信アドレス")
+
+    def __str__(self):
+        return str(self.officer)

@@ -115,6 +115,60 @@ def _membership(world):
     return _print_council(world).memberships.get()
 
 
+MEETING_MANAGERS = {"station_chief", "deputy", "community_section", "koban_chief", "koban_staff"}
+ELECTION_MANAGERS = {"hq_admin", "station_chief", "deputy", "community_section"}
+
+
+def _meeting(world, council_of=None):
+    """A planned regular meeting of koban_a's council (or of ``council_of``'s)."""
+    import datetime
+
+    from liaison.meetings.models import Meeting
+
+    council = (council_of or _print_council)(world)
+    return Meeting.objects.create(
+        council=council,
+        kind="regular",
+        fiscal_year=2026,
+        number=1,
+        starts_at=datetime.datetime(2026, 5, 20, 10, 0, tzinfo=datetime.UTC),
+        venue_kind="koban",
+        venue_name="一番町交番",
+        created_by=world.user("community_section"),
+    )
+
+
+def _material(world):
+    from django.core.files.base import ContentFile
+
+    from liaison.meetings.models import Material
+
+    material = Material(station=world.station_a, title="資料", uploaded_by=world.user("community_section"))
+    material.file.save("url-access-material.txt", ContentFile("資料".encode()), save=True)
+    return material
+
+
+def _election_period(world):
+    import datetime
+
+    from liaison.meetings.models import ElectionPeriod
+
+    return ElectionPeriod.objects.create(
+        name="市長選挙",
+        municipalities=["仙台市青葉区"],
+        starts_on=datetime.date(2026, 7, 1),
+        ends_on=datetime.date(2026, 7, 10),
+        station=world.station_a,
+        created_by=world.user("community_section"),
+    )
+
+
+def _feed_token(world):
+    from liaison.meetings.actions.meetings import calendar_feed_renew
+
+    return calendar_feed_renew(officer=world.officers["koban_staff"], acting_user=world.user("koban_staff"))
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -181,6 +235,21 @@ URLS: dict[str, tuple] = {
     "reports:job": (lambda w: {"pk": _print_job(w).pk}, PRINTERS, True),
     "reports:job_download": (lambda w: {"pk": _print_job(w, done=True).pk}, PRINTERS, True),
     "reports:meeting_report": (lambda w: {"pk": _report_meeting(w).pk}, ALL, True),
+    "meetings:list": (_none, ALL, False),
+    "meetings:calendar": (_none, ALL, False),
+    "meetings:create": (_none, MEETING_MANAGERS, False),
+    "meetings:holiday": (_none, ALL, False),  # htmx: the holiday of a date typed into the form
+    "meetings:detail": (lambda w: {"pk": _meeting(w).pk}, ALL, True),
+    "meetings:edit": (lambda w: {"pk": _meeting(w).pk}, MEETING_MANAGERS, True),
+    "meetings:hold": (lambda w: {"pk": _meeting(w).pk}, MEETING_MANAGERS, True, 302),  # POST form
+    "meetings:cancel": (lambda w: {"pk": _meeting(w).pk}, MEETING_MANAGERS, True),
+    "meetings:attendance": (lambda w: {"pk": _meeting(w).pk}, MEETING_MANAGERS, True),
+    "meetings:materials": (lambda w: {"pk": _meeting(w).pk}, MEETING_MANAGERS, True),
+    "meetings:material_download": (lambda w: {"pk": _material(w).pk}, ALL, True),
+    "meetings:election_periods": (_none, ALL, False),
+    "meetings:election_period_delete": (lambda w: {"pk": _election_period(w).pk}, ELECTION_MANAGERS, True, 302),
+    "meetings:calendar_feed": (_none, ALL, False),
+    "meetings:ical": (lambda w: {"token": _feed_token(w)}, "public", False),  # the secret token is the key
 }
 
 
@@ -258,6 +327,11 @@ OTHER_KOBAN: dict[str, object] = {
     "reports:setup_report": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:job": lambda w: {"pk": _print_job(w, council_of=_other_koban_council).pk},
     "reports:job_download": lambda w: {"pk": _print_job(w, done=True, council_of=_other_koban_council).pk},
+    "meetings:edit": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "meetings:hold": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "meetings:cancel": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "meetings:attendance": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "meetings:materials": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
 }
 
 # URLs with a parameter that koban-level roles open station-wide, because they only read the object (reads stay
@@ -272,6 +346,8 @@ KOBAN_UNSCOPED = {
     "councils:bylaws_download",
     "councils:notice_read",
     "reports:meeting_report",  # Form 3 is a read of the meeting record, as the meeting page is
+    "meetings:detail",
+    "meetings:material_download",
     "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
 }
 

@@ -1,0 +1,28 @@
+"""The meetings' panel on each role's home page (registered in ``apps.py``): councils with no regular meeting this
+fiscal year (C7.2, from the stored findings) and the meetings of the next two weeks. A fixed number of queries."""
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import for_work, has_perm
+from liaison.councils.models import Council
+from liaison.lib.dates import today_tokyo
+
+from . import findings, queries
+from .models import Meeting
+
+SHOWN = 5
+
+
+def meeting_todo(request, officer):
+    """Meeting work for this officer: a koban-level role sees its own koban's councils (``for_work``)."""
+    user = request.user
+    if not has_perm(user, Perm.VIEW_COUNCILS):
+        return None
+    today = today_tokyo()
+    missing = for_work(user, Council).filter(status=Council.Status.ACTIVE).filter(findings.having())
+    soon = queries.upcoming(for_work(user, Meeting), today)
+    return {
+        "missing_count": missing.count(),
+        "missing": list(missing.order_by("station__order", "name", "pk")[:SHOWN]),
+        "soon": list(soon[:SHOWN]),
+        "soon_count": soon.count(),
+    }
