@@ -31,7 +31,7 @@ from liaison.people.models import Person
 from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
 
-from . import actions, queries, rules
+from . import actions, queries, rules, sections
 from . import findings as council_findings
 from .forms import (
     AppointmentForm,
@@ -172,6 +172,7 @@ def council_detail(request, pk):
             "can_confirm": can_change(request.user, council, Perm.CONFIRM_OPERATION_MANAGER),
             "can_print": can_change(request.user, council, Perm.PRINT_FORMS),
             "today": today,
+            "sections": sections.render_for(request, council),
         },
     )
 

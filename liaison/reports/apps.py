@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class ReportsConfig(AppConfig):
     name = "liaison.reports"
     label = "reports"
+
+    def ready(self):
+        from liaison.councils import sections
+        from liaison.findings import panels
+
+        from . import routing
+        from .panels import reports_todo
+        from .views_routing import council_setup_report_section
+
+        # The council page shows the state of its Form 2 (C11.1(1)) without the councils app importing reports.
+        sections.register(
+            gettext_noop("設置報告書の提出"), "reports/_routing.html", council_setup_report_section, order=50
+        )
+        # Rounds of reports are a source of stored findings, and each role's home page shows what waits for it.
+        routing.register_findings()
+        panels.register("reports.todo", "reports/home_todo.html", reports_todo, kind=panels.TODO, order=20)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from liaison.councils.models import Council, Membership
 from liaison.lib.wareki import to_wareki
 from liaison.lib.xlsxio import ExcelWriter
@@ -56,5 +58,44 @@ def council_roster_xlsx(council: Council, memberships: list[Membership], day: da
             ]
         )
     sheet.column_widths([width for _title, width in ROSTER_COLUMNS])
+    sheet.repeat_rows(header)
+    return writer.to_bytes()
+
+
+GOOD_PRACTICE_COLUMNS = [
+    ("警察署", 14),
+    ("交番・駐在所", 14),
+    ("実施日", 16),
+    ("件名", 30),
+    ("内容", 60),
+    ("添付", 6),
+    ("本部への報告", 14),
+    ("提出日時", 18),
+]
+
+
+@in_official_language
+def good_practice_xlsx(practices: list, statuses: dict) -> bytes:
+    """C11.1(2): good-practice reports as listed (annotated with their report state and attachment count)."""
+    writer = ExcelWriter()
+    sheet = writer.sheet("好事例", landscape=True)
+    sheet.append(["好事例一覧"], bold=True, size=14)
+    sheet.append([])
+    header = sheet.append([title for title, _width in GOOD_PRACTICE_COLUMNS], bold=True, center=True)
+    for p in practices:
+        submitted = getattr(p, "submitted_at", None)
+        sheet.append(
+            [
+                p.station.name,
+                p.koban.name if p.koban else "",
+                p.occurred_on,
+                p.title,
+                p.text,
+                getattr(p, "attachment_count", 0),
+                str(statuses.get(getattr(p, "report_status", None), "未提出")),
+                timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
+            ]
+        )
+    sheet.column_widths([width for _title, width in GOOD_PRACTICE_COLUMNS])
     sheet.repeat_rows(header)
     return writer.to_bytes()

@@ -50,3 +50,118 @@ class SetupReportForm(Form):
                 code="too_late",
             )
         return day
+
+
+class SubmitReportForm(Form):
+    """What the submitter adds when sending a report: a comment, and (Form 3) whether it is routine (C11.2)."""
+
+    note = forms.CharField(
+        label=_("コメント"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    routine = forms.BooleanField(label=_("軽易かつ定型的な内容（副署長・次長の決裁で足りる）"), required=False)
+
+
+class DecisionForm(Form):
+    """The approver's decision: approve (accept) or return, with a comment (required to return)."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(
+        label=_("決裁"), choices=[(APPROVE, _("受理・決裁する")), (RETURN, _("差し戻す"))], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("コメント"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("差し戻すときは、修正してほしい点を書いてください。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", gettext("差し戻す理由（修正してほしい点）を入力してください。"))
+        return data
+
+
+# Attachments of good-practice reports: what offices exchange (documents, spreadsheets, photos), up to this size.
+ATTACHMENT_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".txt",
+    ".jpg",
+    ".jpeg",
+    ".png",
+)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_COUNT = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked like a single one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def check_attachment(upload) -> None:
+    """A clear Japanese error for a file of a kind or size the office does not take."""
+    if not upload.name.lower().endswith(ATTACHMENT_EXTENSIONS):
+        raise ValidationError(
+            gettext(
+                "「%(name)s」は添付できない種類のファイルです。PDF、Word、Excel、PowerPoint、テキスト、"
+                "JPEG・PNG画像を選んでください。"
+            )
+            % {"name": upload.name},
+            code="file_type",
+        )
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            gettext("「%(name)s」は大きすぎます（1ファイル%(mb)sMBまで）。")
+            % {"name": upload.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="file_size",
+        )
+
+
+class GoodPracticeForm(Form):
+    """C11.1(2): a good-practice report: title, text, the date it happened and attachments."""
+
+    title = forms.CharField(label=_("件名"), max_length=200)
+    occurred_on = OfficeDateField(label=_("実施日"))
+    text = forms.CharField(label=_("内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    uploads = MultipleFileField(
+        label=_("添付ファイル"),
+        required=False,
+        help_text=_("PDF、Word、Excel、PowerPoint、テキスト、JPEG・PNG画像。1ファイル10MB、10件まで。"),
+    )
+
+    def __init__(self, *args, attached: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attached = attached
+
+    def clean_uploads(self):
+        uploads = self.cleaned_data.get("uploads") or []
+        for upload in uploads:
+            check_attachment(upload)
+        if self.attached + len(uploads) > ATTACHMENT_MAX_COUNT:
+            raise ValidationError(
+                gettext("添付ファイルは%(n)s件までです。") % {"n": ATTACHMENT_MAX_COUNT}, code="file_count"
+            )
+        return uploads

@@ -17,6 +17,10 @@ PEOPLE_MERGERS = {"hq_admin", "station_chief", "community_section"}
 COUNCIL_EDITORS = {"station_chief", "deputy", "community_section"}
 APPOINTERS = COUNCIL_EDITORS | {"koban_chief"}
 PRINTERS = APPOINTERS | {"hq_admin"}
+GOOD_PRACTICE_REPORTERS = {"station_chief", "deputy", "community_section", "koban_chief"}
+GOOD_PRACTICE_READERS = GOOD_PRACTICE_REPORTERS | HQ
+# Those who submit or decide a report: all but the station's other sections and HQ's other divisions.
+ROUTING_USERS = ALL - {"section_staff", "hq_staff"}
 
 
 def _none(world):
@@ -169,6 +173,40 @@ def _feed_token(world):
     return calendar_feed_renew(officer=world.officers["koban_staff"], acting_user=world.user("koban_staff"))
 
 
+def _setup_report_round(world):
+    """A Form 2 of a station-A council, submitted by its station chief and waiting for HQ (C11.1(1))."""
+    from liaison.reports import actions, routing
+
+    return actions.report_submit(kind=routing.FORM2, obj=_print_council(world), acting_user=world.user("station_chief"))
+
+
+def _good_practice(world, koban=None):
+    import datetime
+
+    from liaison.reports.models import GoodPractice
+
+    return GoodPractice.objects.create(
+        station=world.station_a,
+        koban=world.koban_a if koban is None else koban,
+        title="防犯教室",
+        text="小学校で防犯教室を開きました。",
+        occurred_on=datetime.date(2025, 6, 1),
+        created_by=world.user("koban_chief"),
+    )
+
+
+def _good_practice_attachment(world, koban=None):
+    from django.core.files.base import ContentFile
+
+    from liaison.reports.models import GoodPracticeAttachment
+
+    attachment = GoodPracticeAttachment(
+        good_practice=_good_practice(world, koban), name="写真.txt", size=4, uploaded_by=world.user("koban_chief")
+    )
+    attachment.file.save("gp.txt", ContentFile(b"test"), save=True)
+    return attachment
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -250,6 +288,25 @@ URLS: dict[str, tuple] = {
     "meetings:election_period_delete": (lambda w: {"pk": _election_period(w).pk}, ELECTION_MANAGERS, True, 302),
     "meetings:calendar_feed": (_none, ALL, False),
     "meetings:ical": (lambda w: {"token": _feed_token(w)}, "public", False),  # the secret token is the key
+    # The routing of reports (C11.1, C11.2) and good-practice reports: not personal data (see ROUTING_URLS).
+    "reports:decisions": (_none, ROUTING_USERS, False),
+    "reports:report_submit": (
+        lambda w: {"kind": "form2", "object_id": _print_council(w).pk},
+        {"station_chief", "deputy", "community_section", "koban_chief", "koban_staff"},
+        False,  # GET is refused as 405 before the object is looked up; the reports tests post from station B
+        405,  # POST only
+    ),
+    "reports:submission": (lambda w: {"pk": _setup_report_round(w).pk}, ALL, True),
+    "reports:good_practice_list": (_none, GOOD_PRACTICE_READERS, False),
+    "reports:good_practice_xlsx": (_none, GOOD_PRACTICE_READERS, False),
+    "reports:good_practice_new": (_none, GOOD_PRACTICE_REPORTERS, False),
+    "reports:good_practice": (lambda w: {"pk": _good_practice(w).pk}, GOOD_PRACTICE_READERS, True),
+    "reports:good_practice_edit": (lambda w: {"pk": _good_practice(w).pk}, GOOD_PRACTICE_REPORTERS, True),
+    "reports:good_practice_attachment": (
+        lambda w: {"pk": _good_practice_attachment(w).pk},
+        GOOD_PRACTICE_READERS,
+        True,
+    ),
 }
 
 
@@ -332,6 +389,7 @@ OTHER_KOBAN: dict[str, object] = {
     "meetings:cancel": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
     "meetings:attendance": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
     "meetings:materials": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "reports:good_practice_edit": lambda w: {"pk": _good_practice(w, koban=w.chuzaisho_a).pk},
 }
 
 # URLs with a parameter that koban-level roles open station-wide, because they only read the object (reads stay
@@ -349,6 +407,18 @@ KOBAN_UNSCOPED = {
     "meetings:detail",
     "meetings:material_download",
     "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
+    "reports:report_submit",  # POST only; the kind's may_submit checks the object's koban (tested in reports)
+    "reports:submission",  # a read; deciding is for station and HQ roles only
+    "reports:good_practice",  # reads: good practice is shared station-wide
+    "reports:good_practice_attachment",
+}
+
+# Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
+ROUTING_URLS = {
+    name
+    for name in URLS
+    if name.startswith("reports:")
+    and name.split(":")[1].startswith(("decisions", "report_submit", "submission", "good_practice"))
 }
 
 
@@ -489,7 +559,11 @@ def test_exports_of_personal_data_need_the_people_permission():
     for role, perms in ROLE_PERMISSIONS.items():
         if Perm.PRINT_FORMS in perms:
             assert Perm.VIEW_PEOPLE in perms, role
-    reports = [(name, p) for name, p in app_urls() if name.startswith("reports:") and name not in NOT_PERSONAL_REPORTS]
+    reports = [
+        (name, p)
+        for name, p in app_urls()
+        if name.startswith("reports:") and name not in NOT_PERSONAL_REPORTS | ROUTING_URLS
+    ]
     assert reports
     for name, pattern in reports:
         assert Perm.PRINT_FORMS in pattern.callback.access_rule, name

@@ -1,0 +1,324 @@
+"""Screens of the routing of reports (submit, decide, 報告の決裁) and of good-practice reports (C11.1, C11.2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import (
+    can_change,
+    get_visible_or_404,
+    has_perm,
+    officer_of,
+    require,
+    require_any,
+    require_change,
+    sees_all_stations,
+    visible_to,
+)
+from liaison.audit.log import record
+from liaison.audit.models import AuditEntry
+from liaison.lib.downloads import download_response
+from liaison.lib.ids import parse_id
+from liaison.org.models import Station
+
+from . import actions, routing
+from .excel import good_practice_xlsx
+from .forms import DecisionForm, GoodPracticeForm, SubmitReportForm
+from .models import GoodPractice, GoodPracticeAttachment, Submission
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Those who submit or decide some kind of report: the decisions screen lists their work and their returned reports.
+ROUTING_PERMS = (
+    Perm.ACCEPT_SETUP_REPORTS,
+    Perm.APPROVE_MEETING_REPORTS,
+    Perm.SUBMIT_SETUP_REPORTS,
+    Perm.SUBMIT_MEETING_REPORTS,
+    Perm.REPORT_GOOD_PRACTICE,
+)
+SUBMIT_PERMS = (Perm.SUBMIT_SETUP_REPORTS, Perm.SUBMIT_MEETING_REPORTS, Perm.REPORT_GOOD_PRACTICE)
+# Good practice is read by the stations that report it and by HQ, which receives it from every station.
+GOOD_PRACTICE_READERS = (Perm.REPORT_GOOD_PRACTICE, Perm.VIEW_ALL_STATIONS)
+
+
+def _kind_or_404(code: str) -> routing.RoutingKind:
+    try:
+        return routing.get(code)
+    except LookupError:
+        raise Http404 from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    return exc.messages[0] if exc.messages else _("入力を確認してください。")
+
+
+@require_any(*SUBMIT_PERMS)
+@require_POST
+def report_submit(request, kind, object_id):
+    """Submit (or, after a return, submit again) the report of one object; back to the object's page."""
+    routing_kind = _kind_or_404(kind)
+    try:
+        obj = routing_kind.load(object_id, request.user)
+    except LookupError:
+        raise Http404 from None
+    if not routing_kind.may_submit(request.user, obj):
+        raise PermissionDenied
+    form = SubmitReportForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.report_submit(
+                kind=routing_kind,
+                obj=obj,
+                routine=form.cleaned_data["routine"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+            messages.success(request, _("%(noun)sを提出しました。") % {"noun": routing_kind.noun})
+        except ValidationError as exc:
+            messages.error(request, _first_error(exc))
+    else:
+        messages.error(
+            request, _("提出できませんでした：%(errors)s") % {"errors": " ".join(form.errors.get("note", []))}
+        )
+    return redirect(routing_kind.url(obj))
+
+
+@require(Perm.VIEW_STATION)
+def submission(request, pk):
+    """One round of a report: what was submitted, every step so far, and the decision form for its approver."""
+    found = get_visible_or_404(request.user, Submission.objects.select_related("station"), pk=pk)
+    try:
+        kind = found.routing
+        obj = kind.load(found.object_id, request.user)
+    except LookupError:
+        raise Http404 from None
+    may_decide = kind.may_decide(request.user, obj, found)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.report_decide(
+                    submission=found,
+                    approve=form.cleaned_data["decision"] == DecisionForm.APPROVE,
+                    comment=form.cleaned_data["comment"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, _first_error(exc))
+                return redirect("reports:submission", pk=found.pk)
+            messages.success(request, _("決裁しました。"))
+            return redirect("reports:decisions")
+    context = routing.routing_context(request.user, kind, obj)
+    context.update({"submission": found, "form": form, "may_decide_this": may_decide, "object_url": kind.url(obj)})
+    return render(request, "reports/submission.html", context)
+
+
+@require_any(*ROUTING_PERMS)
+def decisions(request):
+    """報告の決裁: what waits for the user's decision, the user's returned reports, and the latest rounds decided."""
+    user = request.user
+    waiting = routing.waiting_for(user)
+    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    deciding = [k.code for k in routing.registered() if k.waiting_filter(user) is not None]
+    recent = list(
+        visible_to(user, Submission)
+        .filter(kind__in=deciding)
+        .exclude(status=Submission.Status.SUBMITTED)
+        .select_related("station", "decided_by__officer")
+        .order_by("-decided_at", "-pk")[:30]
+    )
+    kinds = {k.code: k.noun for k in routing.registered()}
+    return render(
+        request,
+        "reports/decisions.html",
+        {
+            "page": page,
+            "returned": list(routing.returned_to(user)[:50]),
+            "recent": recent,
+            "kinds": kinds,
+            "waiting_days": routing.WAITING_DAYS,
+        },
+    )
+
+
+# --- good practice ----------------------------------------------------------------------------------------------
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """The Japanese fiscal year (April to March) a day belongs to, by the year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _practice_list(request):
+    """The good-practice reports the user may see, filtered by station and fiscal year, with each one's state."""
+    practices = visible_to(request.user, GoodPractice).select_related("station", "koban")
+    latest = Submission.objects.filter(kind=routing.GOOD_PRACTICE.code, object_id=OuterRef("pk"), latest=True)
+    practices = practices.annotate(
+        report_status=Subquery(latest.values("status")[:1]),
+        submitted_at=Subquery(latest.values("submitted_at")[:1]),
+        attachment_count=Count("attachments"),
+    )
+    params = {"station": "", "year": ""}
+    station_id = parse_id(request.GET.get("station"))
+    if station_id:
+        practices = practices.filter(station_id=station_id)
+        params["station"] = str(station_id)
+    year = parse_id(request.GET.get("year"))
+    if year and 1989 <= year <= 2200:
+        practices = practices.filter(
+            occurred_on__gte=datetime.date(year, 4, 1), occurred_on__lte=datetime.date(year + 1, 3, 31)
+        )
+        params["year"] = str(year)
+    return practices.order_by("-occurred_on", "-pk"), params
+
+
+@require_any(*GOOD_PRACTICE_READERS)
+def good_practice_list(request):
+    """C11.1(2): good-practice reports: HQ sees every station's, a station its own; by station and fiscal year."""
+    practices, params = _practice_list(request)
+    page = Paginator(practices, 50).get_page(request.GET.get("page"))
+    statuses = dict(Submission.Status.choices)
+    rows = [{"p": p, "status": statuses.get(p.report_status, _("未提出"))} for p in page.object_list]
+    return render(
+        request,
+        "reports/good_practice_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "stations": list(Station.objects.order_by("order", "code")) if sees_all_stations(request.user) else [],
+            "years": _years(),
+            "can_create": has_perm(request.user, Perm.REPORT_GOOD_PRACTICE),
+        },
+    )
+
+
+def _years() -> list[int]:
+    from liaison.lib.dates import today_tokyo
+
+    current = fiscal_year_of(today_tokyo())
+    return list(range(current, current - 10, -1))
+
+
+@require_any(*GOOD_PRACTICE_READERS)
+def good_practice_xlsx_view(request):
+    """The good-practice list as filtered, as an Excel workbook (through the safe writer)."""
+    practices, params = _practice_list(request)
+    rows = list(practices[:5000])
+    statuses = dict(Submission.Status.choices)
+    content = good_practice_xlsx(rows, statuses)
+    record(
+        user=request.user,
+        action="good_practice.xlsx",
+        summary=f"好事例の一覧（Excel）を出力しました（{len(rows)}件）",
+        kind=AuditEntry.Kind.EXPORT,
+        detail={"filters": params, "good_practice_ids": [p.pk for p in rows]},
+    )
+    return download_response(content, "好事例一覧.xlsx", XLSX)
+
+
+@require(Perm.REPORT_GOOD_PRACTICE)
+def good_practice_new(request):
+    """Record a good-practice report of the user's station (and koban, for a koban's chief); it is sent from its page."""
+    officer = officer_of(request.user)
+    if officer.station_id is None:
+        raise PermissionDenied
+    form = GoodPracticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        practice = actions.good_practice_create(
+            station=officer.station,
+            koban=officer.koban if has_perm(request.user, Perm.KOBAN_ONLY) else None,
+            title=data["title"],
+            text=data["text"],
+            occurred_on=data["occurred_on"],
+            uploads=data["uploads"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("好事例を登録しました。内容を確かめて本部へ報告してください。"))
+        return redirect("reports:good_practice", pk=practice.pk)
+    return render(request, "reports/good_practice_form.html", {"form": form, "practice": None})
+
+
+def _practice(request, pk) -> GoodPractice:
+    return get_visible_or_404(request.user, GoodPractice.objects.select_related("station", "koban"), pk=pk)
+
+
+@require_any(*GOOD_PRACTICE_READERS)
+def good_practice(request, pk):
+    """One good-practice report, its attachments and its routing to HQ."""
+    practice = _practice(request, pk)
+    context = routing.routing_context(request.user, routing.GOOD_PRACTICE, practice)
+    current = context["current"]
+    context.update(
+        {
+            "practice": practice,
+            "attachments": list(practice.attachments.all()),
+            "can_edit": can_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
+            and (current is None or current.status == Submission.Status.RETURNED),
+        }
+    )
+    return render(request, "reports/good_practice_detail.html", context)
+
+
+@require(Perm.REPORT_GOOD_PRACTICE)
+def good_practice_edit(request, pk):
+    """Correct a good-practice report that is a draft or was returned; attachments can be added and removed."""
+    practice = _practice(request, pk)
+    require_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
+    attachments = list(practice.attachments.all())
+    initial = {"title": practice.title, "text": practice.text, "occurred_on": practice.occurred_on}
+    remove_ids = (
+        [i for i in (parse_id(v) for v in request.POST.getlist("remove")) if i] if request.method == "POST" else []
+    )
+    kept = len([a for a in attachments if a.pk not in remove_ids])
+    form = GoodPracticeForm(request.POST or None, request.FILES or None, initial=initial, attached=kept)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.good_practice_update(
+                practice=practice,
+                title=data["title"],
+                text=data["text"],
+                occurred_on=data["occurred_on"],
+                uploads=data["uploads"],
+                remove_ids=remove_ids,
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, _first_error(exc))
+            return redirect("reports:good_practice", pk=practice.pk)
+        messages.success(request, _("好事例を修正しました。"))
+        return redirect("reports:good_practice", pk=practice.pk)
+    return render(
+        request, "reports/good_practice_form.html", {"form": form, "practice": practice, "attachments": attachments}
+    )
+
+
+@require_any(*GOOD_PRACTICE_READERS)
+def good_practice_attachment(request, pk):
+    """One attached file of a good-practice report the user may see."""
+    attachment = get_visible_or_404(request.user, GoodPracticeAttachment.objects.all(), pk=pk)
+    if not attachment.file:
+        raise Http404
+    return download_response(attachment.file.open("rb"), attachment.name)
+
+
+# --- the council page's section (registered in apps.py) -----------------------------------------------------------
+
+
+def council_setup_report_section(request, council):
+    """C11.1(1): the council page's state of its Form 2: each round, and the submit form for the station chief."""
+    return routing.routing_context(request.user, routing.FORM2, council)
