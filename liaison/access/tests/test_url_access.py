@@ -96,6 +96,35 @@ def _membership(world):
     return _print_council(world).memberships.get()
 
 
+CASE_READERS = ALL  # every section of the station and HQ (C8.2)
+CASE_MANAGERS = COUNCIL_EDITORS | {"section_staff", "koban_chief", "koban_staff"}
+
+
+def _case(world, koban="own"):
+    """An opinion of station A received by koban_a (or another koban)."""
+    import datetime
+
+    from liaison.cases.models import Case
+
+    return Case.objects.create(
+        station=world.station_a,
+        koban=world.koban_a if koban == "own" else koban,
+        received_on=datetime.date(2026, 4, 10),
+        category=Case.Category.CRIME,
+        content="空き巣が続いている",
+        raised_by_kind=Case.RaisedBy.MEMBER,
+        created_by=world.user("community_section"),
+    )
+
+
+def _settled_case(world, koban="own"):
+    case = _case(world, koban)
+    case.status = case.Status.DONE
+    case.settled_on = case.received_on
+    case.save()
+    return case
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -153,6 +182,13 @@ URLS: dict[str, tuple] = {
     "councils:membership_reappoint": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
     "councils:membership_successor": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
     "councils:notice_read": (lambda w: {"pk": _notice(w).pk}, {"koban_chief"}, True, 302),  # only its recipient
+    "cases:list": (_none, CASE_READERS, False),
+    "cases:export": (_none, CASE_READERS, False),
+    "cases:create": (_none, CASE_MANAGERS, False),
+    "cases:detail": (lambda w: {"pk": _case(w).pk}, CASE_READERS, True),
+    "cases:edit": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
+    "cases:progress": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
+    "cases:told": (lambda w: {"pk": _settled_case(w).pk}, CASE_MANAGERS, True),
     "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
     "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:council_roster": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
@@ -232,6 +268,9 @@ OTHER_KOBAN: dict[str, object] = {
     "councils:membership_end": lambda w: {"pk": _other_koban_membership(w).pk},
     "councils:membership_reappoint": lambda w: {"pk": _other_koban_membership(w).pk},
     "councils:membership_successor": lambda w: {"pk": _other_koban_membership(w).pk},
+    "cases:edit": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
+    "cases:progress": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
+    "cases:told": lambda w: {"pk": _settled_case(w, w.chuzaisho_a).pk},
     "reports:letter": lambda w: {"pk": _other_koban_membership(w).pk},
     "reports:council_letters": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:council_roster": lambda w: {"pk": _other_koban_council(w).pk},
@@ -250,6 +289,7 @@ KOBAN_UNSCOPED = {
     "people:detail",
     "councils:detail",
     "councils:bylaws_download",
+    "cases:detail",
     "councils:notice_read",
     "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
 }
