@@ -125,6 +125,66 @@ def _settled_case(world, koban="own"):
     return case
 
 
+MEETING_WORKERS = COUNCIL_EDITORS | {"koban_chief", "koban_staff"}  # MANAGE_MEETINGS (C9.1, C9.2)
+
+
+def _meeting(world, council_of=_print_council):
+    """A regular meeting held yesterday by a council of station A."""
+    import datetime
+
+    from django.utils import timezone
+
+    from liaison.meetings.models import Meeting
+
+    return Meeting.objects.create(
+        council=council_of(world),
+        kind=Meeting.Kind.REGULAR,
+        fiscal_year=2026,
+        number=1,
+        status=Meeting.Status.HELD,
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        venue_kind=Meeting.VenueKind.KOBAN,
+        venue_name="一番町交番",
+        created_by=world.user("community_section"),
+    )
+
+
+def _activity(world, council_of=_print_council):
+    import datetime
+
+    from liaison.meetings.models import Activity
+
+    return Activity.objects.create(
+        council=council_of(world),
+        title="通学路の見守り",
+        started_on=datetime.date(2026, 4, 1),
+        created_by=world.user("community_section"),
+    )
+
+
+def _interim(world, council_of=_print_council):
+    import datetime
+
+    return _activity(world, council_of).interim_reports.create(due_on=datetime.date(2026, 6, 1))
+
+
+def _information_with_file(world):
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from liaison.meetings.models import MemberInformation
+
+    item = MemberInformation(
+        council=_print_council(world),
+        received_on=datetime.date(2026, 5, 1),
+        content="不審者の目撃情報",
+        created_by=world.user("community_section"),
+    )
+    item.file.save("info.txt", ContentFile("資料".encode()), save=True)
+    return item
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -189,6 +249,21 @@ URLS: dict[str, tuple] = {
     "cases:edit": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
     "cases:progress": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
     "cases:told": (lambda w: {"pk": _settled_case(w).pk}, CASE_MANAGERS, True),
+    "meetings:opinion_new": (lambda w: {"pk": _meeting(w).pk}, CASE_MANAGERS, True),
+    "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
+    "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
+    "meetings:activity_edit": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:activity_close": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:interim_new": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:interim_record": (lambda w: {"pk": _interim(w).pk}, CASE_MANAGERS, True),
+    "meetings:council_information": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:information_new": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True),
+    "meetings:information_report": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True, 302),  # POST
+    "meetings:station_information": (_none, ALL, False),
+    "meetings:information_file": (lambda w: {"pk": _information_with_file(w).pk}, ALL, True),
+    "meetings:council_contacts": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:contact_new": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True),
     "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
     "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:council_roster": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
@@ -271,6 +346,15 @@ OTHER_KOBAN: dict[str, object] = {
     "cases:edit": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
     "cases:progress": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
     "cases:told": lambda w: {"pk": _settled_case(w, w.chuzaisho_a).pk},
+    "meetings:opinion_new": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
+    "meetings:activity_new": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:activity_edit": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:activity_close": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:interim_new": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:interim_record": lambda w: {"pk": _interim(w, _other_koban_council).pk},
+    "meetings:information_new": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:information_report": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:contact_new": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:letter": lambda w: {"pk": _other_koban_membership(w).pk},
     "reports:council_letters": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:council_roster": lambda w: {"pk": _other_koban_council(w).pk},
@@ -290,6 +374,11 @@ KOBAN_UNSCOPED = {
     "councils:detail",
     "councils:bylaws_download",
     "cases:detail",
+    "meetings:council_activities",
+    "meetings:activity",
+    "meetings:council_information",
+    "meetings:information_file",
+    "meetings:council_contacts",
     "councils:notice_read",
     "reports:batch",  # the parameter is a document kind, no record; the kind checks each posted object's koban
 }
