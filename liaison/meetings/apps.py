@@ -7,7 +7,12 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("連絡協議会の会議")
 
     def ready(self):
-        from . import findings_followup
+        from liaison.findings import panels
 
-        # Problem-solving activities are a source of stored findings (an overdue interim report, C8.2).
+        from . import findings_followup
+        from .panels_followup import followup_todo
+
+        # Problem-solving activities are a source of stored findings (an overdue interim report, C8.2); their to-do
+        # list, with the information not yet reported to the chief (C9.1), is on the home page.
         findings_followup.register()
+        panels.register("meetings.followup", "meetings/followup/home_todo.html", followup_todo, order=40)

@@ -169,6 +169,21 @@ def test_c8_2_an_interim_report_becomes_overdue_with_the_date_alone(world, counc
 
 
 @pytest.mark.django_db
+def test_c8_2_c9_1_home_page_shows_overdue_interim_reports_and_unreported_information(world, council, client_for):
+    user = world.user("community_section")
+    activity = actions.activity_create(
+        council=council, values={"title": "落書き対策ZZ", "started_on": TODAY}, cases=[], acting_user=user
+    )
+    actions.interim_report_plan(activity=activity, due_on=TODAY, note="", acting_user=user)
+    store.refresh_date_driven(TODAY + datetime.timedelta(days=1))
+    actions.member_information_add(council=council, values={"received_on": TODAY, "content": "情報"}, acting_user=user)
+    page = client_for("station_chief").get(reverse("home")).content.decode()
+    assert "中間連絡の期限を過ぎた問題解決活動が1件あります" in page and "落書き対策ZZ" in page
+    assert "署長に未報告の委員からの情報が1件あります" in page
+    assert "落書き対策ZZ" not in client_for(world.chief_b.user).get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
 def test_c8_2_open_activities_are_offered_for_the_next_meeting(world, council):
     user = world.user("community_section")
     open_one = actions.activity_create(
