@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "liaison.cases"
     verbose_name = _("意見・要望")
+
+    def ready(self):
+        from liaison.findings import panels
+
+        from . import findings
+        from .panels import case_todo
+
+        # Cases are a source of stored findings (C8.2 deadlines) and put their to-do list on the home page.
+        findings.register()
+        panels.register("cases.todo", "cases/home_todo.html", case_todo, kind=panels.TODO, order=30)

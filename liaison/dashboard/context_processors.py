@@ -14,6 +14,7 @@ NAVIGATION = [
     (pgettext_lazy("navigation", "連絡協議会"), "councils:list", Perm.VIEW_COUNCILS),
     (pgettext_lazy("navigation", "会議"), "meetings:list", Perm.VIEW_COUNCILS),
     (pgettext_lazy("navigation", "任期更新"), "councils:renewals", Perm.APPOINT_MEMBERS),
+    (pgettext_lazy("navigation", "意見・要望"), "cases:list", Perm.VIEW_STATION),
     (pgettext_lazy("navigation", "住民等"), "people:list", Perm.VIEW_PEOPLE),
     (pgettext_lazy("navigation", "警察署"), "org:stations", Perm.VIEW_STATION),
     (pgettext_lazy("navigation", "職員"), "org:officers", Perm.VIEW_STATION),

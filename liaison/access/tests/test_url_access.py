@@ -167,6 +167,59 @@ def _election_period(world):
     )
 
 
+CASE_READERS = ALL  # every section of the station and HQ (C8.2)
+CASE_MANAGERS = COUNCIL_EDITORS | {"section_staff", "koban_chief", "koban_staff"}
+
+
+def _case(world, koban="own"):
+    """An opinion of station A received by koban_a (or another koban)."""
+    import datetime
+
+    from liaison.cases.models import Case
+
+    return Case.objects.create(
+        station=world.station_a,
+        koban=world.koban_a if koban == "own" else koban,
+        received_on=datetime.date(2026, 4, 10),
+        category=Case.Category.CRIME,
+        content="空き巣が続いている",
+        raised_by_kind=Case.RaisedBy.MEMBER,
+        created_by=world.user("community_section"),
+    )
+
+
+def _settled_case(world, koban="own"):
+    case = _case(world, koban)
+    case.status = case.Status.DONE
+    case.settled_on = case.received_on
+    case.save()
+    return case
+
+
+MEETING_WORKERS = COUNCIL_EDITORS | {"koban_chief", "koban_staff"}  # MANAGE_MEETINGS (C9.1, C9.2)
+
+
+def _held_meeting(world, council_of=_print_council):
+    """A regular meeting held yesterday by a council of station A."""
+    import datetime
+
+    from django.utils import timezone
+
+    from liaison.meetings.models import Meeting
+
+    return Meeting.objects.create(
+        council=council_of(world),
+        kind=Meeting.Kind.REGULAR,
+        fiscal_year=2026,
+        number=1,
+        status=Meeting.Status.HELD,
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        venue_kind=Meeting.VenueKind.KOBAN,
+        venue_name="一番町交番",
+        created_by=world.user("community_section"),
+    )
+
+
 def _feed_token(world):
     from liaison.meetings.actions.meetings import calendar_feed_renew
 
@@ -205,6 +258,42 @@ def _good_practice_attachment(world, koban=None):
     )
     attachment.file.save("gp.txt", ContentFile(b"test"), save=True)
     return attachment
+
+
+def _activity(world, council_of=_print_council):
+    import datetime
+
+    from liaison.meetings.models import Activity
+
+    return Activity.objects.create(
+        council=council_of(world),
+        title="通学路の見守り",
+        started_on=datetime.date(2026, 4, 1),
+        created_by=world.user("community_section"),
+    )
+
+
+def _interim(world, council_of=_print_council):
+    import datetime
+
+    return _activity(world, council_of).interim_reports.create(due_on=datetime.date(2026, 6, 1))
+
+
+def _information_with_file(world):
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from liaison.meetings.models import MemberInformation
+
+    item = MemberInformation(
+        council=_print_council(world),
+        received_on=datetime.date(2026, 5, 1),
+        content="不審者の目撃情報",
+        created_by=world.user("community_section"),
+    )
+    item.file.save("info.txt", ContentFile("資料".encode()), save=True)
+    return item
 
 
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
@@ -264,6 +353,28 @@ URLS: dict[str, tuple] = {
     "councils:membership_reappoint": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
     "councils:membership_successor": (lambda w: {"pk": _membership(w).pk}, APPOINTERS, True),
     "councils:notice_read": (lambda w: {"pk": _notice(w).pk}, {"koban_chief"}, True, 302),  # only its recipient
+    "cases:list": (_none, CASE_READERS, False),
+    "cases:export": (_none, CASE_READERS, False),
+    "cases:create": (_none, CASE_MANAGERS, False),
+    "cases:detail": (lambda w: {"pk": _case(w).pk}, CASE_READERS, True),
+    "cases:edit": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
+    "cases:progress": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
+    "cases:told": (lambda w: {"pk": _settled_case(w).pk}, CASE_MANAGERS, True),
+    "meetings:opinion_new": (lambda w: {"pk": _held_meeting(w).pk}, CASE_MANAGERS, True),
+    "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
+    "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
+    "meetings:activity_edit": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:activity_close": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:interim_new": (lambda w: {"pk": _activity(w).pk}, CASE_MANAGERS, True),
+    "meetings:interim_record": (lambda w: {"pk": _interim(w).pk}, CASE_MANAGERS, True),
+    "meetings:council_information": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:information_new": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True),
+    "meetings:information_report": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True, 302),  # POST
+    "meetings:station_information": (_none, ALL, False),
+    "meetings:information_file": (lambda w: {"pk": _information_with_file(w).pk}, ALL, True),
+    "meetings:council_contacts": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
+    "meetings:contact_new": (lambda w: {"pk": _print_council(w).pk}, MEETING_WORKERS, True),
     "reports:letter": (lambda w: {"pk": _print_council(w).memberships.get().pk}, PRINTERS, True),
     "reports:council_letters": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
     "reports:council_roster": (lambda w: {"pk": _print_council(w).pk}, PRINTERS, True),
@@ -378,6 +489,18 @@ OTHER_KOBAN: dict[str, object] = {
     "councils:membership_end": lambda w: {"pk": _other_koban_membership(w).pk},
     "councils:membership_reappoint": lambda w: {"pk": _other_koban_membership(w).pk},
     "councils:membership_successor": lambda w: {"pk": _other_koban_membership(w).pk},
+    "cases:edit": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
+    "cases:progress": lambda w: {"pk": _case(w, w.chuzaisho_a).pk},
+    "cases:told": lambda w: {"pk": _settled_case(w, w.chuzaisho_a).pk},
+    "meetings:opinion_new": lambda w: {"pk": _held_meeting(w, _other_koban_council).pk},
+    "meetings:activity_new": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:activity_edit": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:activity_close": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:interim_new": lambda w: {"pk": _activity(w, _other_koban_council).pk},
+    "meetings:interim_record": lambda w: {"pk": _interim(w, _other_koban_council).pk},
+    "meetings:information_new": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:information_report": lambda w: {"pk": _other_koban_council(w).pk},
+    "meetings:contact_new": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:letter": lambda w: {"pk": _other_koban_membership(w).pk},
     "reports:council_letters": lambda w: {"pk": _other_koban_council(w).pk},
     "reports:council_roster": lambda w: {"pk": _other_koban_council(w).pk},
@@ -402,6 +525,12 @@ KOBAN_UNSCOPED = {
     "people:detail",
     "councils:detail",
     "councils:bylaws_download",
+    "cases:detail",
+    "meetings:council_activities",
+    "meetings:activity",
+    "meetings:council_information",
+    "meetings:information_file",
+    "meetings:council_contacts",
     "councils:notice_read",
     "reports:meeting_report",  # Form 3 is a read of the meeting record, as the meeting page is
     "meetings:detail",
