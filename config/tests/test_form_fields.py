@@ -7,6 +7,7 @@ plausible range. A form added later without them fails here.
 
 import importlib
 import inspect
+import pathlib
 import pkgutil
 
 from django import forms
@@ -15,13 +16,17 @@ import liaison
 from liaison.lib.forms import BirthDateField, CleanInputMixin, IdChoiceField, IdMultipleChoiceField, OfficeDateField
 
 
+def form_modules():
+    """Each app's ``forms.py`` and any ``forms_*.py`` beside it (a second group of screens keeps its own)."""
+    root = pathlib.Path(liaison.__path__[0])
+    for module_info in pkgutil.iter_modules(liaison.__path__):
+        for path in sorted((root / module_info.name).glob("forms*.py")):
+            yield importlib.import_module(f"liaison.{module_info.name}.{path.stem}")
+
+
 def app_forms():
     found = []
-    for module_info in pkgutil.iter_modules(liaison.__path__):
-        try:
-            module = importlib.import_module(f"liaison.{module_info.name}.forms")
-        except ModuleNotFoundError:
-            continue
+    for module in form_modules():
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 found.append(cls)
@@ -31,6 +36,7 @@ def app_forms():
 def test_the_forms_are_found():
     names = {cls.__name__ for cls in app_forms()}
     assert {"PersonForm", "CouncilForm", "AppointmentForm", "ReorganisationForm", "OfficerForm"} <= names
+    assert "MeetingForm" in names and any(cls.__module__.endswith("forms_followup") for cls in app_forms())
 
 
 def test_every_form_refuses_control_characters():
