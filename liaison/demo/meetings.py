@@ -37,6 +37,7 @@ from faker import Faker
 
 from liaison.cases.models import Case, CaseUpdate
 from liaison.councils.models import Council, Membership
+from liaison.demo.councils import PLACES
 from liaison.demo.names import full_name
 from liaison.findings.store import refresh, registered
 from liaison.lib.dates import today_tokyo
@@ -378,8 +379,6 @@ class _Builder:
     # --- where and who -----------------------------------------------------------------------------------------
 
     def plan(self, council: Council, memberships: list[Membership]) -> _Council:
-        from liaison.demo.councils import PLACES
-
         kobans = sorted(council.kobans.all(), key=lambda k: k.pk)
         towns: list[str] = []
         city = kobans[0].municipality if kobans else ""
