@@ -12,13 +12,19 @@ with ``bulk_create``, station by station, and holds only one station's rows in m
   years of two-year terms: most members are reappointed, some retire at a term's end, a few resign, die or take up
   public office in mid-term (a ``PublicOfficeRecord`` and a notice to the operation manager) and are followed by a
   successor for the rest of the term;
-* the people (readings, birth dates, genders, occupations and organisations, addresses, phones) who hold the seats.
+* the people (readings, birth dates, genders, occupations and organisations, addresses, phones) who hold the seats;
+* for each council, the meetings of the last fiscal year and of this one so far (2–3 regular meetings a year, numbered
+  within the year, now and then an ad hoc one, the next one planned when it is near), with the members serving that
+  day who came (about eight), now and then a guest, the officers who attended (2–3, each with the executive class
+  of ``liaison.demo.meetings.executive_class``), and the requests raised (about 1.5 a meeting) with their answers and
+  a dated history up to their status today.
 
-It writes no audit entries, no reviews and no print jobs.
+It writes no audit entries, no reviews, no print jobs, no election periods and no problem-solving activities.
 
 Every station's rows come from generators seeded with the seed and the station's number alone, so station *n* is
 the same at every scale: ``prefecture`` is the first hundred stations of ``x10``, and a page about one station shows
-the same data at both. Station 1 is the bench station: the largest, holding the demo logins (``demo_chief`` …,
+the same data at both. The meetings of a station come from a generator of their own (seeded likewise), so the
+organisation and the councils are the same as before meetings were generated. Station 1 is the bench station: the largest, holding the demo logins (``demo_chief`` …,
 password ``DEMO_PASSWORD``), which the benchmark uses. Term dates are relative to the day the data is generated
 (terms must be ending soon for the renewal workbench to have work), so the same seed on the same day gives the same
 rows, ids included: ids are assigned here, in creation order, and the PostgreSQL sequences are moved past them.
@@ -44,6 +50,7 @@ from django.db import connection
 from faker import Faker
 from faker.providers.address.ja_JP import Provider as FakerAddress
 
+from liaison.cases.models import Case, CaseUpdate
 from liaison.councils.models import Council, Membership, Notice
 from liaison.councils.rules import add_years, term_end
 from liaison.demo.builders import (
@@ -64,9 +71,21 @@ from liaison.demo.councils import (
     _Place,
     _public_office,
 )
+from liaison.demo.meetings import (
+    AD_HOC_TRIGGERS,
+    GUESTS,
+    PLANNED_AHEAD_DAYS,
+    REQUESTS,
+    case_story,
+    executive_class,
+    fiscal_start,
+    regular_days,
+)
+from liaison.demo.meetings import at as meeting_time
 from liaison.demo.names import full_name
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO, to_wareki
+from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord, grams_for
 
@@ -116,6 +135,17 @@ OCCUPATIONAL_NAMES = {
 }
 LEADER_WEIGHTS = {Leader.NEIGHBOURHOOD: 4, Leader.PUBLIC_AGENCY: 2, Leader.SAFETY_ASSOCIATION: 3, Leader.VOLUNTEER: 3}
 DIRECTIONS = ["", "中央", "東", "西", "南", "北"]
+REGULAR_MEETINGS = {2: 6, 3: 4}  # a year, per council
+AD_HOC_SHARE = 0.1  # councils with an ad hoc meeting in a year
+ATTENDANCE_SHARE = 0.8  # of the members serving on the day
+GUEST_SHARE = 0.15  # meetings with a guest
+REQUESTS_PER_MEETING = {0: 1, 1: 4, 2: 3, 3: 2}  # 1.6 at a regular meeting; ad hoc meetings raise fewer
+VENUES = {
+    Meeting.VenueKind.KOBAN: 4,
+    Meeting.VenueKind.COMMUNITY_HALL: 3,
+    Meeting.VenueKind.MEETING_HALL: 3,
+    Meeting.VenueKind.OTHER: 1,
+}
 
 # Rows are written in this order at the end of every station, parents before children.
 WRITE_ORDER = [
@@ -131,6 +161,13 @@ WRITE_ORDER = [
     "councils.Membership",
     "people.PublicOfficeRecord",
     "councils.Notice",
+    "meetings.Meeting",
+    "meetings.Attendance",
+    "meetings.Guest",
+    "meetings.PoliceAttendee",
+    "cases.Case",
+    "cases.CaseUpdate",
+    "meetings.MeetingCase",
 ]
 
 
@@ -214,6 +251,18 @@ class Sink:
 
 
 @dataclass
+class _Station:
+    """What the meetings of one station's councils need of it."""
+
+    rng: random.Random
+    station: Station
+    sections: dict[str, Section]
+    heads: dict[str, Officer]  # section name → its 課長
+    chief: Officer
+    koban_staff: dict[int, list[Officer]]
+
+
+@dataclass
 class _Seat:
     post: str
     post_title: str = ""
@@ -248,6 +297,10 @@ class Generator:
         # One hash for all the demo logins: Argon2 is slow on purpose, and they share the published password.
         self.login_password = make_password(DEMO_PASSWORD)
         self.officer_seq = 0
+        self.this_year = fiscal_start(today)
+        self.years = [datetime.date(self.this_year.year - 1, 4, 1), self.this_year]
+        self.here: _Station | None = None
+        self.terms: list[Membership] = []  # the council being built
 
     # --- the whole run ----------------------------------------------------------------------------------------
 
@@ -264,6 +317,7 @@ class Generator:
                 self.progress(
                     f"  警察署 {index + 1:,}/{self.scale.stations:,}  協議会 {written['councils.Council']:,}  "
                     f"住民等 {written['people.Person']:,}  委嘱 {written['councils.Membership']:,}  "
+                    f"会議 {written['meetings.Meeting']:,}  意見・要望 {written['cases.Case']:,}  "
                     f"（{time.perf_counter() - started:.0f} 秒）"
                 )
         self.finish()
@@ -274,6 +328,7 @@ class Generator:
             # The ids were given here; the sequences must start after them, or the app's next insert collides.
             models = [self.user_model, Station, Section, Koban, Officer, Council, Person, Membership]
             models += [PublicOfficeRecord, Notice, Council.kobans.through, HQDivision]
+            models += [Meeting, Attendance, Guest, PoliceAttendee, Case, CaseUpdate, MeetingCase]
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
@@ -423,6 +478,7 @@ class Generator:
             login="demo_deputy" if logins else None,
         )
         clerk = None
+        heads: dict[str, Officer] = {}
         staff_total = rng.randint(4, 4 + size // 2)
         for name, is_community in SECTIONS:
             role = Role.COMMUNITY_SECTION if is_community else Role.SECTION_STAFF
@@ -434,6 +490,7 @@ class Generator:
             head = self.officer(
                 rng, role, Rank.KEIBU, f"{name}長", station_id=station.id, section_id=sections[name].id, login=login
             )
+            heads[name] = head
             if is_community:
                 clerk = head
         for _ in range(staff_total):
@@ -444,6 +501,7 @@ class Generator:
             role = Role.COMMUNITY_SECTION if is_community else Role.SECTION_STAFF
             self.officer(rng, role, rank, title, station_id=station.id, section_id=sections[name].id)
         koban_chiefs: dict[int, Officer] = {}
+        koban_staff: dict[int, list[Officer]] = {}
         for k_index, koban in enumerate(kobans):
             first = logins and k_index == 0
             if koban.kind == Koban.Kind.KOBAN:
@@ -464,17 +522,24 @@ class Generator:
                 koban_id=koban.id,
                 login="demo_koban_chief" if first else None,
             )
+            koban_staff[koban.id] = []
             for s_index in range(staff):
-                self.officer(
-                    rng,
-                    Role.KOBAN_STAFF,
-                    Rank.JUNSA_BUCHO if rng.random() < 0.3 else Rank.JUNSA,
-                    "交番勤務員" if koban.kind == Koban.Kind.KOBAN else "駐在所員",
-                    station_id=station.id,
-                    section_id=community.id,
-                    koban_id=koban.id,
-                    login="demo_koban_staff" if first and s_index == 0 else None,
+                koban_staff[koban.id].append(
+                    self.officer(
+                        rng,
+                        Role.KOBAN_STAFF,
+                        Rank.JUNSA_BUCHO if rng.random() < 0.3 else Rank.JUNSA,
+                        "交番勤務員" if koban.kind == Koban.Kind.KOBAN else "駐在所員",
+                        station_id=station.id,
+                        section_id=community.id,
+                        koban_id=koban.id,
+                        login="demo_koban_staff" if first and s_index == 0 else None,
+                    )
                 )
+
+        self.here = _Station(
+            random.Random(f"{self.seed}:meetings:{index}"), station, sections, heads, chief, koban_staff
+        )
 
         # Councils: which kobans each covers.
         plans: list[tuple[list[Koban], dict]] = []
@@ -574,8 +639,10 @@ class Generator:
         for koban in council_kobans:
             self.sink.add(Council.kobans.through(council_id=council.id, koban_id=koban.id))
 
+        self.terms = []
         for seat in self.seats(rng):
             self.seat_history(rng, council, station, seat, starts, place, manager, clerk)
+        self.meetings(council, council_kobans, place, manager)
 
     def seats(self, rng: random.Random) -> list[_Seat]:
         size = _weighted(rng, COUNCIL_SIZES)
@@ -651,6 +718,7 @@ class Generator:
             created_by_id=clerk.user_id,
         )
         self.sink.add(membership)
+        self.terms.append(membership)
         return membership
 
     # --- people ------------------------------------------------------------------------------------------------
@@ -731,4 +799,161 @@ class Generator:
                 f"{council.name}委員の職を免じました（{to_wareki(day)}）。",
                 read_at=_at(seen, 9) if seen < self.today else None,
             )
+        )
+
+    # --- meetings and the requests raised at them ----------------------------------------------------------------
+
+    def meetings(self, council: Council, council_kobans: list[Koban], place: _Place, manager: Officer) -> None:
+        """The council's meetings of the last fiscal year and this one so far, with the next one if it is near."""
+        here = self.here
+        rng = here.rng
+        horizon = self.today + PLANNED_AHEAD_DAYS * DAY
+        for year_start in self.years:
+            days = regular_days(rng, year_start, _weighted(rng, REGULAR_MEETINGS))
+            number = 0
+            for day in days:
+                if day < council.established_on or day > horizon:
+                    continue
+                number += 1
+                self.meeting(council, council_kobans, place, manager, day, Meeting.Kind.REGULAR, number)
+            if rng.random() < AD_HOC_SHARE:
+                day = year_start + rng.randint(20, 360) * DAY
+                if council.established_on <= day < self.today:
+                    label, trigger, measures, note = rng.choice(AD_HOC_TRIGGERS)
+                    self.meeting(
+                        council,
+                        council_kobans,
+                        place,
+                        manager,
+                        day,
+                        Meeting.Kind.AD_HOC,
+                        None,
+                        trigger=trigger.format(town=place.towns[0][1], n=rng.randint(3, 7)),
+                        measures=list(measures),
+                        measures_note=note,
+                    )
+
+    def meeting(self, council, council_kobans, place, manager, day, kind, number, **values) -> None:
+        here = self.here
+        rng = here.rng
+        held = day < self.today
+        town = rng.choice(place.towns)[1]
+        venue = _weighted(rng, VENUES)
+        venue_name = {
+            Meeting.VenueKind.KOBAN: council_kobans[0].name,
+            Meeting.VenueKind.COMMUNITY_HALL: f"{town}公民館",
+            Meeting.VenueKind.MEETING_HALL: f"{town}集会所",
+            Meeting.VenueKind.OTHER: f"{town}市民センター",
+        }[venue]
+        starts = meeting_time(day)
+        meeting = Meeting(
+            id=self.ids("meetings.Meeting"),
+            council_id=council.id,
+            kind=kind,
+            fiscal_year=fiscal_start(day).year,
+            number=number,
+            status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=90),
+            venue_kind=venue,
+            venue_name=venue_name,
+            themes=[Meeting.Theme.KOBAN_ACTIVITY, Meeting.Theme.SITUATION, Meeting.Theme.LOCAL_PROBLEMS],
+            minutes=f"{manager.title}から管内の犯罪・事故の発生状況を説明し、委員から意見・要望を聴いた。"
+            if held
+            else "",
+            created_by_id=manager.user_id,
+            **values,
+        )
+        self.sink.add(meeting)
+        if not held:
+            return
+        # Membership.last_day, without the property call per row: the day a term ended early, or its end.
+        present = [
+            m
+            for m in self.terms
+            if m.start_date <= day <= min(m.ended_on or m.end_date, m.end_date) and rng.random() < ATTENDANCE_SHARE
+        ]
+        for membership in present:
+            self.sink.add(
+                Attendance(id=self.ids("meetings.Attendance"), meeting_id=meeting.id, membership_id=membership.id)
+            )
+        if rng.random() < GUEST_SHARE:
+            organisation, title, reason = rng.choice(GUESTS)
+            family, given, _fk, _gk = full_name(rng, rng.choice(["male", "female"]))
+            self.sink.add(
+                Guest(
+                    id=self.ids("meetings.Guest"),
+                    meeting_id=meeting.id,
+                    name=f"{family} {given}",
+                    affiliation=f"{organisation.format(town=town, city=place.city)} {title}",
+                    reason=reason,
+                )
+            )
+        officers = [manager, here.heads["地域課"]]
+        third = rng.random()
+        if third < 0.15:
+            officers.append(here.chief)
+        elif third < 0.3:
+            officers.append(here.heads[rng.choice(["生活安全課", "交通課"])])
+        elif third < 0.5 and here.koban_staff.get(manager.koban_id):
+            officers.append(rng.choice(here.koban_staff[manager.koban_id]))
+        community = here.sections["地域課"].id
+        for officer in officers:
+            self.sink.add(
+                PoliceAttendee(
+                    id=self.ids("meetings.PoliceAttendee"),
+                    meeting_id=meeting.id,
+                    officer_id=officer.id,
+                    executive_class=executive_class(
+                        officer.rank, officer.title, officer.section_id == community, officer.koban_id is not None
+                    ),
+                    post=f"{here.station.name} {officer.title}",
+                )
+            )
+        count = _weighted(rng, REQUESTS_PER_MEETING) if kind == Meeting.Kind.REGULAR else rng.randint(0, 1)
+        for order in range(1, count + 1):
+            self.request(
+                meeting, council_kobans[0], town, manager, day, order, rng.choice(present) if present else None
+            )
+
+    def request(self, meeting, koban, town, manager, day, order, raiser) -> None:
+        here = self.here
+        rng = here.rng
+        category, content, answer, section, done, difficult = rng.choice(REQUESTS)
+        story = case_story(rng, day, self.today)
+        if story.status == Case.Status.DIFFICULT and not difficult:
+            story.status = Case.Status.DONE
+            story.steps[-1] = (story.steps[-1][0], Case.Status.DONE)
+        case = Case(
+            id=self.ids("cases.Case"),
+            station_id=here.station.id,
+            koban_id=koban.id,
+            received_on=day,
+            category=category,
+            content=content.format(town=town),
+            raised_by_kind=Case.RaisedBy.MEMBER if raiser else Case.RaisedBy.RESIDENT,
+            raised_by_person_id=raiser.person_id if raiser else None,
+            answer=answer,
+            section_id=here.sections[section].id,
+            status=story.status,
+            settled_on=story.settled_on,
+            told_on=story.told_on,
+            created_by_id=manager.user_id,
+        )
+        self.sink.add(case)
+        notes = {Case.Status.DONE: done, Case.Status.DIFFICULT: difficult}
+        for on, status in story.steps:
+            self.sink.add(
+                CaseUpdate(
+                    id=self.ids("cases.CaseUpdate"),
+                    case_id=case.id,
+                    on=on,
+                    status=status,
+                    note=notes.get(status, ""),
+                    officer_id=manager.id,
+                    created_by_id=manager.user_id,
+                )
+            )
+        self.sink.add(
+            MeetingCase(id=self.ids("meetings.MeetingCase"), meeting_id=meeting.id, case_id=case.id, order=order)
         )

@@ -1,13 +1,31 @@
-"""The demo councils give every council screen content and realistic findings."""
+"""The demo councils give every council screen content and realistic findings; their meetings, opinions and
+requests give the meeting and case screens theirs."""
+
+import datetime
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from liaison.cases.models import Case
 from liaison.councils import queries
 from liaison.councils.models import Council, CouncilReview, Membership
+from liaison.demo.meetings import ELECTION_OVERRIDE_COUNCIL, NO_REGULAR_MEETING_THIS_YEAR
 from liaison.lib.dates import today_tokyo
+from liaison.lib.wareki import TOKYO
+from liaison.meetings.models import (
+    Activity,
+    Attendance,
+    ElectionPeriod,
+    Guest,
+    Meeting,
+    MeetingCase,
+    MemberContact,
+    MemberInformation,
+    PoliceAttendee,
+)
 from liaison.org.models import Koban, Officer
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +103,149 @@ def test_history_has_successors_reappointments_and_a_review(demo):
     merged = review.successors.get()
     assert merged.memberships.filter(kind=Membership.Kind.RECOMMISSION).exists()
     assert all(c.status == Council.Status.CLOSED for c in review.predecessors.all())
+
+
+# --- meetings, opinions and requests (liaison.demo.meetings) ------------------------------------------------------
+
+
+def _this_fiscal_year() -> int:
+    today = today_tokyo()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _expected_executive_class(officer: Officer) -> str:
+    """C10.2 as the circular puts it: 警部 and above, or a 課長・署長・副署長 post, is an executive; in the community
+    section a 地域幹部, elsewhere その他の幹部."""
+    executive = officer.rank in {"keibu", "keishi", "keishisei", "keishicho", "keishikan"} or any(
+        post in officer.title for post in ("課長", "署長", "副署長")
+    )
+    if not executive:
+        return PoliceAttendee.ExecutiveClass.OTHER
+    community = officer.section is not None and officer.section.is_community
+    return PoliceAttendee.ExecutiveClass.COMMUNITY if community else PoliceAttendee.ExecutiveClass.OTHER_EXECUTIVE
+
+
+def test_two_fiscal_years_of_regular_and_ad_hoc_meetings(demo):
+    """C7.1, C7.3, C8.1: regular meetings numbered 第N回 in date order within each fiscal year, ad hoc meetings with
+    their trigger and measures, held ones in the past, planned ones ahead, at every kind of venue."""
+    year = _this_fiscal_year()
+    today = today_tokyo()
+    meetings = list(Meeting.objects.order_by("starts_at", "pk"))
+    assert {m.fiscal_year for m in meetings} == {year - 1, year}
+    numbers = defaultdict(list)
+    for m in meetings:
+        day = m.starts_at.astimezone(TOKYO).date()
+        assert m.fiscal_year == (day.year if day.month >= 4 else day.year - 1)
+        assert (m.status == Meeting.Status.HELD) == (day < today), m
+        assert m.venue_name and m.themes
+        if m.kind == Meeting.Kind.REGULAR:
+            numbers[(m.council_id, m.fiscal_year)].append(m.number)
+        else:
+            assert m.number is None and m.trigger and m.measures and m.measures_note, m
+    for found in numbers.values():
+        assert found == list(range(1, len(found) + 1))
+    assert max(len(found) for found in numbers.values()) == 3
+    assert Meeting.objects.filter(kind=Meeting.Kind.AD_HOC, status=Meeting.Status.HELD).count() >= 3
+    assert Meeting.objects.filter(status=Meeting.Status.PLANNED).exists()
+    assert {m.venue_kind for m in meetings} == set(Meeting.VenueKind.values)
+    held = Meeting.objects.filter(status=Meeting.Status.HELD)
+    assert not held.filter(minutes="").exists()
+    # The demo koban chief's council met in both years.
+    koban = Officer.objects.get(user__username="demo_koban_chief").koban
+    assert {m.fiscal_year for m in held.filter(council__kobans=koban)} == {year - 1, year}
+
+
+def test_one_council_has_no_regular_meeting_this_fiscal_year(demo):
+    """C7.2: exactly one active council set up before this fiscal year has held no regular meeting in it."""
+    year = _this_fiscal_year()
+    met = Meeting.objects.filter(kind=Meeting.Kind.REGULAR, fiscal_year=year, status=Meeting.Status.HELD)
+    without = Council.objects.filter(status=Council.Status.ACTIVE, established_on__lt=datetime.date(year, 4, 1))
+    without = without.exclude(pk__in=met.values("council_id"))
+    assert [c.name for c in without] == [NO_REGULAR_MEETING_THIS_YEAR]
+
+
+def test_attendance_is_of_members_serving_that_day_and_officers_are_classed_by_the_rule(demo):
+    """C7.4, C10.2: members ticked are the council's serving that day, most of them came; guests say who they are and
+    why they came; each officer's executive class follows rank, section and post, in all three classes."""
+    attendances = Attendance.objects.select_related("meeting", "membership")
+    assert attendances.count() > 500
+    for a in attendances:
+        day = a.meeting.starts_at.astimezone(TOKYO).date()
+        assert a.membership.council_id == a.meeting.council_id
+        assert a.membership.start_date <= day <= a.membership.last_day
+    held = Meeting.objects.filter(status=Meeting.Status.HELD)
+    assert not Attendance.objects.exclude(meeting__in=held).exists()
+    assert attendances.count() / held.count() >= 6
+    guests = Guest.objects.all()
+    assert guests.count() >= 5 and not guests.filter(affiliation="").exists() and not guests.filter(reason="").exists()
+    attendees = list(PoliceAttendee.objects.select_related("officer__section", "meeting__council"))
+    for attendee in attendees:
+        assert attendee.executive_class == _expected_executive_class(attendee.officer), attendee.officer.title
+        assert attendee.officer.station_id == attendee.meeting.council.station_id
+    assert {a.executive_class for a in attendees} == set(PoliceAttendee.ExecutiveClass.values)
+
+
+def test_cases_in_every_status_with_history_answers_and_outcomes_told(demo):
+    """C8.2: requests raised at meetings (in order, with answers) and a few outside them, in every action status, each
+    with a dated history ending in its status; settled ones mostly told, the lately settled not yet."""
+    cases = Case.objects.prefetch_related("updates")
+    assert {c.status for c in cases} == set(Case.Status.values)
+    for case in cases:
+        steps = list(case.updates.all())
+        assert steps[0].status == Case.Status.RECEIVED and steps[0].on == case.received_on
+        assert steps[-1].status == case.status
+        assert [s.on for s in steps] == sorted(s.on for s in steps)
+        if case.status in Case.SETTLED:
+            assert case.settled_on == steps[-1].on
+            assert case.told_on is None or case.told_on > case.settled_on
+        else:
+            assert case.settled_on is None and case.told_on is None
+    settled = Case.objects.filter(status__in=Case.SETTLED)
+    assert settled.filter(told_on__isnull=True).exists() and settled.filter(told_on__isnull=False).exists()
+    linked = MeetingCase.objects.select_related("case", "meeting")
+    assert not linked.filter(case__answer="").exists()
+    for link in linked:
+        assert link.case.received_on == link.meeting.starts_at.astimezone(TOKYO).date()
+        assert link.case.station_id == link.meeting.council.station_id
+    orders = defaultdict(list)
+    for meeting_id, order in MeetingCase.objects.values_list("meeting_id", "order"):
+        orders[meeting_id].append(order)
+    assert all(sorted(found) == list(range(1, len(found) + 1)) for found in orders.values())
+    assert 3 <= Case.objects.filter(meeting_link__isnull=True).count() <= 10
+
+
+def test_problem_solving_activity_has_an_overdue_interim_report(demo):
+    """C8.2: one open problem-solving activity of the demo koban's council, with its cases, one interim report given
+    at a meeting and one past its due date unreported."""
+    activity = Activity.objects.get()
+    koban = Officer.objects.get(user__username="demo_koban_chief").koban
+    assert activity.status == Activity.Status.OPEN and koban in activity.council.kobans.all()
+    assert activity.cases.count() == 2
+    reports = list(activity.interim_reports.all())
+    assert any(r.reported_on and r.meeting for r in reports)
+    assert any(r.reported_on is None and r.due_on < today_tokyo() for r in reports)
+
+
+def test_election_periods_and_the_one_meeting_held_in_one(demo):
+    """C10.3: a past prefecture-wide election and a municipal one ahead; the one meeting held during a campaign
+    records why, and no other meeting falls in a period covering its council's area."""
+    periods = list(ElectionPeriod.objects.all())
+    assert any(p.whole_prefecture and p.ends_on < today_tokyo() for p in periods)
+    assert any(not p.whole_prefecture and p.municipalities and p.starts_on > today_tokyo() for p in periods)
+    overridden = Meeting.objects.exclude(election_period=None)
+    assert [m.council.name for m in overridden] == [ELECTION_OVERRIDE_COUNCIL]
+    assert overridden.get().election_override_reason
+    for meeting in Meeting.objects.filter(election_period=None).prefetch_related("council__kobans"):
+        day = meeting.starts_at.astimezone(TOKYO).date()
+        area = {k.municipality for k in meeting.council.kobans.all()}
+        for p in periods:
+            assert not (p.starts_on <= day <= p.ends_on and (p.whole_prefecture or area & set(p.municipalities)))
+
+
+def test_member_information_and_contacts(demo):
+    """C9.1, C9.2: information handed over by members, one reported to the station chief and one not yet; the
+    operation staff's visits and calls."""
+    information = MemberInformation.objects.all()
+    assert information.filter(reported_on__isnull=False).count() == 1
+    assert information.filter(reported_on__isnull=True).count() == 1
+    assert MemberContact.objects.count() >= 3

@@ -10,12 +10,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from liaison.cases.models import Case, CaseUpdate
 from liaison.councils.models import Council, Membership, Notice
 from liaison.councils.queries import current_memberships
 from liaison.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 from liaison.demo.management.commands import generate_scale
 from liaison.lib.dates import today_tokyo
 from liaison.lib.kana import family_given_key, reading_sort_key
+from liaison.lib.wareki import TOKYO
+from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
 from liaison.org.models import HQDivision, Koban, Officer, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord
 
@@ -40,6 +43,12 @@ SNAPSHOT = {
     Membership: ["id", "council", "person", "kind", "start_date", "end_date", "post", "leader_category", "previous"],
     PublicOfficeRecord: ["id", "person", "kind", "office", "start_date"],
     Notice: ["id", "recipient", "council", "text"],
+    Meeting: ["id", "council", "kind", "fiscal_year", "number", "status", "starts_at", "venue_name"],
+    Attendance: ["id", "meeting", "membership"],
+    PoliceAttendee: ["id", "meeting", "officer", "executive_class"],
+    Case: ["id", "station", "received_on", "category", "status", "settled_on", "told_on"],
+    CaseUpdate: ["id", "case", "on", "status"],
+    MeetingCase: ["id", "meeting", "case", "order"],
 }
 
 
@@ -80,6 +89,8 @@ def test_every_table_it_should_fill_has_rows():
     for model in [HQDivision, Station, Section, Koban, Officer, get_user_model(), Council, Council.kobans.through]:
         assert model.objects.exists(), model
     for model in [Person, Membership, PublicOfficeRecord, Notice]:
+        assert model.objects.exists(), model
+    for model in [Meeting, Attendance, Guest, PoliceAttendee, Case, CaseUpdate, MeetingCase]:
         assert model.objects.exists(), model
     assert Koban.objects.filter(kind=Koban.Kind.CHUZAISHO).exists()
     assert "作成しました" in output
@@ -158,6 +169,8 @@ def test_new_rows_after_generation_get_fresh_ids():
     person = Person.objects.create(station=station, family_name="新規", given_name="太郎", family_kana="シンキ")
     assert person.pk > Person.objects.exclude(pk=person.pk).order_by("-pk").values_list("pk", flat=True)[0]
     Station.objects.create(name="新設警察署", code="NEW")
+    guest = Guest.objects.create(meeting=Meeting.objects.first(), name="新規 花子")
+    assert guest.pk > Guest.objects.exclude(pk=guest.pk).order_by("-pk").values_list("pk", flat=True)[0]
 
 
 def test_refuses_a_database_that_holds_data():
@@ -189,3 +202,68 @@ def test_issue8_generated_people_have_their_name_grams():
     _generate()
     assert Person.objects.exists()
     assert_grams_complete()
+
+
+def _expected_executive_class(officer: Officer) -> str:
+    """C10.2: the class the meetings' rule gives the officer (rank, title, section, koban)."""
+    from liaison.meetings.rules import executive_class
+
+    return executive_class(
+        rank=officer.rank,
+        title=officer.title,
+        section_is_community=officer.section is not None and officer.section.is_community,
+        at_koban=officer.koban_id is not None,
+    )
+
+
+def test_meetings_and_cases_at_scale_keep_the_rules():
+    """C7.1, C7.4, C10.2, C8.2: two fiscal years of meetings, 2–3 a council a year; each regular meeting's 第N回
+    unique and in date order per council and fiscal year; attendance only of the council's members serving on the
+    day, about eight a meeting; 2–3 officers, each classed by the rule; about 1.5 requests a meeting, each with a
+    history ending in its status."""
+    _generate()
+    today = today_tokyo()
+    this_year = today.year if today.month >= 4 else today.year - 1
+    meetings = list(Meeting.objects.order_by("starts_at", "pk"))
+    assert {m.fiscal_year for m in meetings} == {this_year - 1, this_year}
+    numbers = defaultdict(list)
+    for m in meetings:
+        day = m.starts_at.astimezone(TOKYO).date()
+        assert m.fiscal_year == (day.year if day.month >= 4 else day.year - 1)
+        assert (m.status == Meeting.Status.HELD) == (day < today)
+        if m.kind == Meeting.Kind.REGULAR:
+            numbers[(m.council_id, m.fiscal_year)].append(m.number)
+        else:
+            assert m.number is None and m.trigger and m.measures
+    for found in numbers.values():
+        assert found == list(range(1, len(found) + 1))
+    councils = Council.objects.count()
+    last_year = [m for m in meetings if m.fiscal_year == this_year - 1]
+    assert 2 <= len(last_year) / councils <= 3.5
+
+    held = Meeting.objects.filter(status=Meeting.Status.HELD)
+    attendances = Attendance.objects.select_related("meeting", "membership")
+    for a in attendances:
+        day = a.meeting.starts_at.astimezone(TOKYO).date()
+        assert a.membership.council_id == a.meeting.council_id
+        assert a.membership.start_date <= day <= a.membership.last_day
+    assert not attendances.exclude(meeting__in=held).exists()
+    assert 6.5 <= attendances.count() / held.count() <= 9.5
+
+    attendees = list(PoliceAttendee.objects.select_related("officer__section", "meeting__council"))
+    for attendee in attendees:
+        assert attendee.executive_class == _expected_executive_class(attendee.officer), attendee.officer.title
+        assert attendee.officer.station_id == attendee.meeting.council.station_id
+    assert {a.executive_class for a in attendees} == set(PoliceAttendee.ExecutiveClass.values)
+    assert 2 <= len(attendees) / held.count() <= 3
+
+    cases = Case.objects.prefetch_related("updates")
+    assert 1 <= cases.count() / held.count() <= 2
+    assert {c.status for c in cases} == set(Case.Status.values)
+    for case in cases:
+        steps = list(case.updates.all())
+        assert steps[0].status == Case.Status.RECEIVED and steps[-1].status == case.status
+        assert case.told_on is None or case.settled_on < case.told_on
+    for link in MeetingCase.objects.select_related("meeting", "case"):
+        assert link.case.received_on == link.meeting.starts_at.astimezone(TOKYO).date()
+        assert link.meeting.status == Meeting.Status.HELD

@@ -33,7 +33,7 @@ from liaison.demo.builders import build_organisation
 from liaison.findings.store import deferred
 from liaison.org.models import HQDivision, Koban, Officer, Station
 
-EXTENSIONS = ["liaison.demo.councils"]
+EXTENSIONS = ["liaison.demo.councils", "liaison.demo.meetings"]
 DEFAULT_SEED = 2025
 
 
