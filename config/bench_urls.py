@@ -8,7 +8,9 @@ from django.contrib import admin
 from django.urls import path
 
 from config.urls import urlpatterns as app_urlpatterns
+from liaison.cases.models import Case
 from liaison.councils.models import Council, Membership
+from liaison.meetings.models import Meeting
 from liaison.people.models import Person
 
 
@@ -34,6 +36,22 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["gender", "station"]
     search_fields = ["family_name", "given_name", "family_kana", "given_kana"]
     list_select_related = ["station"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["council", "kind", "number", "status", "starts_at", "venue_name"]
+    list_filter = ["kind", "status", "fiscal_year", "council__station"]
+    search_fields = ["council__name", "venue_name"]
+    list_select_related = ["council"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "category", "status", "koban", "section", "told_on"]
+    list_filter = ["status", "category", "station"]
+    search_fields = ["content"]
+    list_select_related = ["koban", "section"]
 
 
 urlpatterns = [path("admin/", admin.site.urls), *app_urlpatterns]

@@ -77,6 +77,11 @@ PAGES = [
     PageSpec("people_name", f"人物検索 氏名「{NAME_QUERY}」（本部管理者）", "demo_hq_admin", "person_name"),
     PageSpec("pick_kana", f"人物の選択 カナ「{KANA_QUERY}」（署地域課）", "demo_community", "person_kana"),
     PageSpec("pick_name", f"人物の選択 氏名「{NAME_QUERY}」（署地域課）", "demo_community", "person_name"),
+    # The meetings and cases of issue 9: the station's lists (C10.1), one meeting and its Form 3 (C11.2).
+    PageSpec("meetings_station", "会議一覧（署地域課・{station_meetings:,}件）", "demo_community", "meeting_station"),
+    PageSpec("meeting", "会議の画面（交番所長）", "demo_koban_chief", "meeting_station"),
+    PageSpec("form3", "様式第3号 PDF（交番所長）", "demo_koban_chief", "meeting_station"),
+    PageSpec("cases_station", "意見・要望一覧（署地域課・{station_cases:,}件）", "demo_community", "case_station"),
 ]
 ADMIN = {
     "council_all": "管理画面 協議会（全件）",
@@ -86,6 +91,8 @@ ADMIN = {
     "person_all": "管理画面 住民等（全件）",
     "person_kana": f"管理画面 住民等（検索「{KANA_QUERY}」）",
     "person_name": f"管理画面 住民等（検索「{NAME_QUERY}」）",
+    "meeting_station": "管理画面 会議（署で絞込み）",
+    "case_station": "管理画面 意見・要望（署で絞込み）",
 }
 # Whose council list is measured while the batch renders, in turn.
 LISTS_DURING_BATCH = {"demo_hq_admin": "本部管理者", "demo_chief": "署長"}
@@ -120,8 +127,10 @@ def plan(today: datetime.date) -> dict:
     URLs of ours and of the admin's. Creates the admin's superuser."""
     from django.contrib.auth import get_user_model
 
+    from liaison.cases.models import Case
     from liaison.councils.models import Council, Membership
     from liaison.councils.queries import current_memberships
+    from liaison.meetings.models import Meeting
     from liaison.org.models import Officer
     from liaison.people.models import Person
 
@@ -142,6 +151,11 @@ def plan(today: datetime.date) -> dict:
         username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True, "password": "!"}
     )
     start, end = renewal_window(today)
+    meeting = (
+        Meeting.objects.filter(council=council, status=Meeting.Status.HELD).order_by("-starts_at", "-pk").first()
+        if council
+        else None
+    )
     urls = {
         "home_hq": "/",
         "home_station": "/",
@@ -156,6 +170,10 @@ def plan(today: datetime.date) -> dict:
         # The search-as-you-type picker of the appointment form (issue 7): the same search, 20 results.
         "pick_kana": "/people/pick/?" + urlencode({"q": KANA_QUERY}),
         "pick_name": "/people/pick/?" + urlencode({"q": NAME_QUERY}),
+        "meetings_station": "/meetings/",
+        "meeting": f"/meetings/{meeting.pk}/" if meeting else "",
+        "form3": f"/reports/meetings/{meeting.pk}/form3.pdf" if meeting else "",
+        "cases_station": "/cases/",
     }
     admin_urls = {
         "council_all": "/admin/councils/council/",
@@ -168,12 +186,16 @@ def plan(today: datetime.date) -> dict:
         "person_all": "/admin/people/person/",
         "person_kana": "/admin/people/person/?" + urlencode({"q": KANA_QUERY}),
         "person_name": "/admin/people/person/?" + urlencode({"q": NAME_QUERY}),
+        "meeting_station": f"/admin/meetings/meeting/?council__station__id__exact={station_id}",
+        "case_station": f"/admin/cases/case/?station__id__exact={station_id}",
     }
     counts = {
         "councils": active.count(),
         "station_councils": active.filter(station=station_id).count(),
         "members": members,
         "people": Person.objects.filter(merged_into__isnull=True).count(),
+        "station_meetings": Meeting.objects.filter(council__station=station_id).count(),
+        "station_cases": Case.objects.filter(station=station_id).count(),
     }
     return {"urls": urls, "admin_urls": admin_urls, "counts": counts, "admin_user": admin.username}
 
