@@ -60,7 +60,11 @@ def case_create(*, station: Station, values: dict, acting_user, form_token: str 
         station=station, created_by=acting_user, **{k: values.get(k) or _empty(k) for k in CASE_FIELDS}
     )
     CaseUpdate.objects.create(
-        case=case, on=case.received_on, status=Case.Status.RECEIVED, note=_("受付"), created_by=acting_user
+        case=case,
+        on=case.received_on,
+        status=Case.Status.RECEIVED,
+        note="受付",
+        created_by=acting_user,  # records are kept in Japanese
     )
     findings.refresh([case.pk])
     record(user=acting_user, action="case.create", summary=f"意見・要望を受け付けました（{case}）", obj=case)

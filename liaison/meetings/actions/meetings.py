@@ -243,9 +243,8 @@ def meeting_cancel(*, meeting: Meeting, reason: str, acting_user) -> Meeting:
         raise ValidationError(_("予定の会議だけを中止にできます。"))
     label = str(meeting)
     meeting.status = Meeting.Status.CANCELLED
-    meeting.remarks = "\n".join(
-        p for p in (meeting.remarks, _("中止の理由: %(r)s") % {"r": reason} if reason else "") if p
-    )
+    # The record is kept in Japanese, whatever the language of the screen it was typed on.
+    meeting.remarks = "\n".join(p for p in (meeting.remarks, f"中止の理由: {reason}" if reason else "") if p)
     meeting.version += 1
     meeting.save(update_fields=["status", "remarks", "version", "updated_at"])
     record(
