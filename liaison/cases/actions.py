@@ -63,8 +63,8 @@ def case_create(*, station: Station, values: dict, acting_user, form_token: str 
         case=case,
         on=case.received_on,
         status=Case.Status.RECEIVED,
-        note="受付",
-        created_by=acting_user,  # records are kept in Japanese
+        note="受付",  # records are kept in Japanese, whatever the screen language
+        created_by=acting_user,
     )
     findings.refresh([case.pk])
     record(user=acting_user, action="case.create", summary=f"意見・要望を受け付けました（{case}）", obj=case)
