@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from liaison.findings import store
 from liaison.findings.models import Finding
@@ -79,14 +79,9 @@ def refresh_all(day: datetime.date | None = None) -> int:
     return store.refresh_all(SOURCE, day)
 
 
-def having(*, severity: str | None = None, code: str | None = None) -> Exists:
+def having(*, severity: str | None = None, code: str | None = None) -> Q:
     """A filter for Case querysets: the case has a stored finding of this severity or code."""
-    found = Finding.objects.filter(subject__source=SOURCE, subject__object_id=OuterRef("pk"))
-    if severity:
-        found = found.filter(severity=severity)
-    if code:
-        found = found.filter(code=code)
-    return Exists(found)
+    return store.having(SOURCE, severity=severity, code=code)
 
 
 def stored(case_ids: Iterable[int]) -> dict[int, list[rules.Finding]]:

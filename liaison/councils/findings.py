@@ -199,20 +199,8 @@ def having(*, severity: str | None = None, code: str | None = None, hidden: Iter
     """A filter for Council querysets: the council has a stored finding of this severity or code.
 
     ``hidden`` are codes the reader may not see (``access.personal_data.hidden_finding_codes``): they do not count.
-
-    Written as ``pk IN (the councils with such a finding)`` rather than a correlated ``EXISTS``: the databases then
-    start from the findings, which are few for the serious ones, instead of probing the store once per council of
-    the prefecture (11,000 probes for an HQ home page at ten times the largest prefecture).
     """
-    found = findings_of_councils()
-    if severity:
-        found = found.filter(severity=severity)
-    if code:
-        found = found.filter(code=code)
-    hidden = list(hidden)
-    if hidden:
-        found = found.exclude(code__in=hidden)
-    return Q(pk__in=found.values("subject__object_id"))
+    return store.having(SOURCE, severity=severity, code=code, hidden=hidden)
 
 
 # Severity by its stored value: a dict lookup, where calling the enum for each of a page's hundreds of findings

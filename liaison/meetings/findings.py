@@ -12,11 +12,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Q, QuerySet
 
 from liaison.councils.models import Council
 from liaison.findings import store
-from liaison.findings.models import Finding
 from liaison.org.models import PrefectureSettings
 
 from . import rules
@@ -84,6 +83,6 @@ def live(council_ids: list[int], day: datetime.date) -> dict[int, list]:
     return {pk: c.findings for pk, c in _compute(council_ids, day).items()}
 
 
-def having(code: str = "no_regular_meeting") -> Exists:
+def having(code: str = "no_regular_meeting") -> Q:
     """A filter for Council querysets: the council has this stored meeting finding."""
-    return Exists(Finding.objects.filter(subject__source=SOURCE, subject__object_id=OuterRef("pk"), code=code))
+    return store.having(SOURCE, code=code)

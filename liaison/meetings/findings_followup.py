@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liaison.findings import store
@@ -87,9 +87,9 @@ def refresh(activity_ids: Iterable[int], day: datetime.date | None = None) -> No
     store.refresh(SOURCE, activity_ids, day)
 
 
-def having(code: str = "interim_overdue") -> Exists:
+def having(code: str = "interim_overdue") -> Q:
     """A filter for Activity querysets: the activity has a stored finding of this code."""
-    return Exists(StoredFinding.objects.filter(subject__source=SOURCE, subject__object_id=OuterRef("pk"), code=code))
+    return store.having(SOURCE, code=code)
 
 
 def stored(activity_ids: Iterable[int]) -> dict[int, list[StoredFinding]]:
