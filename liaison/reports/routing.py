@@ -174,7 +174,7 @@ GOOD_PRACTICE = register(
         requirement="C11.1(2)",
         queryset=lambda: GoodPractice.objects.select_related("station", "koban"),
         submit_perm=Perm.REPORT_GOOD_PRACTICE,
-        decide_perm=Perm.ACCEPT_SETUP_REPORTS,  # HQ's community division: no permission of its own yet
+        decide_perm=Perm.ACCEPT_GOOD_PRACTICE,
         decides=good_practice_decider,
         url=lambda practice: reverse("reports:good_practice", args=[practice.pk]),
         label=lambda practice: practice.title,

@@ -41,6 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Those who submit or decide some kind of report: the decisions screen lists their work and their returned reports.
 ROUTING_PERMS = (
     Perm.ACCEPT_SETUP_REPORTS,
+    Perm.ACCEPT_GOOD_PRACTICE,
     Perm.APPROVE_MEETING_REPORTS,
     Perm.SUBMIT_SETUP_REPORTS,
     Perm.SUBMIT_MEETING_REPORTS,
