@@ -25,7 +25,13 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # The official forms (様式) are printed in Japanese whatever the screen language; the reports folder's other
 # templates are screens like any other.
 OFFICIAL_FORMS = {
-    TEMPLATES / "reports" / name for name in ("pdf_base.html", "appointment_letter.html", "setup_report.html")
+    TEMPLATES / "reports" / name
+    for name in (
+        "pdf_base.html",
+        "appointment_letter.html",
+        "setup_report.html",
+        "meeting_report.html",
+    )
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
