@@ -57,6 +57,8 @@ def report_submit(*, kind: RoutingKind, obj, routine: bool = False, note: str = 
     station_id = station_id_of(obj)
     previous = Submission.objects.filter(kind=kind.code, object_id=obj.pk, latest=True)
     previous_ids = list(previous.values_list("pk", flat=True))
+    if kind.final_when_approved and previous.filter(status=Submission.Status.APPROVED).exists():
+        raise ValidationError(_("この報告はすでに決裁されています。"))
     try:
         with transaction.atomic():
             previous.update(latest=False)
@@ -80,6 +82,8 @@ def report_submit(*, kind: RoutingKind, obj, routine: bool = False, note: str = 
         detail={"kind": kind.code, "object_id": obj.pk, "note": note, "routine": submission.routine},
     )
     routing.refresh([*previous_ids, submission.pk])
+    if kind.code == routing.FORM3.code:  # a submitted Form 3 is no longer missing
+        routing.refresh_meetings([obj.pk])
     return submission
 
 

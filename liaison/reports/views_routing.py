@@ -29,6 +29,7 @@ from liaison.audit.log import record
 from liaison.audit.models import AuditEntry
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
+from liaison.meetings.models import Meeting
 from liaison.org.models import Station
 
 from . import actions, routing
@@ -149,7 +150,7 @@ def decisions(request):
             "returned": list(routing.returned_to(user)[:50]),
             "recent": recent,
             "kinds": kinds,
-            "waiting_days": routing.WAITING_DAYS,
+            "waiting_days": routing.decision_days(),
         },
     )
 
@@ -323,3 +324,14 @@ def good_practice_attachment(request, pk):
 def council_setup_report_section(request, council):
     """C11.1(1): the council page's state of its Form 2: each round, and the submit form for the station chief."""
     return routing.routing_context(request.user, routing.FORM2, council)
+
+
+# --- the meeting page's section (registered in apps.py) -----------------------------------------------------------
+
+
+def meeting_report_section(request, meeting):
+    """C11.2: the meeting page's Form 3: each round, the submit form for the operation staff, the print link; left
+    out until the meeting is held (there is nothing to report before)."""
+    if meeting.status != Meeting.Status.HELD:
+        return None
+    return routing.routing_context(request.user, routing.FORM3, meeting)

@@ -43,7 +43,7 @@ from liaison.lib.xlsxio import ExcelWriter
 from liaison.org.models import Koban, Officer
 
 from .. import ical as ics
-from .. import queries, rules
+from .. import queries, rules, sections
 from ..actions import meetings as actions
 from ..forms import (
     AttendanceForm,
@@ -304,6 +304,7 @@ def meeting_detail(request, pk):
             and meeting.status == Meeting.Status.PLANNED
             and timezone.localtime(meeting.starts_at).date() <= today_tokyo(),
             "can_cancel": can_manage and meeting.status == Meeting.Status.PLANNED,
+            "sections": sections.render_for(request, meeting),
             **attendance,
         },
     )
