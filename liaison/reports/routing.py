@@ -241,16 +241,22 @@ def rounds_of(kind: RoutingKind, obj) -> list[Submission]:
     )
 
 
-def waiting_for(user) -> QuerySet:
-    """The open rounds ``user`` decides, oldest first: HQ every station's, a chief or deputy their station's."""
+def decidable_by(user) -> QuerySet:
+    """The rounds, in any state, of the reports ``user`` decides: HQ every station's Form 2 and good practice, a
+    station chief their station's Form 3, a deputy only those marked routine (the same rule as ``may_decide``)."""
     condition = Q(pk__in=[])
     for kind in registered():
         found = kind.waiting_filter(user)
         if found is not None:
             condition |= found
+    return visible_to(user, Submission).filter(condition)
+
+
+def waiting_for(user) -> QuerySet:
+    """The open rounds ``user`` decides, oldest first: HQ every station's, a chief or deputy their station's."""
     return (
-        visible_to(user, Submission)
-        .filter(condition, status=Submission.Status.SUBMITTED)
+        decidable_by(user)
+        .filter(status=Submission.Status.SUBMITTED)
         .select_related("station", "submitted_by__officer")
         .order_by("submitted_at", "pk")
     )

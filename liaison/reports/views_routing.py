@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -127,29 +128,47 @@ def submission(request, pk):
     return render(request, "reports/submission.html", context)
 
 
+# The states the decisions screen filters by.
+DECISION_STATES = {
+    "waiting": Submission.Status.SUBMITTED,
+    "decided": Submission.Status.APPROVED,
+    "returned": Submission.Status.RETURNED,
+}
+
+
+def _fiscal_year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_default_timezone()
+    return datetime.datetime(year, 4, 1, tzinfo=zone), datetime.datetime(year + 1, 4, 1, tzinfo=zone)
+
+
 @require_any(*ROUTING_PERMS)
 def decisions(request):
-    """報告の決裁: what waits for the user's decision, the user's returned reports, and the latest rounds decided."""
+    """報告の決裁: the reports the user decides, waiting (oldest first), decided or returned (newest first), by fiscal
+    year of submission, paged in the database; and the user's own reports returned for correction."""
     user = request.user
-    waiting = routing.waiting_for(user)
-    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
-    deciding = [k.code for k in routing.registered() if k.waiting_filter(user) is not None]
-    recent = list(
-        visible_to(user, Submission)
-        .filter(kind__in=deciding)
-        .exclude(status=Submission.Status.SUBMITTED)
-        .select_related("station", "decided_by__officer")
-        .order_by("-decided_at", "-pk")[:30]
+    state = request.GET.get("state") if request.GET.get("state") in DECISION_STATES else "waiting"
+    rounds = (
+        routing.decidable_by(user)
+        .filter(status=DECISION_STATES[state])
+        .select_related("station", "submitted_by__officer", "decided_by__officer")
     )
-    kinds = {k.code: k.noun for k in routing.registered()}
+    params = {"state": state, "year": ""}
+    year = parse_id(request.GET.get("year"))
+    if year and 1989 <= year <= 2200:
+        start, end = _fiscal_year_bounds(year)
+        rounds = rounds.filter(submitted_at__gte=start, submitted_at__lt=end)
+        params["year"] = str(year)
+    rounds = rounds.order_by("submitted_at", "pk") if state == "waiting" else rounds.order_by("-decided_at", "-pk")
+    page = Paginator(rounds, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/decisions.html",
         {
             "page": page,
+            "params": params,
+            "states": [("waiting", _("決裁待ち")), ("decided", _("決裁済み")), ("returned", _("差戻し"))],
+            "years": _years(),
             "returned": list(routing.returned_to(user)[:50]),
-            "recent": recent,
-            "kinds": kinds,
             "waiting_days": routing.decision_days(),
         },
     )

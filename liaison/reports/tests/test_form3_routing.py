@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from liaison.reports.form3 import reporter_of
 from liaison.reports.models import Submission
 from liaison.testing import make_officer
 
-from .conftest import poppler
+from .conftest import make_council, poppler
 from .test_form3 import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +211,82 @@ def test_c11_2_home_pages_show_the_missing_report_to_the_meetings_koban_only(cou
     assert "開催結果報告が未提出" in client_for("station_chief").get(reverse("home")).content.decode()
     other = make_officer("koban_staff", station=world.station_a, koban=world.chuzaisho_a, username="sakunami")
     assert "開催結果報告が未提出" not in client_for(other.user).get(reverse("home")).content.decode()
+
+
+# --- the station chief's report list (報告の決裁) ------------------------------------------------------------------
+
+
+def _labels(response) -> set[str]:
+    return {s.label for s in response.context["page"].object_list}
+
+
+def _meeting_on(council, world, day: datetime.date, number: int) -> Meeting:
+    meeting = make_meeting(council, world, number=number, opinions=0)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(19)))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=start, ends_at=None, fiscal_year=day.year)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_c11_2_chief_and_deputy_each_list_exactly_what_they_decide_and_hq_every_stations_form2(
+    council, world, client_for
+):
+    """C11.2, C11.1(1): a routine Form 3 is listed for the chief and the deputy, a non-routine one for the chief
+    alone; HQ lists Form 2 of every station and no Form 3; decided and returned rounds are listed by state and by
+    fiscal year of submission."""
+    staff = world.user("koban_staff")
+    routine = actions.report_submit(
+        kind=routing.FORM3,
+        obj=_meeting_on(council, world, datetime.date(2025, 6, 1), 1),
+        routine=True,
+        acting_user=staff,
+    )
+    plain = actions.report_submit(
+        kind=routing.FORM3, obj=_meeting_on(council, world, datetime.date(2025, 7, 1), 2), acting_user=staff
+    )
+    url = reverse("reports:decisions")
+    assert _labels(client_for("station_chief").get(url)) == {routine.label, plain.label}
+    assert _labels(client_for("deputy").get(url)) == {routine.label}
+    assert _labels(client_for("hq_admin").get(url)) == set()
+
+    form2_a = actions.report_submit(kind=routing.FORM2, obj=council, acting_user=world.user("station_chief"))
+    council_b = make_council(world, koban=world.koban_b, name="泉中央交番連絡協議会", members=[])
+    form2_b = actions.report_submit(kind=routing.FORM2, obj=council_b, acting_user=world.chief_b.user)
+    assert _labels(client_for("hq_admin").get(url)) == {form2_a.label, form2_b.label}
+    assert _labels(client_for("station_chief").get(url)) == {routine.label, plain.label}
+
+    actions.report_decide(submission=routine, approve=True, acting_user=world.user("deputy"))
+    actions.report_decide(submission=plain, approve=False, comment="要修正", acting_user=world.user("station_chief"))
+    chief = client_for("station_chief")
+    assert _labels(chief.get(url)) == set()
+    assert _labels(chief.get(url, {"state": "decided"})) == {routine.label}
+    assert _labels(chief.get(url, {"state": "returned"})) == {plain.label}
+    assert _labels(client_for("deputy").get(url, {"state": "returned"})) == set()  # not the deputy's to decide
+    today = timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1  # the fiscal year they were submitted in
+    assert _labels(chief.get(url, {"state": "decided", "year": str(year)})) == {routine.label}
+    assert _labels(chief.get(url, {"state": "decided", "year": str(year - 1)})) == set()
+    assert chief.get(url, {"state": "<script>", "year": "99999999999999999999"}).status_code == 200
+
+
+def test_c11_2_report_list_costs_the_same_with_one_or_many_decided_reports(council, world, client_for):
+    """C11.2: the list of decided reports pages in the database with a fixed number of queries."""
+    staff, chief = world.user("koban_staff"), world.user("station_chief")
+    client = client_for("station_chief")
+    url = reverse("reports:decisions")
+
+    def decide_one(number):
+        meeting = _meeting_on(council, world, datetime.date(2025, 6, number), number)
+        submitted = actions.report_submit(kind=routing.FORM3, obj=meeting, acting_user=staff)
+        actions.report_decide(submission=submitted, approve=True, acting_user=chief)
+
+    decide_one(1)
+    client.get(url, {"state": "decided"})
+    with CaptureQueriesContext(connection) as one:
+        client.get(url, {"state": "decided"})
+    for number in range(2, 7):
+        decide_one(number)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"state": "decided"})
+    assert len(response.context["page"].object_list) == 6
+    assert len(many) == len(one)
