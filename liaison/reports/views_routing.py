@@ -256,7 +256,7 @@ def good_practice_new(request):
     officer = officer_of(request.user)
     if officer.station_id is None:
         raise PermissionDenied
-    form = GoodPracticeForm(request.POST or None, request.FILES or None)
+    form = GoodPracticeForm(request.POST or None, request.FILES or None, station=officer.station)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         practice = actions.good_practice_create(
@@ -266,6 +266,8 @@ def good_practice_new(request):
             text=data["text"],
             occurred_on=data["occurred_on"],
             uploads=data["uploads"],
+            meetings=list(data["meetings"]),
+            cases=list(data["cases"]),
             acting_user=request.user,
         )
         messages.success(request, _("好事例を登録しました。内容を確かめて本部へ報告してください。"))
@@ -287,6 +289,8 @@ def good_practice(request, pk):
         {
             "practice": practice,
             "attachments": list(practice.attachments.all()),
+            "meetings": list(visible_to(request.user, practice.meetings.select_related("council"))),
+            "cases": list(visible_to(request.user, practice.cases.all())),
             "can_edit": can_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
             and (current is None or current.status == Submission.Status.RETURNED),
         }
@@ -300,12 +304,25 @@ def good_practice_edit(request, pk):
     practice = _practice(request, pk)
     require_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
     attachments = list(practice.attachments.all())
-    initial = {"title": practice.title, "text": practice.text, "occurred_on": practice.occurred_on}
+    initial = {
+        "title": practice.title,
+        "text": practice.text,
+        "occurred_on": practice.occurred_on,
+        "meetings": [m.pk for m in practice.meetings.all()],
+        "cases": [c.pk for c in practice.cases.all()],
+    }
     remove_ids = (
         [i for i in (parse_id(v) for v in request.POST.getlist("remove")) if i] if request.method == "POST" else []
     )
     kept = len([a for a in attachments if a.pk not in remove_ids])
-    form = GoodPracticeForm(request.POST or None, request.FILES or None, initial=initial, attached=kept)
+    form = GoodPracticeForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        attached=kept,
+        station=practice.station,
+        practice=practice,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -316,6 +333,8 @@ def good_practice_edit(request, pk):
                 occurred_on=data["occurred_on"],
                 uploads=data["uploads"],
                 remove_ids=remove_ids,
+                meetings=list(data["meetings"]),
+                cases=list(data["cases"]),
                 acting_user=request.user,
             )
         except ValidationError as exc:

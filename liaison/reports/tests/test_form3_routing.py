@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -290,3 +291,56 @@ def test_c11_2_report_list_costs_the_same_with_one_or_many_decided_reports(counc
         response = client.get(url, {"state": "decided"})
     assert len(response.context["page"].object_list) == 6
     assert len(many) == len(one)
+
+
+# --- good practice linked to meetings and cases (C11.1(2)) ---------------------------------------------------------
+
+
+def test_c11_1_2_good_practice_links_the_stations_meetings_and_cases_only(council, world, client_for):
+    """C11.1(2): a good-practice report may name the meetings and cases it came from, picked from the reporter's
+    station only; the page shows them; another station's meeting is not offered and is refused."""
+    from liaison.cases.models import Case
+    from liaison.reports.models import GoodPractice
+
+    meeting = _meeting_on(council, world, timezone.localdate() - datetime.timedelta(days=30), 1)
+    case = Case.objects.create(
+        station=world.station_a,
+        koban=world.koban_a,
+        received_on=timezone.localdate() - datetime.timedelta(days=30),
+        category=Case.Category.TRAFFIC,
+        content="通学路にカーブミラーを",
+        raised_by_kind=Case.RaisedBy.MEMBER,
+        created_by=world.user("koban_chief"),
+    )
+    council_b = make_council(world, koban=world.koban_b, name="泉中央交番連絡協議会", members=[])
+    other = _meeting_on(council_b, world, timezone.localdate() - datetime.timedelta(days=20), 1)
+    client = client_for("koban_chief")
+    form = client.get(reverse("reports:good_practice_new")).context["form"]
+    assert list(form.fields["meetings"].queryset) == [meeting]
+    assert list(form.fields["cases"].queryset) == [case]
+
+    data = {"title": "通学路の安全", "occurred_on": "2025-06-01", "text": "…", "meetings": [other.pk]}
+    refused = client.post(reverse("reports:good_practice_new"), data)
+    assert refused.status_code == 200 and "meetings" in refused.context["form"].errors
+    data.update(meetings=[meeting.pk], cases=[case.pk])
+    assert client.post(reverse("reports:good_practice_new"), data).status_code == 302
+    practice = GoodPractice.objects.get()
+    assert list(practice.meetings.all()) == [meeting] and list(practice.cases.all()) == [case]
+    page = client_for("hq_admin").get(reverse("reports:good_practice", args=[practice.pk])).content.decode()
+    assert reverse("meetings:detail", args=[meeting.pk]) in page and "通学路にカーブミラーを" in page
+
+    with pytest.raises(ValidationError):
+        actions.good_practice_update(
+            practice=practice,
+            title="x",
+            text="…",
+            occurred_on=datetime.date(2025, 6, 1),
+            meetings=[other],
+            acting_user=world.user("koban_chief"),
+        )
+    edit = client.post(
+        reverse("reports:good_practice_edit", args=[practice.pk]),
+        {"title": "通学路の安全", "occurred_on": "2025-06-01", "text": "…", "meetings": [], "cases": [case.pk]},
+    )
+    assert edit.status_code == 302
+    assert not practice.meetings.exists() and list(practice.cases.all()) == [case]
