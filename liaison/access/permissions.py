@@ -25,10 +25,13 @@ class Perm(StrEnum):
     MANAGE_ELECTION_PERIODS = "manage_election_periods"  # C10.3: the election periods meetings avoid
     MANAGE_CASES = "manage_cases"  # C8.2: opinions and requests, their action status, problem-solving activities
     SUBMIT_MEETING_REPORTS = "submit_meeting_reports"  # C11.2: operation staff submit Form 3
-    APPROVE_MEETING_REPORTS = "approve_meeting_reports"  # C11.2: the chief, or the deputy for routine reports
+    # C11.2: the chief, or the deputy for routine reports; who decides which is liaison.reports.routing's
+    # meeting_report_decider
+    APPROVE_MEETING_REPORTS = "approve_meeting_reports"
     SUBMIT_SETUP_REPORTS = "submit_setup_reports"  # C11.1(1): the station chief sends Form 2 to HQ
     ACCEPT_SETUP_REPORTS = "accept_setup_reports"  # C11.1(1): HQ's community division accepts or returns Form 2
     REPORT_GOOD_PRACTICE = "report_good_practice"  # C11.1(2): a station reports good practice to HQ
+    ACCEPT_GOOD_PRACTICE = "accept_good_practice"  # C11.1(2): HQ's community division accepts or returns them
 
 
 _STATION_READ = {Perm.VIEW_STATION, Perm.VIEW_COUNCILS}
@@ -46,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_ORGANISATION,
             Perm.MANAGE_ELECTION_PERIODS,
             Perm.ACCEPT_SETUP_REPORTS,
+            Perm.ACCEPT_GOOD_PRACTICE,
             Perm.VIEW_AUDIT_ALL,
             Perm.VIEW_AUDIT_STATION,
             Perm.VIEW_PEOPLE,
@@ -77,7 +81,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             *_MEETING_WORK,
             Perm.VIEW_AUDIT_STATION,
             Perm.MANAGE_ELECTION_PERIODS,
-            Perm.APPROVE_MEETING_REPORTS,  # only reports marked routine (C11.2): liaison.meetings.rules decides
+            Perm.APPROVE_MEETING_REPORTS,  # routine reports only (C11.2): routing.meeting_report_decider
             Perm.REPORT_GOOD_PRACTICE,
         }
     ),

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class MeetingsConfig(AppConfig):
@@ -7,11 +8,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("連絡協議会の会議")
 
     def ready(self):
+        from liaison.councils import sections
         from liaison.findings import panels
 
         from . import findings, findings_followup
         from .panels import meeting_todo
         from .panels_followup import followup_todo
+        from .views.meetings import council_meetings_section
 
         # The councils without a regular meeting this year (C7.2) are stored findings, shown on the home pages.
         findings.register()
@@ -21,3 +24,6 @@ class MeetingsConfig(AppConfig):
         # list, with the information not yet reported to the chief (C9.1), is on the home page.
         findings_followup.register()
         panels.register("meetings.followup", "meetings/followup/home_todo.html", followup_todo, order=40)
+
+        # The council page lists the council's latest meetings without the councils app importing meetings.
+        sections.register(gettext_noop("会議"), "meetings/_council_meetings.html", council_meetings_section, order=40)

@@ -57,6 +57,8 @@ def report_submit(*, kind: RoutingKind, obj, routine: bool = False, note: str = 
     station_id = station_id_of(obj)
     previous = Submission.objects.filter(kind=kind.code, object_id=obj.pk, latest=True)
     previous_ids = list(previous.values_list("pk", flat=True))
+    if kind.final_when_approved and previous.filter(status=Submission.Status.APPROVED).exists():
+        raise ValidationError(_("この報告はすでに決裁されています。"))
     try:
         with transaction.atomic():
             previous.update(latest=False)
@@ -80,6 +82,8 @@ def report_submit(*, kind: RoutingKind, obj, routine: bool = False, note: str = 
         detail={"kind": kind.code, "object_id": obj.pk, "note": note, "routine": submission.routine},
     )
     routing.refresh([*previous_ids, submission.pk])
+    if kind.code == routing.FORM3.code:  # a submitted Form 3 is no longer missing
+        routing.refresh_meetings([obj.pk])
     return submission
 
 
@@ -137,26 +141,51 @@ def _attach(practice: GoodPractice, uploads, acting_user) -> list[GoodPracticeAt
     return attached
 
 
+def _link(practice: GoodPractice, meetings, cases) -> None:
+    """Link the practice to meetings and cases of its own station only (C11.1(2)); others are refused."""
+    if any(station_id_of(obj) != practice.station_id for obj in [*meetings, *cases]):
+        raise ValidationError(_("自署の会議・意見要望だけを関連付けられます。"))
+    practice.meetings.set(meetings)
+    practice.cases.set(cases)
+
+
 @transaction.atomic
-def good_practice_create(*, station, koban, title: str, text: str, occurred_on, uploads=(), acting_user):
-    """C11.1(2): record a good-practice report of ``station`` (and ``koban``) with its attachments, not yet sent."""
+def good_practice_create(
+    *, station, koban, title: str, text: str, occurred_on, uploads=(), meetings=(), cases=(), acting_user
+):
+    """C11.1(2): record a good-practice report of ``station`` (and ``koban``) with its attachments and the meetings
+    and cases it came from, not yet sent."""
     practice = GoodPractice.objects.create(
         station=station, koban=koban, title=title, text=text, occurred_on=occurred_on, created_by=acting_user
     )
+    _link(practice, meetings, cases)
     attached = _attach(practice, uploads, acting_user)
     record(
         user=acting_user,
         action="good_practice.create",
         summary=f"好事例を登録しました（{title}、添付{len(attached)}件）",
         obj=practice,
-        detail={"attachments": [a.name for a in attached]},
+        detail={
+            "attachments": [a.name for a in attached],
+            "meeting_ids": [m.pk for m in meetings],
+            "case_ids": [c.pk for c in cases],
+        },
     )
     return practice
 
 
 @transaction.atomic
 def good_practice_update(
-    *, practice: GoodPractice, title: str, text: str, occurred_on, uploads=(), remove_ids=(), acting_user
+    *,
+    practice: GoodPractice,
+    title: str,
+    text: str,
+    occurred_on,
+    uploads=(),
+    remove_ids=(),
+    meetings=None,
+    cases=None,
+    acting_user,
 ):
     """Correct a good-practice report that is not waiting for a decision (a draft, or one HQ returned)."""
     if Submission.objects.filter(
@@ -165,6 +194,12 @@ def good_practice_update(
         raise ValidationError(_("決裁待ちの好事例は修正できません。"))
     practice.title, practice.text, practice.occurred_on = title, text, occurred_on
     practice.save(update_fields=["title", "text", "occurred_on", "updated_at"])
+    if meetings is not None or cases is not None:
+        _link(
+            practice,
+            list(practice.meetings.all()) if meetings is None else meetings,
+            list(practice.cases.all()) if cases is None else cases,
+        )
     removed = list(practice.attachments.filter(pk__in=list(remove_ids)))
     for attachment in removed:
         attachment.delete()

@@ -9,14 +9,19 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from liaison.councils import sections
         from liaison.findings import panels
+        from liaison.meetings import sections as meeting_sections
 
-        from . import routing
+        from . import routing, signals  # noqa: F401 (signals: receivers connect on import)
         from .panels import reports_todo
-        from .views_routing import council_setup_report_section
+        from .views_routing import council_setup_report_section, meeting_report_section
 
         # The council page shows the state of its Form 2 (C11.1(1)) without the councils app importing reports.
         sections.register(
             gettext_noop("設置報告書の提出"), "reports/_routing.html", council_setup_report_section, order=50
+        )
+        # The meeting page shows its Form 3: the routing, the submit form and the print link (C11.2).
+        meeting_sections.register(
+            gettext_noop("開催結果報告書"), "reports/_meeting_report.html", meeting_report_section, order=50
         )
         # Rounds of reports are a source of stored findings, and each role's home page shows what waits for it.
         routing.register_findings()

@@ -16,7 +16,9 @@ from liaison.lib.wareki import to_wareki
 from liaison.meetings.models import Meeting, PoliceAttendee
 from liaison.org.models import Officer
 
+from . import routing
 from .documents import in_official_language, station_chief_title
+from .models import Submission
 from .pdf import render_pdf
 
 MEETING_REPORT_TEMPLATE = "reports/meeting_report.html"
@@ -74,6 +76,19 @@ def meeting_report_context(
         "opinions": [{"content": link.case.content, "answer": link.case.answer} for link in meeting.case_links.all()],
         "remarks": meeting.remarks,
     }
+
+
+def reporter_of(meeting: Meeting, *, fallback: Officer | None) -> Officer | None:
+    """Who Form 3 names as its reporter: the submitter of the current (or last) round of its routing (C11.2); before
+    anything was submitted, ``fallback`` (the officer printing a draft)."""
+    latest = (
+        Submission.objects.filter(kind=routing.FORM3.code, object_id=meeting.pk, latest=True)
+        .select_related("submitted_by__officer__koban")
+        .first()
+    )
+    if latest is None:
+        return fallback
+    return getattr(latest.submitted_by, "officer", None) or fallback
 
 
 @in_official_language

@@ -6,11 +6,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib.dates import today_tokyo
-from liaison.lib.forms import Form, OfficeDateField
+from liaison.lib.forms import Form, IdMultipleChoiceField, OfficeDateField
 from liaison.lib.wareki import to_wareki
 
 from .numbers import document_number, document_number_digits
@@ -151,10 +153,23 @@ class GoodPracticeForm(Form):
         required=False,
         help_text=_("PDF、Word、Excel、PowerPoint、テキスト、JPEG・PNG画像。1ファイル10MB、10件まで。"),
     )
+    meetings = IdMultipleChoiceField(
+        label=_("関連する会議"), queryset=None, required=False, help_text=_("自署の最近2年の会議から選べます。")
+    )
+    cases = IdMultipleChoiceField(
+        label=_("関連する意見・要望"),
+        queryset=None,
+        required=False,
+        help_text=_("自署の最近2年の意見・要望から選べます。"),
+    )
 
-    def __init__(self, *args, attached: int = 0, **kwargs):
+    def __init__(self, *args, attached: int = 0, station=None, practice=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.attached = attached
+        self.fields["meetings"].queryset = linkable_meetings(station, practice)
+        self.fields["cases"].queryset = linkable_cases(station, practice)
+        self.fields["meetings"].label_from_instance = lambda m: f"{timezone.localtime(m.starts_at):%Y-%m-%d} {m}"
+        self.fields["cases"].label_from_instance = lambda c: f"{c.received_on:%Y-%m-%d} {c}"
 
     def clean_uploads(self):
         uploads = self.cleaned_data.get("uploads") or []
@@ -165,3 +180,30 @@ class GoodPracticeForm(Form):
                 gettext("添付ファイルは%(n)s件までです。") % {"n": ATTACHMENT_MAX_COUNT}, code="file_count"
             )
         return uploads
+
+
+LINKABLE_DAYS = 730  # meetings and cases offered for linking: the station's last two years (and what is linked)
+
+
+def linkable_meetings(station, practice=None):
+    """The meetings a good practice of ``station`` may link to: the station's recent ones and those already linked."""
+    from liaison.meetings.models import Meeting
+
+    if station is None:
+        return Meeting.objects.none()
+    since = today_tokyo() - datetime.timedelta(days=LINKABLE_DAYS)
+    recent = Q(council__station=station, starts_at__date__gte=since)
+    linked = Q(pk__in=practice.meetings.values("pk")) if practice is not None else Q(pk__in=[])
+    return Meeting.objects.filter(recent | linked).select_related("council").order_by("-starts_at", "-pk")
+
+
+def linkable_cases(station, practice=None):
+    """The cases a good practice of ``station`` may link to: the station's recent ones and those already linked."""
+    from liaison.cases.models import Case
+
+    if station is None:
+        return Case.objects.none()
+    since = today_tokyo() - datetime.timedelta(days=LINKABLE_DAYS)
+    recent = Q(station=station, received_on__gte=since)
+    linked = Q(pk__in=practice.cases.values("pk")) if practice is not None else Q(pk__in=[])
+    return Case.objects.filter(recent | linked).order_by("-received_on", "-pk")

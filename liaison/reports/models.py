@@ -174,6 +174,9 @@ class GoodPractice(models.Model):
     title = models.CharField(_("件名"), max_length=200)
     text = models.TextField(_("内容"))
     occurred_on = models.DateField(_("実施日"), db_index=True)
+    # The meetings and cases the practice came from (optional); links live here, in the higher app.
+    meetings = models.ManyToManyField("meetings.Meeting", verbose_name=_("関連する会議"), blank=True, related_name="+")
+    cases = models.ManyToManyField("cases.Case", verbose_name=_("関連する意見・要望"), blank=True, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT, related_name="+"
     )
@@ -187,12 +190,6 @@ class GoodPractice(models.Model):
 
     def __str__(self):
         return self.title
-
-
-# Links to the meetings and cases a good-practice report came from (issue 9: "optionally linked to meetings and
-# cases") go here, as link rows of this app once ``meetings`` and ``cases`` exist (a link lives in the higher app):
-#   class GoodPracticeMeeting(models.Model): good_practice = FK(GoodPractice), meeting = FK("meetings.Meeting")
-#   class GoodPracticeCase(models.Model): good_practice = FK(GoodPractice), case = FK("cases.Case")
 
 
 class GoodPracticeAttachment(models.Model):

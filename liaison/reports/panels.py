@@ -3,22 +3,53 @@
 A fixed number of queries whatever the number of reports: counts and the first few, never every round loaded.
 """
 
+from django.db.models import Q
+from django.urls import reverse
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import for_work, permissions_of
+from liaison.findings.models import Finding
+
 from . import routing
+from .models import Submission
 
 SHOWN = 5  # rounds shown after a count; the link leads to the decisions screen
 
 
+def _overdue(user):
+    """The stored report findings this user works on: a koban-level role only its koban's (``for_work``); missing
+    Form 3 for those who submit or decide meeting reports; waiting or returned rounds of the kinds they handle."""
+    perms = permissions_of(user)
+    codes = [k.code for k in routing.registered() if k.submit_perm in perms or k.decide_perm in perms]
+    condition = Q(
+        subject__source=routing.SOURCE, subject__object_id__in=Submission.objects.filter(kind__in=codes).values("pk")
+    )
+    if {Perm.SUBMIT_MEETING_REPORTS, Perm.APPROVE_MEETING_REPORTS} & perms:
+        condition |= Q(subject__source=routing.MISSING_SOURCE)
+    return for_work(user, Finding).filter(condition).select_related("subject").order_by("subject__source", "pk")
+
+
+def _link(finding) -> str:
+    if finding.subject.source == routing.MISSING_SOURCE:
+        return reverse("meetings:detail", args=[finding.subject.object_id])
+    return reverse("reports:submission", args=[finding.subject.object_id])
+
+
 def reports_todo(request, officer):
-    """Reports waiting for this officer's decision, and their own reports returned for correction."""
+    """Reports waiting for this officer's decision, their own reports returned for correction, and the report
+    findings of their scope (a Form 3 not submitted in time, a report waiting too long)."""
     user = request.user
     if not routing.may_use_decisions_screen(user):
         return None
     waiting = routing.waiting_for(user)
     returned = routing.returned_to(user)
+    overdue = _overdue(user)
     return {
         "waiting_count": waiting.count(),
         "waiting": list(waiting[:SHOWN]),
         "returned_count": returned.count(),
         "returned": list(returned[:SHOWN]),
+        "overdue_count": overdue.count(),
+        "overdue": [{"message": f.message, "url": _link(f)} for f in overdue[:SHOWN]],
         "kinds": {k.code: k.noun for k in routing.registered()},
     }

@@ -17,8 +17,11 @@ A kind's ``decides(role, routine)`` is the rule of who decides, as a pure functi
 submitter marked; the same rule filters the lists of what waits for a user (``waiting_for``), so the screen and the
 check never disagree. Station roles decide their own station's reports; HQ roles every station's.
 
-Findings (stored, ``liaison.findings.store``, source ``"report"``): a report waiting for a decision more than
-``WAITING_DAYS`` days, and a returned report waiting for correction.
+Findings (stored, ``liaison.findings.store``): of the rounds (source ``"report"``), a report waiting for a decision
+more than the prefecture's ``report_decision_days`` days and a returned report waiting for correction; of the held
+meetings (source ``"meeting_report"``), no Form 3 submitted ``meeting_report_days`` days after the meeting (C11.2).
+Both are scoped to the object's kobans where it has some (a meeting's council), so a koban's to-do list shows only its
+own.
 """
 
 from __future__ import annotations
@@ -36,13 +39,15 @@ from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, has_perm, officer_of, permissions_of, station_id_of, visible_to
 from liaison.access.roles import Role
 from liaison.councils.models import Council
+from liaison.meetings.models import Meeting
+from liaison.org.models import PrefectureSettings
 
 from .models import GoodPractice, Submission
 
 __all__ = [
     "FORM2",
+    "FORM3",
     "GOOD_PRACTICE",
-    "WAITING_DAYS",
     "RoutingKind",
     "get",
     "meeting_report_decider",
@@ -51,11 +56,8 @@ __all__ = [
     "unregister",
 ]
 
-# Days a report may wait for a decision before it is a finding. A constant rather than a prefecture setting: the
-# setting would need a migration of the org app, which this part may not add; move it there with the next org change.
-WAITING_DAYS = 14
-
-SOURCE = "report"  # the stored findings' source name
+SOURCE = "report"  # the stored findings' source name for the rounds
+MISSING_SOURCE = "meeting_report"  # … and for held meetings whose Form 3 is not submitted yet
 
 
 # --- who decides: pure rules ------------------------------------------------------------------------------------
@@ -94,6 +96,13 @@ class RoutingKind:
     url: Callable[[object], str]  # the object's page, where the routing is shown
     label: Callable[[object], str] = str
     routine_allowed: bool = False  # the submitter may mark the report 軽易かつ定型的 (C11.2)
+    # An approved report is final (Form 3 of a meeting); otherwise a new round may follow (Form 2 after a review).
+    final_when_approved: bool = False
+    # Whether the object is ready to be reported (a meeting once it is held); the submit form shows only then.
+    submittable: Callable[[object], bool] = lambda obj: True
+    # The kobans of the objects ``ids`` ({id: {koban id}}), which scope the rounds' findings to a koban's to-do list;
+    # None for kinds reported by the station as a whole.
+    kobans_of: Callable[[list[int]], dict[int, set[int]]] | None = None
 
     def load(self, object_id: int, user=None):
         """The object ``object_id`` (of those ``user`` may see, when given); LookupError when there is none."""
@@ -104,8 +113,8 @@ class RoutingKind:
         return found
 
     def may_submit(self, user, obj) -> bool:
-        """True when ``user`` may submit (or resubmit) the report of ``obj``."""
-        return can_change(user, obj, self.submit_perm)
+        """True when ``user`` may submit (or resubmit) the report of ``obj``, and ``obj`` is ready to be reported."""
+        return can_change(user, obj, self.submit_perm) and self.submittable(obj)
 
     def may_decide(self, user, obj, submission: Submission) -> bool:
         """True when ``user`` may approve or return ``submission`` about ``obj``: the permission, the kind's rule for
@@ -167,6 +176,43 @@ FORM2 = register(
     )
 )
 
+
+def _meeting_label(meeting) -> str:
+    return f"{meeting}（{timezone.localtime(meeting.starts_at):%Y-%m-%d}）"
+
+
+def _meeting_kobans(ids: list[int]) -> dict[int, set[int]]:
+    """The kobans of the councils of the meetings ``ids`` (one query)."""
+    found: dict[int, set[int]] = {}
+    rows = Council.kobans.through.objects.filter(council__meetings__in=ids).values_list("council__meetings", "koban_id")
+    for meeting_id, koban_id in rows:
+        found.setdefault(meeting_id, set()).add(koban_id)
+    return found
+
+
+def _practice_kobans(ids: list[int]) -> dict[int, set[int]]:
+    rows = GoodPractice.objects.filter(pk__in=ids, koban__isnull=False).values_list("pk", "koban_id")
+    return {pk: {koban_id} for pk, koban_id in rows}
+
+
+FORM3 = register(
+    RoutingKind(
+        code="form3",
+        noun="開催結果報告書",
+        requirement="C11.2",
+        queryset=lambda: Meeting.objects.select_related("council__station").prefetch_related("council__kobans"),
+        submit_perm=Perm.SUBMIT_MEETING_REPORTS,
+        decide_perm=Perm.APPROVE_MEETING_REPORTS,
+        decides=meeting_report_decider,
+        routine_allowed=True,
+        url=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
+        label=_meeting_label,
+        submittable=lambda meeting: meeting.status == Meeting.Status.HELD,
+        final_when_approved=True,
+        kobans_of=_meeting_kobans,
+    )
+)
+
 GOOD_PRACTICE = register(
     RoutingKind(
         code="good_practice",
@@ -174,10 +220,11 @@ GOOD_PRACTICE = register(
         requirement="C11.1(2)",
         queryset=lambda: GoodPractice.objects.select_related("station", "koban"),
         submit_perm=Perm.REPORT_GOOD_PRACTICE,
-        decide_perm=Perm.ACCEPT_SETUP_REPORTS,  # HQ's community division: no permission of its own yet
+        decide_perm=Perm.ACCEPT_GOOD_PRACTICE,
         decides=good_practice_decider,
         url=lambda practice: reverse("reports:good_practice", args=[practice.pk]),
         label=lambda practice: practice.title,
+        kobans_of=_practice_kobans,
     )
 )
 
@@ -194,16 +241,22 @@ def rounds_of(kind: RoutingKind, obj) -> list[Submission]:
     )
 
 
-def waiting_for(user) -> QuerySet:
-    """The open rounds ``user`` decides, oldest first: HQ every station's, a chief or deputy their station's."""
+def decidable_by(user) -> QuerySet:
+    """The rounds, in any state, of the reports ``user`` decides: HQ every station's Form 2 and good practice, a
+    station chief their station's Form 3, a deputy only those marked routine (the same rule as ``may_decide``)."""
     condition = Q(pk__in=[])
     for kind in registered():
         found = kind.waiting_filter(user)
         if found is not None:
             condition |= found
+    return visible_to(user, Submission).filter(condition)
+
+
+def waiting_for(user) -> QuerySet:
+    """The open rounds ``user`` decides, oldest first: HQ every station's, a chief or deputy their station's."""
     return (
-        visible_to(user, Submission)
-        .filter(condition, status=Submission.Status.SUBMITTED)
+        decidable_by(user)
+        .filter(status=Submission.Status.SUBMITTED)
         .select_related("station", "submitted_by__officer")
         .order_by("submitted_at", "pk")
     )
@@ -228,7 +281,9 @@ def routing_context(user, kind: RoutingKind, obj) -> dict:
         "routing_object": obj,
         "rounds": rounds,
         "current": current,
-        "may_submit": open_round is None and kind.may_submit(user, obj),
+        "may_submit": open_round is None
+        and not (kind.final_when_approved and current is not None and current.status == Submission.Status.APPROVED)
+        and kind.may_submit(user, obj),
         "may_decide": open_round is not None and kind.may_decide(user, obj, open_round),
     }
 
@@ -247,17 +302,39 @@ class Finding:
     key: str = ""
 
 
+def decision_days() -> int:
+    """Days a report may wait for a decision before it is a finding (the prefecture's setting)."""
+    return PrefectureSettings.current().report_decision_days
+
+
 def submission_findings(
-    *, status: str, latest: bool, submitted_on: datetime.date, today: datetime.date, requirement: str, params: dict
+    *,
+    status: str,
+    latest: bool,
+    submitted_on: datetime.date,
+    today: datetime.date,
+    limit: int,
+    requirement: str,
+    params: dict,
 ) -> list[Finding]:
-    """A round waiting for a decision more than ``WAITING_DAYS`` days; the latest round returned (waiting for its
+    """A round waiting for a decision more than ``limit`` days; the latest round returned (waiting for its
     correction). Pure: the dates and the round's state in, the findings out."""
-    if status == Submission.Status.SUBMITTED and (today - submitted_on).days > WAITING_DAYS:
+    if status == Submission.Status.SUBMITTED and (today - submitted_on).days > limit:
         days = (today - submitted_on).days
-        return [Finding("report_waiting", "warning", requirement, {**params, "days": days, "limit": WAITING_DAYS})]
+        return [Finding("report_waiting", "warning", requirement, {**params, "days": days, "limit": limit})]
     if status == Submission.Status.RETURNED and latest:
         return [Finding("report_returned", "warning", requirement, params)]
     return []
+
+
+def missing_report_findings(
+    *, held_on: datetime.date, today: datetime.date, limit: int, submitted: bool, params: dict
+) -> list[Finding]:
+    """C11.2: a held meeting whose Form 3 was not submitted within ``limit`` days of it. Pure."""
+    days = (today - held_on).days
+    if submitted or days <= limit:
+        return []
+    return [Finding("meeting_report_missing", "warning", "C11.2", {**params, "days": days, "limit": limit})]
 
 
 def message(code: str, params: dict) -> str:
@@ -266,6 +343,8 @@ def message(code: str, params: dict) -> str:
         return _("%(noun)s「%(label)s」が%(days)s日間決裁を待っています（目安%(limit)s日）。") % params
     if code == "report_returned":
         return _("%(noun)s「%(label)s」が差し戻され、修正・再提出を待っています。") % params
+    if code == "meeting_report_missing":
+        return _("「%(label)s」の開催結果報告が未提出です（開催から%(days)s日、期限%(limit)s日）。") % params
     return code
 
 
@@ -277,24 +356,32 @@ def _compute(ids: list[int], day: datetime.date) -> dict:
     from liaison.findings import store
 
     result = {}
-    rows = Submission.objects.filter(pk__in=ids).values_list(
-        "pk", "kind", "station_id", "status", "latest", "submitted_at", "label"
-    )
-    for pk, code, station_id, status, latest, submitted_at, label in rows:
-        try:
-            kind = get(code)
-        except LookupError:
-            continue
-        if status == Submission.Status.APPROVED or not latest:
+    limit = decision_days()
+    rows = [
+        row
+        for row in Submission.objects.filter(pk__in=ids).values_list(
+            "pk", "kind", "object_id", "station_id", "status", "latest", "submitted_at", "label"
+        )
+        if row[4] != Submission.Status.APPROVED and row[5]
+    ]
+    kobans: dict[str, dict[int, set[int]]] = {}  # per kind: one query for the batch's objects of that kind
+    for code in {row[1] for row in rows}:
+        kind = _KINDS.get(code)
+        if kind is not None and kind.kobans_of is not None:
+            kobans[code] = kind.kobans_of([row[2] for row in rows if row[1] == code])
+    for pk, code, object_id, station_id, status, latest, submitted_at, label in rows:
+        kind = _KINDS.get(code)
+        if kind is None:
             continue
         result[pk] = store.Computed(
             station_id=station_id,
-            koban_ids=frozenset(),
+            koban_ids=frozenset(kobans.get(code, {}).get(object_id, ())),
             findings=submission_findings(
                 status=status,
                 latest=latest,
                 submitted_on=_local_date(submitted_at),
                 today=day,
+                limit=limit,
                 requirement=kind.requirement,
                 params={"noun": kind.noun, "label": label},
             ),
@@ -306,19 +393,73 @@ def _objects() -> QuerySet:
     return Submission.objects.filter(latest=True).exclude(status=Submission.Status.APPROVED)
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _date_driven(since: datetime.date, day: datetime.date) -> QuerySet:
-    """Open rounds that may have passed ``WAITING_DAYS`` between ``since`` and ``day`` (a superset: all old enough)."""
-    cutoff = timezone.make_aware(
-        datetime.datetime.combine(day - datetime.timedelta(days=WAITING_DAYS), datetime.time())
-    )
+    """Open rounds that may have passed the waiting limit between ``since`` and ``day`` (a superset: all old
+    enough)."""
+    cutoff = _midnight(day - datetime.timedelta(days=decision_days()))
     return _objects().filter(status=Submission.Status.SUBMITTED, submitted_at__lt=cutoff)
 
 
+def _compute_missing(ids: list[int], day: datetime.date) -> dict:
+    """Held meetings among ``ids`` with no Form 3 submitted yet, and whether it is overdue: three queries."""
+    from liaison.findings import store
+
+    limit = PrefectureSettings.current().meeting_report_days
+    submitted = set(Submission.objects.filter(kind=FORM3.code, object_id__in=ids).values_list("object_id", flat=True))
+    meetings = [
+        m
+        for m in Meeting.objects.filter(pk__in=ids, status=Meeting.Status.HELD).select_related("council")
+        if m.pk not in submitted
+    ]
+    kobans = _meeting_kobans([m.pk for m in meetings])
+    return {
+        m.pk: store.Computed(
+            station_id=m.council.station_id,
+            koban_ids=frozenset(kobans.get(m.pk, ())),
+            findings=missing_report_findings(
+                held_on=_local_date(m.starts_at),
+                today=day,
+                limit=limit,
+                submitted=False,
+                params={"label": _meeting_label(m)},
+            ),
+        )
+        for m in meetings
+    }
+
+
+def _objects_missing() -> QuerySet:
+    """Held meetings whose Form 3 was never submitted (once it is, the meeting leaves the store)."""
+    submitted = Submission.objects.filter(kind=FORM3.code).values("object_id")
+    return Meeting.objects.filter(status=Meeting.Status.HELD).exclude(pk__in=submitted)
+
+
+def _date_driven_missing(since: datetime.date, day: datetime.date) -> QuerySet:
+    """Held meetings whose report deadline may have passed between ``since`` and ``day`` (a superset)."""
+    limit = PrefectureSettings.current().meeting_report_days
+    return _objects_missing().filter(
+        starts_at__gte=_midnight(since - datetime.timedelta(days=limit + 1)),
+        starts_at__lt=_midnight(day - datetime.timedelta(days=limit)),
+    )
+
+
 def register_findings() -> None:
-    """Make the rounds of reports a source of stored findings (called from the app's ``ready``)."""
+    """Make the rounds of reports, and the held meetings not yet reported, sources of stored findings (called from
+    the app's ``ready``)."""
     from liaison.findings import store
 
     store.register(SOURCE, compute=_compute, objects=_objects, date_driven=_date_driven, render=message)
+    store.register(
+        MISSING_SOURCE,
+        compute=_compute_missing,
+        objects=_objects_missing,
+        date_driven=_date_driven_missing,
+        render=message,
+    )
 
 
 def refresh(submission_ids) -> None:
@@ -326,6 +467,13 @@ def refresh(submission_ids) -> None:
     from liaison.findings import store
 
     store.refresh(SOURCE, submission_ids)
+
+
+def refresh_meetings(meeting_ids) -> None:
+    """Recompute whether these meetings' Form 3 is missing (in the caller's transaction)."""
+    from liaison.findings import store
+
+    store.refresh(MISSING_SOURCE, meeting_ids)
 
 
 def may_use_decisions_screen(user) -> bool:

@@ -27,7 +27,7 @@ from liaison.org.models import PrefectureSettings
 from . import actions, kinds
 from .documents import members_for_report, setup_report_pdf
 from .excel import council_roster_xlsx
-from .form3 import meeting_report_pdf, meeting_report_queryset
+from .form3 import meeting_report_pdf, meeting_report_queryset, reporter_of
 from .forms import SetupReportForm
 from .kinds import FORM1, DocumentKind
 from .models import PrintJob
@@ -242,10 +242,11 @@ def job_download(request, pk):
 @require(Perm.VIEW_COUNCILS)
 def meeting_report(request, pk):
     """C11.2: Form 3 of one meeting as a PDF, built from the meeting record; the reporter printed is the operation
-    staff member who reports (the user printing it). It lists no resident's personal fields (members are counted),
-    so whoever may see the meeting may print it; the print is audited all the same."""
+    staff member who submitted it (the user printing it, for a draft not submitted yet). It lists no resident's
+    personal fields (members are counted), so whoever may see the meeting may print it; the print is audited all
+    the same."""
     meeting = get_visible_or_404(request.user, meeting_report_queryset(), pk=pk)
-    pdf = meeting_report_pdf(meeting, reporter=officer_of(request.user))
+    pdf = meeting_report_pdf(meeting, reporter=reporter_of(meeting, fallback=officer_of(request.user)))
     record(
         user=request.user,
         kind=AuditEntry.Kind.EXPORT,

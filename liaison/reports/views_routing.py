@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from liaison.audit.log import record
 from liaison.audit.models import AuditEntry
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
+from liaison.meetings.models import Meeting
 from liaison.org.models import Station
 
 from . import actions, routing
@@ -41,6 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Those who submit or decide some kind of report: the decisions screen lists their work and their returned reports.
 ROUTING_PERMS = (
     Perm.ACCEPT_SETUP_REPORTS,
+    Perm.ACCEPT_GOOD_PRACTICE,
     Perm.APPROVE_MEETING_REPORTS,
     Perm.SUBMIT_SETUP_REPORTS,
     Perm.SUBMIT_MEETING_REPORTS,
@@ -125,30 +128,48 @@ def submission(request, pk):
     return render(request, "reports/submission.html", context)
 
 
+# The states the decisions screen filters by.
+DECISION_STATES = {
+    "waiting": Submission.Status.SUBMITTED,
+    "decided": Submission.Status.APPROVED,
+    "returned": Submission.Status.RETURNED,
+}
+
+
+def _fiscal_year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_default_timezone()
+    return datetime.datetime(year, 4, 1, tzinfo=zone), datetime.datetime(year + 1, 4, 1, tzinfo=zone)
+
+
 @require_any(*ROUTING_PERMS)
 def decisions(request):
-    """報告の決裁: what waits for the user's decision, the user's returned reports, and the latest rounds decided."""
+    """報告の決裁: the reports the user decides, waiting (oldest first), decided or returned (newest first), by fiscal
+    year of submission, paged in the database; and the user's own reports returned for correction."""
     user = request.user
-    waiting = routing.waiting_for(user)
-    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
-    deciding = [k.code for k in routing.registered() if k.waiting_filter(user) is not None]
-    recent = list(
-        visible_to(user, Submission)
-        .filter(kind__in=deciding)
-        .exclude(status=Submission.Status.SUBMITTED)
-        .select_related("station", "decided_by__officer")
-        .order_by("-decided_at", "-pk")[:30]
+    state = request.GET.get("state") if request.GET.get("state") in DECISION_STATES else "waiting"
+    rounds = (
+        routing.decidable_by(user)
+        .filter(status=DECISION_STATES[state])
+        .select_related("station", "submitted_by__officer", "decided_by__officer")
     )
-    kinds = {k.code: k.noun for k in routing.registered()}
+    params = {"state": state, "year": ""}
+    year = parse_id(request.GET.get("year"))
+    if year and 1989 <= year <= 2200:
+        start, end = _fiscal_year_bounds(year)
+        rounds = rounds.filter(submitted_at__gte=start, submitted_at__lt=end)
+        params["year"] = str(year)
+    rounds = rounds.order_by("submitted_at", "pk") if state == "waiting" else rounds.order_by("-decided_at", "-pk")
+    page = Paginator(rounds, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/decisions.html",
         {
             "page": page,
+            "params": params,
+            "states": [("waiting", _("決裁待ち")), ("decided", _("決裁済み")), ("returned", _("差戻し"))],
+            "years": _years(),
             "returned": list(routing.returned_to(user)[:50]),
-            "recent": recent,
-            "kinds": kinds,
-            "waiting_days": routing.WAITING_DAYS,
+            "waiting_days": routing.decision_days(),
         },
     )
 
@@ -235,7 +256,7 @@ def good_practice_new(request):
     officer = officer_of(request.user)
     if officer.station_id is None:
         raise PermissionDenied
-    form = GoodPracticeForm(request.POST or None, request.FILES or None)
+    form = GoodPracticeForm(request.POST or None, request.FILES or None, station=officer.station)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         practice = actions.good_practice_create(
@@ -245,6 +266,8 @@ def good_practice_new(request):
             text=data["text"],
             occurred_on=data["occurred_on"],
             uploads=data["uploads"],
+            meetings=list(data["meetings"]),
+            cases=list(data["cases"]),
             acting_user=request.user,
         )
         messages.success(request, _("好事例を登録しました。内容を確かめて本部へ報告してください。"))
@@ -266,6 +289,8 @@ def good_practice(request, pk):
         {
             "practice": practice,
             "attachments": list(practice.attachments.all()),
+            "meetings": list(visible_to(request.user, practice.meetings.select_related("council"))),
+            "cases": list(visible_to(request.user, practice.cases.all())),
             "can_edit": can_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
             and (current is None or current.status == Submission.Status.RETURNED),
         }
@@ -279,12 +304,25 @@ def good_practice_edit(request, pk):
     practice = _practice(request, pk)
     require_change(request.user, practice, Perm.REPORT_GOOD_PRACTICE)
     attachments = list(practice.attachments.all())
-    initial = {"title": practice.title, "text": practice.text, "occurred_on": practice.occurred_on}
+    initial = {
+        "title": practice.title,
+        "text": practice.text,
+        "occurred_on": practice.occurred_on,
+        "meetings": [m.pk for m in practice.meetings.all()],
+        "cases": [c.pk for c in practice.cases.all()],
+    }
     remove_ids = (
         [i for i in (parse_id(v) for v in request.POST.getlist("remove")) if i] if request.method == "POST" else []
     )
     kept = len([a for a in attachments if a.pk not in remove_ids])
-    form = GoodPracticeForm(request.POST or None, request.FILES or None, initial=initial, attached=kept)
+    form = GoodPracticeForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        attached=kept,
+        station=practice.station,
+        practice=practice,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -295,6 +333,8 @@ def good_practice_edit(request, pk):
                 occurred_on=data["occurred_on"],
                 uploads=data["uploads"],
                 remove_ids=remove_ids,
+                meetings=list(data["meetings"]),
+                cases=list(data["cases"]),
                 acting_user=request.user,
             )
         except ValidationError as exc:
@@ -322,3 +362,14 @@ def good_practice_attachment(request, pk):
 def council_setup_report_section(request, council):
     """C11.1(1): the council page's state of its Form 2: each round, and the submit form for the station chief."""
     return routing.routing_context(request.user, routing.FORM2, council)
+
+
+# --- the meeting page's section (registered in apps.py) -----------------------------------------------------------
+
+
+def meeting_report_section(request, meeting):
+    """C11.2: the meeting page's Form 3: each round, the submit form for the operation staff, the print link; left
+    out until the meeting is held (there is nothing to report before)."""
+    if meeting.status != Meeting.Status.HELD:
+        return None
+    return routing.routing_context(request.user, routing.FORM3, meeting)

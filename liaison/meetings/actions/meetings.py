@@ -28,6 +28,7 @@ from ..models import (
     Meeting,
     PoliceAttendee,
 )
+from ..signals import meeting_changed
 
 # What a schedule or edit form may set; number, fiscal year, status and the election period are derived here.
 MEETING_FIELDS = [
@@ -212,6 +213,7 @@ def meeting_update(
     if overridden and (meeting.election_period_id, meeting.election_override_reason) != before[2:]:
         _audit_override(meeting, acting_user)
     findings.refresh([meeting.council_id])
+    meeting_changed.send(sender=Meeting, meeting=meeting)
     return meeting
 
 
@@ -232,6 +234,7 @@ def meeting_hold(*, meeting: Meeting, acting_user) -> Meeting:
     meeting.save(update_fields=["status", "version", "updated_at"])
     record(user=acting_user, action="meeting.hold", summary=f"{meeting}を開催済にしました。", obj=meeting)
     findings.refresh([meeting.council_id])
+    meeting_changed.send(sender=Meeting, meeting=meeting)
     return meeting
 
 

@@ -43,7 +43,7 @@ from liaison.lib.xlsxio import ExcelWriter
 from liaison.org.models import Koban, Officer
 
 from .. import ical as ics
-from .. import queries, rules
+from .. import queries, rules, sections
 from ..actions import meetings as actions
 from ..forms import (
     AttendanceForm,
@@ -304,6 +304,7 @@ def meeting_detail(request, pk):
             and meeting.status == Meeting.Status.PLANNED
             and timezone.localtime(meeting.starts_at).date() <= today_tokyo(),
             "can_cancel": can_manage and meeting.status == Meeting.Status.PLANNED,
+            "sections": sections.render_for(request, meeting),
             **attendance,
         },
     )
@@ -551,3 +552,21 @@ def ical(request, token):
     )
     body = ics.calendar(meetings, host=request.get_host(), name=_("連絡協議会の会議"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# --- the council page's section (registered in apps.py) -----------------------------------------------------------
+
+COUNCIL_SECTION_SHOWN = 5  # the council's latest meetings on its page; the link leads to the full list
+
+
+def council_meetings_section(request, council):
+    """C7.1, C10.1: the council page's latest meetings (date, kind and number, status) with links to the council's
+    meeting list and to scheduling one; two queries whatever the number of meetings."""
+    meetings = visible_to(request.user, Meeting).filter(council=council).order_by("-starts_at", "-pk")
+    shown = list(meetings[: COUNCIL_SECTION_SHOWN + 1])  # one more than shown says whether there are more
+    return {
+        "meetings": shown[:COUNCIL_SECTION_SHOWN],
+        "more": len(shown) > COUNCIL_SECTION_SHOWN,
+        "can_schedule": council.status == Council.Status.ACTIVE
+        and can_change(request.user, council, Perm.MANAGE_MEETINGS),
+    }

@@ -118,12 +118,12 @@ def test_c11_1_1_two_deciding_at_once_never_both_win(world):
 
 @pytest.mark.django_db
 def test_c11_1_1_waiting_and_returned_reports_are_stored_findings(world):
-    """C11.1(1): a report waiting more than WAITING_DAYS days, and a returned one, are findings; accepted, none."""
+    """C11.1(1): a report waiting more than the set number of days, and a returned one, are findings; accepted, none."""
     council = make_council(world)
     chief, hq = world.user("station_chief"), world.user("hq_admin")
     submitted = actions.report_submit(kind=routing.FORM2, obj=council, acting_user=chief)
     assert not Finding.objects.filter(subject__source="report").exists()
-    old = timezone.now() - datetime.timedelta(days=routing.WAITING_DAYS + 2)
+    old = timezone.now() - datetime.timedelta(days=routing.decision_days() + 2)
     Submission.objects.filter(pk=submitted.pk).update(submitted_at=old)
     from liaison.findings import store
 
