@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "liaison.access.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "liaison.audit.middleware.RequestContextMiddleware",
+    "liaison.org.middleware.PrefectureSettingsOncePerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -1,5 +1,7 @@
 """The police organisation (X1): prefecture settings, HQ divisions, stations, sections, kobans, officers."""
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,9 @@ from liaison.access.roles import Role
 from liaison.lib.fields import SortKeyField
 from liaison.lib.kana import family_given_key
 from liaison.lib.versioning import Versioned
+
+# The settings read in the current request (a dict while a request runs, None outside one).
+_settings_of_request: ContextVar[dict | None] = ContextVar("prefecture_settings_of_request", default=None)
 
 
 class PrefectureSettings(Versioned):
@@ -51,8 +56,18 @@ class PrefectureSettings(Versioned):
 
     @classmethod
     def current(cls) -> "PrefectureSettings":
-        """The prefecture's settings, created with defaults on first use."""
+        """The prefecture's settings, created with defaults on first use.
+
+        Inside a request (``liaison.org.middleware.PrefectureSettingsOncePerRequest``) they are read once and the same
+        object is returned to every caller: the home page's panels each read them. An action that changes them
+        changes that object, so later readers in the request see the change.
+        """
+        cache = _settings_of_request.get()
+        if cache is not None and "settings" in cache:
+            return cache["settings"]
         obj, _created = cls.objects.get_or_create(pk=1)
+        if cache is not None:
+            cache["settings"] = obj
         return obj
 
 
