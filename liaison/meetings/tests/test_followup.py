@@ -2,6 +2,7 @@
 station chief, C9.2 contacts with members."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -199,6 +200,45 @@ def test_c8_2_open_activities_are_offered_for_the_next_meeting(world, council):
     offered = list(queries_followup.open_activities(council))
     assert [a.title for a in offered] == ["見守り"]
     assert offered[0].pending_reports == 1 and offered[0].next_due_on == TODAY + datetime.timedelta(days=30)
+
+
+@pytest.mark.django_db
+def test_c8_2_the_meeting_form_offers_the_open_activities_as_a_theme(world, council, client_for):
+    """C8.2: scheduling the council's next meeting lists its open activities and ticks 問題解決活動の経過."""
+    user = world.user("community_section")
+    actions.activity_create(
+        council=council, values={"title": "通学路の見守り活動", "started_on": TODAY}, cases=[], acting_user=user
+    )
+    page = client_for("koban_chief").get(reverse("meetings:create") + f"?council={council.pk}").content.decode()
+    assert "実施中の問題解決活動" in page and "通学路の見守り活動" in page
+    assert re.search(r'value="problem_solving"[^>]*checked', page)
+    plain = client_for("koban_chief").get(reverse("meetings:create")).content.decode()
+    assert "実施中の問題解決活動" not in plain and not re.search(r'value="problem_solving"[^>]*checked', plain)
+
+
+@pytest.mark.django_db
+def test_c8_2_a_councils_activities_export_to_excel_and_the_export_is_audited(world, council, client_for):
+    """C8.2 / X3: the activity list goes out to Excel through the export helper; the export is audited."""
+    import io
+
+    import openpyxl
+
+    from liaison.audit.models import AuditEntry
+
+    user = world.user("community_section")
+    activity = actions.activity_create(
+        council=council, values={"title": "=落書き対策", "started_on": TODAY}, cases=[], acting_user=user
+    )
+    actions.interim_report_plan(activity=activity, due_on=TODAY, note="", acting_user=user)
+    url = reverse("meetings:council_activities", args=[council.pk]) + "?format=xlsx"
+    response = client_for("deputy").get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert "'=落書き対策" in values and "=落書き対策" not in values  # never a formula
+    assert any("未連絡" in str(v) for v in values)
+    assert AuditEntry.objects.filter(action="activity.export", kind=AuditEntry.Kind.EXPORT).count() == 1
+    assert client_for(world.chief_b.user).get(url).status_code == 404
 
 
 @pytest.mark.django_db

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, get_visible_or_404, require, require_change, visible_to
+from liaison.audit.log import record
+from liaison.audit.models import AuditEntry
 from liaison.cases.models import Case
 from liaison.councils.models import Council
 from liaison.councils.queries import current_memberships
@@ -26,6 +28,7 @@ from liaison.people.models import Person
 
 from .. import findings_followup
 from ..actions import followup as actions
+from ..export_followup import activities_xlsx
 from ..forms_followup import (
     ActivityCloseForm,
     ActivityForm,
@@ -102,8 +105,17 @@ def council_activities(request, pk):
     """A council's problem-solving activities, open ones first, each with its findings (an overdue interim report)."""
     council = _council(request, pk)
     activities = list(
-        council.activities.prefetch_related("interim_reports").order_by("-status", "-started_on", "-pk")
+        council.activities.prefetch_related("interim_reports", "cases").order_by("-status", "-started_on", "-pk")
     )  # "open" sorts after "closed": descending puts the open ones first
+    if request.GET.get("format") == "xlsx":
+        record(
+            user=request.user,
+            kind=AuditEntry.Kind.EXPORT,
+            action="activity.export",
+            summary=f"問題解決活動の一覧をExcelに出力しました（{council.name}、{len(activities)}件）",
+            obj=council,
+        )
+        return download_response(activities_xlsx(council.name, activities), f"問題解決活動_{council.name}.xlsx")
     found = findings_followup.stored([a.pk for a in activities])
     return render(
         request,

@@ -54,6 +54,7 @@ from ..forms import (
     MeetingForm,
 )
 from ..models import CalendarFeed, ElectionPeriod, Material, Meeting
+from ..queries_followup import open_activities
 
 PAGE_SIZE = 50
 EXPORT_MAX = 5000  # rows in one Excel export: a station's meetings over many years; filter for more
@@ -220,6 +221,11 @@ def meeting_create(request):
     councils = _councils_for_work(request.user)
     initial = {"council": parse_id(request.GET.get("council")), "kind": Meeting.Kind.REGULAR}
     initial["venue_kind"] = Meeting.VenueKind.KOBAN
+    # C8.2: the council's open problem-solving activities are offered as a theme of its next meeting.
+    council_id = parse_id(request.POST.get("council") if request.method == "POST" else request.GET.get("council"))
+    offered = list(open_activities(council_id).filter(council__in=councils)) if council_id else []
+    if offered:
+        initial["themes"] = [Meeting.Theme.PROBLEM_SOLVING]
     form = MeetingForm(request.POST or None, councils=councils, initial=initial)
     if request.method == "POST" and form.is_saved_already():
         messages.info(request, _("この会議はすでに登録されています。"))
@@ -243,7 +249,7 @@ def meeting_create(request):
         else:
             messages.success(request, _("%(meeting)sを登録しました。") % {"meeting": meeting})
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"form": form, "holiday": ""})
+    return render(request, "meetings/meeting_form.html", {"form": form, "holiday": "", "open_activities": offered})
 
 
 def _add_errors(form, error: ValidationError) -> None:
