@@ -249,3 +249,21 @@ def test_member_information_and_contacts(demo):
     assert information.filter(reported_on__isnull=False).count() == 1
     assert information.filter(reported_on__isnull=True).count() == 1
     assert MemberContact.objects.count() >= 3
+
+
+def test_c11_1_2_good_practice_reports_in_every_routing_state(demo):
+    """C11.1(2): the demo station has good-practice reports accepted, returned with a comment and waiting for HQ,
+    recorded and routed through the actions (so audited); another station has one, so HQ's list spans stations."""
+    from liaison.audit.models import AuditEntry
+    from liaison.reports.models import GoodPractice, Submission
+
+    chief = Officer.objects.get(user__username="demo_chief")
+    own = GoodPractice.objects.filter(station=chief.station_id)
+    states = set(
+        Submission.objects.filter(kind="good_practice", object_id__in=own.values("pk")).values_list("status", flat=True)
+    )
+    assert states == {"approved", "returned", "submitted"}
+    assert Submission.objects.filter(kind="good_practice", status="returned").exclude(comment="").exists()
+    assert GoodPractice.objects.exclude(station=chief.station_id).exists()
+    assert own.filter(meetings__isnull=False).exists() and own.filter(cases__isnull=False).exists()
+    assert AuditEntry.objects.filter(action="good_practice.create").count() == GoodPractice.objects.count()
