@@ -18,6 +18,7 @@ from e2e.conftest import login
 from e2e.pagechecks import axe_problems
 from e2e.test_login_roles import DEMO_ROLES
 from liaison.councils.models import Council, Membership
+from liaison.meetings.models import Meeting, MeetingCase
 from liaison.org.models import Koban, Officer, Station
 from liaison.reports.kinds import FORM1
 from liaison.reports.models import PrintJob
@@ -44,6 +45,8 @@ def main_pages() -> dict[str, str]:
         status=PrintJob.Status.DONE,
         finished_at=dt.datetime.now(dt.UTC),
     )
+    meeting = Meeting.objects.filter(council=council, status=Meeting.Status.HELD).order_by("-starts_at").first()
+    case_id = MeetingCase.objects.filter(meeting__council=council).order_by("pk").values_list("case_id", flat=True)[0]
     return {
         "home": reverse("home"),
         "council list": reverse("councils:list"),
@@ -67,6 +70,14 @@ def main_pages() -> dict[str, str]:
         "Form 2 page": reverse("reports:setup_report", args=[council.pk]),
         "print job page": reverse("reports:job", args=[job.pk]),
         "password change": reverse("password_change"),
+        "meeting list": reverse("meetings:list"),
+        "meeting page": reverse("meetings:detail", args=[meeting.pk]),
+        "meeting form": reverse("meetings:create") + f"?council={council.pk}",
+        "attendance": reverse("meetings:attendance", args=[meeting.pk]),
+        "case list": reverse("cases:list"),
+        "case page": reverse("cases:detail", args=[case_id]),
+        "decisions": reverse("reports:decisions"),
+        "good-practice list": reverse("reports:good_practice_list"),
     }
 
 
@@ -76,6 +87,7 @@ FAILED_SUBMITS = {
     "appointment form": "委嘱する",
     "officer form": "保存する",
     "council form": "保存する",
+    "meeting form": "保存する",
 }
 
 

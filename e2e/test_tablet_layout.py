@@ -1,5 +1,6 @@
-"""Issue 7 "Tables on tablets": the council page, the person list and the appointment form at 768×1024 (a tablet held
-upright) and 390×844 (a phone), on the demo prefecture.
+"""Issue 7 "Tables on tablets": the council page, the person list and the appointment form, and (issue 9) the meeting
+list, a meeting's page, the meeting form, attendance, the case list, a case's page, the decisions screen and the
+good-practice list, at 768×1024 (a tablet held upright) and 390×844 (a phone), on the demo prefecture.
 
 Measured in Chromium by e2e/layout_checks.js:
 - every visible link, button, input, select and checkbox is at least 44×44 px (a checkbox or radio through its
@@ -18,6 +19,7 @@ from django.urls import reverse
 from e2e.conftest import login
 from e2e.pagechecks import layout_problems
 from liaison.councils.models import Council
+from liaison.meetings.models import Meeting, MeetingCase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +29,20 @@ VIEWPORTS = {"tablet": (768, 1024), "phone": (390, 844)}
 def test_issue7_tablet_and_phone_targets_words_and_no_sideways_scroll(browser, live_server):
     call_command("load_demo", verbosity=0)
     council = Council.objects.get(name="一番町交番連絡協議会")
+    meeting = Meeting.objects.filter(council=council, status=Meeting.Status.HELD).order_by("-starts_at").first()
+    case_id = MeetingCase.objects.filter(meeting__council=council).order_by("pk").values_list("case_id", flat=True)[0]
     pages = {
         "council page": reverse("councils:detail", args=[council.pk]),
         "person list": reverse("people:list"),
         "appointment form": reverse("councils:appoint", args=[council.pk]),
+        "meeting list": reverse("meetings:list"),
+        "meeting page": reverse("meetings:detail", args=[meeting.pk]),
+        "meeting form": reverse("meetings:create") + f"?council={council.pk}",
+        "attendance": reverse("meetings:attendance", args=[meeting.pk]),
+        "case list": reverse("cases:list"),
+        "case page": reverse("cases:detail", args=[case_id]),
+        "decisions": reverse("reports:decisions"),
+        "good-practice list": reverse("reports:good_practice_list"),
     }
     problems = []
     for device, (width, height) in VIEWPORTS.items():
@@ -39,8 +51,8 @@ def test_issue7_tablet_and_phone_targets_words_and_no_sideways_scroll(browser, l
         page.set_default_timeout(15000)
         login(page, live_server, "demo_community", "demo-pass-2025")
         for name, path in pages.items():
-            page.goto(live_server.url + path)
-            assert page.locator("table, form").count(), f"{name} did not open"
+            response = page.goto(live_server.url + path)
+            assert response.status == 200 and page.locator("main table, main form").count(), f"{name} did not open"
             problems += [f"{device} {width}px, {name}: {p}" for p in layout_problems(page)]
         # The appointment form after a failed submit: the error summary and the messages under the labels.
         page.goto(live_server.url + pages["appointment form"])

@@ -113,6 +113,17 @@ def test_c7_4_c10_2_attendance_preview_shows_the_counts_without_saving(world, co
     assert meeting.police_attendees.count() == 2
 
 
+def test_c7_4_every_guest_input_on_the_attendance_form_has_its_own_label(world, council, client_for):
+    """The guest table's column headings do not name its inputs for a screen reader: each input is labelled."""
+    meeting = _schedule(council, world, D(2026, 5, 20))
+    page = client_for("koban_chief").get(reverse("meetings:attendance", args=[meeting.pk])).content.decode()
+    for row in range(3):
+        for field, label in (("name", "氏名"), ("affiliation", "所属"), ("reason", "参加の理由")):
+            assert (
+                f'<label class="visually-hidden" for="id_guest-{row}-{field}">{label}（{row + 1}人目）</label>' in page
+            )
+
+
 def test_c10_5_materials_upload_limits_and_reuse(world, council, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     first = _schedule(council, world, D(2026, 5, 20))
