@@ -98,6 +98,10 @@ def report_decide(*, submission: Submission, approve: bool, comment: str = "", a
     obj = kind.load(submission.object_id)
     if not kind.may_decide(acting_user, obj, submission):
         raise PermissionDenied
+    if submission.submitted_by_id == acting_user.pk:
+        # A chief or deputy may also submit a report (they hold the submit permission); a report is never decided by
+        # the one who submitted it.
+        raise ValidationError(_("自分が提出した報告は決裁できません。"))
     comment = comment.strip()
     if not approve and not comment:
         raise ValidationError({"comment": _("差し戻す理由（修正してほしい点）を入力してください。")})

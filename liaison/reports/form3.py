@@ -78,17 +78,28 @@ def meeting_report_context(
     }
 
 
-def reporter_of(meeting: Meeting, *, fallback: Officer | None) -> Officer | None:
-    """Who Form 3 names as its reporter: the submitter of the current (or last) round of its routing (C11.2); before
-    anything was submitted, ``fallback`` (the officer printing a draft)."""
-    latest = (
+def report_round(meeting: Meeting) -> Submission | None:
+    """The current (or last) round of the meeting's Form 3 routing, or None before anything was submitted."""
+    return (
         Submission.objects.filter(kind=routing.FORM3.code, object_id=meeting.pk, latest=True)
         .select_related("submitted_by__officer__koban")
         .first()
     )
+
+
+def reporter_of(meeting: Meeting, *, fallback: Officer | None) -> Officer | None:
+    """Who Form 3 names as its reporter: the submitter of the current (or last) round of its routing (C11.2); before
+    anything was submitted, ``fallback`` (the officer printing a draft)."""
+    latest = report_round(meeting)
     if latest is None:
         return fallback
     return getattr(latest.submitted_by, "officer", None) or fallback
+
+
+def report_date_of(meeting: Meeting) -> datetime.date | None:
+    """The date Form 3 bears: the day it was submitted (in Japan), or None (today) for a draft."""
+    latest = report_round(meeting)
+    return latest.submitted_at.astimezone(TOKYO).date() if latest else None
 
 
 @in_official_language

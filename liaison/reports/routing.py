@@ -249,7 +249,8 @@ def decidable_by(user) -> QuerySet:
         found = kind.waiting_filter(user)
         if found is not None:
             condition |= found
-    return visible_to(user, Submission).filter(condition)
+    # Nobody decides a report they submitted themselves (actions.report_decide refuses it).
+    return visible_to(user, Submission).filter(condition).exclude(submitted_by=user)
 
 
 def waiting_for(user) -> QuerySet:

@@ -27,7 +27,7 @@ from liaison.org.models import PrefectureSettings
 from . import actions, kinds
 from .documents import members_for_report, setup_report_pdf
 from .excel import council_roster_xlsx
-from .form3 import meeting_report_pdf, meeting_report_queryset, reporter_of
+from .form3 import meeting_report_pdf, meeting_report_queryset, report_date_of, reporter_of
 from .forms import SetupReportForm
 from .kinds import FORM1, DocumentKind
 from .models import PrintJob
@@ -246,7 +246,9 @@ def meeting_report(request, pk):
     personal fields (members are counted), so whoever may see the meeting may print it; the print is audited all
     the same."""
     meeting = get_visible_or_404(request.user, meeting_report_queryset(), pk=pk)
-    pdf = meeting_report_pdf(meeting, reporter=reporter_of(meeting, fallback=officer_of(request.user)))
+    pdf = meeting_report_pdf(
+        meeting, reporter=reporter_of(meeting, fallback=officer_of(request.user)), report_date=report_date_of(meeting)
+    )
     record(
         user=request.user,
         kind=AuditEntry.Kind.EXPORT,

@@ -139,6 +139,32 @@ def test_c11_2_form3_names_its_submitter_as_reporter_and_the_printing_officer_fo
     assert "高橋翼" in printed and "村上直樹" not in printed
 
 
+def test_c11_2_form3_bears_the_day_it_was_submitted_not_the_day_it_is_printed(council, world, client_for, tmp_path):
+    """C11.2: a submitted report printed later (by the chief deciding it) is dated the day it was submitted."""
+    from liaison.lib.wareki import to_wareki
+
+    meeting = make_meeting(council, world)
+    submission = actions.report_submit(kind=routing.FORM3, obj=meeting, acting_user=world.user("koban_staff"))
+    Submission.objects.filter(pk=submission.pk).update(
+        submitted_at=datetime.datetime(2025, 6, 14, 9, 0, tzinfo=datetime.UTC)
+    )
+    url = reverse("reports:meeting_report", args=[meeting.pk])
+    printed = _compact(poppler("pdftotext", client_for("station_chief").get(url).content, tmp_path))
+    assert to_wareki(datetime.date(2025, 6, 14)) in printed
+
+
+def test_c11_2_nobody_decides_a_report_they_submitted_themselves(council, world, client_for):
+    """C11.2: the station chief may submit Form 3 (they hold the submit permission) but then may not decide it; it is
+    not on their list of reports to decide, and the action refuses it."""
+    meeting = make_meeting(council, world)
+    chief = world.user("station_chief")
+    submission = actions.report_submit(kind=routing.FORM3, obj=meeting, acting_user=chief)
+    assert not routing.waiting_for(chief).filter(pk=submission.pk).exists()
+    with pytest.raises(ValidationError, match="自分が提出した報告は決裁できません"):
+        actions.report_decide(submission=submission, approve=True, acting_user=chief)
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.SUBMITTED
+
+
 # --- findings ----------------------------------------------------------------------------------------------------
 
 
