@@ -267,3 +267,22 @@ def test_c11_1_2_good_practice_reports_in_every_routing_state(demo):
     assert GoodPractice.objects.exclude(station=chief.station_id).exists()
     assert own.filter(meetings__isnull=False).exists() and own.filter(cases__isnull=False).exists()
     assert AuditEntry.objects.filter(action="good_practice.create").count() == GoodPractice.objects.count()
+
+
+def test_c11_2_held_meetings_were_reported_and_decided_but_the_koban_s_latest(demo):
+    """C11.2: the demo's held meetings have an approved Form 3 — decided by the deputy when routine, else by the
+    station chief — except the demo koban's latest, whose missing report is the finding its chief sees."""
+    from liaison.findings.models import Finding
+    from liaison.meetings.models import Meeting
+    from liaison.reports.models import Submission
+
+    rounds = Submission.objects.filter(kind="form3").select_related("decided_by__officer")
+    assert rounds.count() > 50 and not rounds.exclude(status="approved").exists()
+    for submission in rounds:
+        expected = "deputy" if submission.routine else "station_chief"
+        assert submission.decided_by.officer.role == expected
+        assert submission.decided_at > submission.submitted_at
+    koban = Officer.objects.get(user__username="demo_koban_chief").koban_id
+    latest = Meeting.objects.filter(council__kobans=koban, status="held").order_by("-starts_at", "-pk").first()
+    missing = Finding.objects.filter(subject__source="meeting_report")
+    assert list(missing.values_list("subject__object_id", flat=True)) == [latest.pk]
