@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "liaison.councils",
     "liaison.cases",
     "liaison.meetings",
+    "liaison.network",
     "liaison.reports",
     # After liaison.reports, whose db_worker (this app's worker plus a heartbeat) takes the place of this app's own.
     "django_tasks_db",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("councils/", include("liaison.councils.urls")),
     path("meetings/", include("liaison.meetings.urls")),
     path("cases/", include("liaison.cases.urls")),
+    path("network/", include("liaison.network.urls")),
     path("reports/", include("liaison.reports.urls")),
 ]

@@ -32,6 +32,17 @@ class Perm(StrEnum):
     ACCEPT_SETUP_REPORTS = "accept_setup_reports"  # C11.1(1): HQ's community division accepts or returns Form 2
     REPORT_GOOD_PRACTICE = "report_good_practice"  # C11.1(2): a station reports good practice to HQ
     ACCEPT_GOOD_PRACTICE = "accept_good_practice"  # C11.1(2): HQ's community division accepts or returns them
+    # The community safety network (N1–N4)
+    VIEW_CONTACTS = "view_contacts"  # N2.4: the station's contact-person list, shared with every section and HQ
+    MANAGE_CONTACTS = "manage_contacts"  # N2, N4.2: register contact persons, record their consent (地域課)
+    REFER_CANDIDATES = "refer_candidates"  # N2.3: any section tells 地域課 of a candidate
+    DECIDE_REFERRALS = "decide_referrals"  # N2.3: 地域課 accepts or declines a referral
+    LOG_EXCHANGES = "log_exchanges"  # N3.1ア・イ: every section logs information exchanges
+    PUBLISH_SAFETY_INFO = "publish_safety_info"  # N3.1エ: HQ divisions and stations publish information items
+    DISTRIBUTE_SAFETY_INFO = "distribute_safety_info"  # N3.2: pass items on to contact persons (mail, print, hand)
+    MANAGE_SAFETY_MEETINGS = "manage_safety_meetings"  # N3.3: 地域安全の会
+    PLAN_VISIT_DAYS = "plan_visit_days"  # N4.4: the chief's 巡回連絡強化日
+    VIEW_NETWORK_FIGURES = "view_network_figures"  # N4.1, N4.3, N4.4: the station chief's view
 
 
 _STATION_READ = {Perm.VIEW_STATION, Perm.VIEW_COUNCILS}
@@ -39,10 +50,26 @@ _PEOPLE = {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE}
 _COUNCIL_WORK = {Perm.MANAGE_COUNCILS, Perm.APPOINT_MEMBERS, Perm.PRINT_FORMS}
 # The meetings' day-to-day work: the koban's operation staff and the station's community section (C9.2, C10.1).
 _MEETING_WORK = {Perm.MANAGE_MEETINGS, Perm.MANAGE_CASES, Perm.SUBMIT_MEETING_REPORTS}
+# Every officer of a station reads its contact-person list, refers candidates and logs exchanges (N2.3, N2.4, N3.1イ).
+_NETWORK_ALL = {Perm.VIEW_CONTACTS, Perm.REFER_CANDIDATES, Perm.LOG_EXCHANGES}
+# The station community section keeps the network (N2.4) and the chief and deputy oversee it (N4.4).
+_NETWORK_KEEPING = {
+    *_NETWORK_ALL,
+    Perm.MANAGE_CONTACTS,
+    Perm.DECIDE_REFERRALS,
+    Perm.PUBLISH_SAFETY_INFO,
+    Perm.DISTRIBUTE_SAFETY_INFO,
+    Perm.MANAGE_SAFETY_MEETINGS,
+    Perm.PLAN_VISIT_DAYS,
+    Perm.VIEW_NETWORK_FIGURES,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.HQ_ADMIN: frozenset(
         {
+            Perm.VIEW_CONTACTS,
+            Perm.PUBLISH_SAFETY_INFO,
+            Perm.VIEW_NETWORK_FIGURES,
             Perm.VIEW_ALL_STATIONS,
             *_STATION_READ,
             Perm.MANAGE_SETTINGS,
@@ -57,9 +84,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PRINT_FORMS,
         }
     ),
-    Role.HQ_STAFF: frozenset({Perm.VIEW_ALL_STATIONS, *_STATION_READ}),
+    Role.HQ_STAFF: frozenset({Perm.VIEW_CONTACTS, Perm.PUBLISH_SAFETY_INFO, Perm.VIEW_ALL_STATIONS, *_STATION_READ}),
     Role.STATION_CHIEF: frozenset(
         {
+            *_NETWORK_KEEPING,
             *_STATION_READ,
             *_PEOPLE,
             *_COUNCIL_WORK,
@@ -75,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.DEPUTY: frozenset(
         {
+            *_NETWORK_KEEPING,
             *_STATION_READ,
             *_PEOPLE,
             *_COUNCIL_WORK,
@@ -87,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.COMMUNITY_SECTION: frozenset(
         {
+            *_NETWORK_KEEPING,
             *_STATION_READ,
             *_PEOPLE,
             *_COUNCIL_WORK,
@@ -97,9 +127,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     # Every section takes opinions and requests and follows up its own (C8.2, N3.1).
-    Role.SECTION_STAFF: frozenset({*_STATION_READ, Perm.MANAGE_CASES}),
+    Role.SECTION_STAFF: frozenset({*_NETWORK_ALL, Perm.PUBLISH_SAFETY_INFO, *_STATION_READ, Perm.MANAGE_CASES}),
     Role.KOBAN_CHIEF: frozenset(
         {
+            *_NETWORK_ALL,
+            Perm.MANAGE_CONTACTS,
+            Perm.DISTRIBUTE_SAFETY_INFO,
             *_STATION_READ,
             *_PEOPLE,
             *_MEETING_WORK,
@@ -109,5 +142,5 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.KOBAN_ONLY,
         }
     ),
-    Role.KOBAN_STAFF: frozenset({*_STATION_READ, *_MEETING_WORK, Perm.VIEW_PEOPLE, Perm.KOBAN_ONLY}),
+    Role.KOBAN_STAFF: frozenset({*_NETWORK_ALL, *_STATION_READ, *_MEETING_WORK, Perm.VIEW_PEOPLE, Perm.KOBAN_ONLY}),
 }

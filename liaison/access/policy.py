@@ -76,6 +76,9 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
     officer = officer_of(user)
     if Perm.VIEW_STATION not in perms or officer.station_id is None:
         return qs.none()
+    # A model that a station may read beyond what it owns (an information item published *to* it) says so itself.
+    if hasattr(qs.model, "station_scope"):
+        return qs.filter(qs.model.station_scope(officer.station_id))
     lookup = f"{path}__id" if path else "id"
     return qs.filter(**{lookup: officer.station_id})
 

@@ -38,6 +38,7 @@ SETTINGS_FIELDS = [
     "report_decision_days",
     "case_tell_days",
     "case_open_days",
+    "contact_stale_days",
 ]
 
 

@@ -46,6 +46,7 @@ class PrefectureSettings(Versioned):
     report_decision_days = models.PositiveSmallIntegerField(_("報告の決裁待ちを知らせる日数"), default=7)
     case_tell_days = models.PositiveSmallIntegerField(_("措置状況の連絡期限（措置後の日数）"), default=30)
     case_open_days = models.PositiveSmallIntegerField(_("未措置の意見・要望を知らせる日数（受付後）"), default=90)
+    contact_stale_days = models.PositiveSmallIntegerField(_("情報交換のない地域安全連絡員を知らせる日数"), default=90)
 
     class Meta:
         verbose_name = _("県の設定")

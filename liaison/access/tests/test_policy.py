@@ -75,5 +75,11 @@ def test_x2_every_role_has_a_permission_set():
     from liaison.org.models import Officer as O
 
     assert set(ROLE_PERMISSIONS) == set(O.Role.values)
-    # HQ staff read everything but change nothing.
-    assert ROLE_PERMISSIONS[O.Role.HQ_STAFF] == {Perm.VIEW_ALL_STATIONS, Perm.VIEW_STATION, Perm.VIEW_COUNCILS}
+    # HQ divisions read everything; the one thing they write is the safety information they give stations (N3.1エ).
+    assert ROLE_PERMISSIONS[O.Role.HQ_STAFF] == {
+        Perm.VIEW_ALL_STATIONS,
+        Perm.VIEW_STATION,
+        Perm.VIEW_COUNCILS,
+        Perm.VIEW_CONTACTS,
+        Perm.PUBLISH_SAFETY_INFO,
+    }
