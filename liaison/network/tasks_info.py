@@ -81,9 +81,10 @@ def _send(message: EmailMessage) -> None:
         connection.close()
 
 
-def send_one(delivery: Delivery, pauses=RETRY_PAUSES) -> bool:
+def send_one(delivery: Delivery, pauses: tuple[float, ...] | None = None) -> bool:
     """Send one delivery's mail with retries; record SENT or FAILED with the error. False when another run had
     already claimed it."""
+    pauses = RETRY_PAUSES if pauses is None else pauses
     claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED, attempts=delivery.attempts).update(
         attempts=F("attempts") + 1
     )

@@ -312,6 +312,10 @@ def distribution_detail(request, pk):
             "distribution": distribution,
             "rows": rows,
             "failed": sum(1 for r in rows if r["d"].status == Delivery.Status.FAILED and r["may_change"]),
+            # Mails still waiting: normally the worker's next minutes, but also what a stopped worker left behind.
+            "waiting": sum(1 for r in rows if r["d"].status == Delivery.Status.QUEUED and r["may_change"])
+            if distribution.method == Distribution.Method.EMAIL
+            else 0,
             "printable": [r["d"].pk for r in rows if r["may_change"]]
             if distribution.method == Distribution.Method.PRINT
             else [],
