@@ -468,3 +468,53 @@ def test_n3_2_a_koban_chief_records_sharing_only_for_their_own_koban(world, clie
     other = Delivery.objects.get(contact=people["other_koban"])
     answer = client_for("koban_chief").post(reverse("network:delivery_shared", args=[other.pk]), {"shared": "yes"})
     assert answer.status_code == 403
+
+
+def test_n3_1e_an_attachment_over_the_size_limit_is_refused(world, client_for, monkeypatch):
+    """N3.1エ: a file over the size limit is refused with a clear message; nothing is published."""
+    from liaison.network import forms_info
+
+    monkeypatch.setattr(forms_info, "ATTACHMENT_MAX_BYTES", 10)
+    client = client_for("community_section")
+    url = reverse("network:info_create")
+    response = client.post(
+        url,
+        {
+            "form_token": _form(client, url),
+            "title": "大きな添付",
+            "body": "本文",
+            "published_on": "2026-11-01",
+            "all_stations": "on",
+            "uploads": [SimpleUploadedFile("写真.jpg", b"x" * 11, content_type="image/jpeg")],
+        },
+    )
+    assert response.status_code == 200 and "大きすぎます" in response.content.decode()
+    assert not SafetyInfo.objects.filter(title="大きな添付").exists()
+
+
+def test_n3_2_resend_queues_only_the_failed_mails_a_koban_chief_may_send(world, client_for):
+    """N3.2: "resend" puts back only FAILED deliveries (never sent ones), and a koban chief's only those of their own
+    koban's contact persons."""
+    from django_tasks_db.models import DBTaskResult
+
+    people = _everyone(world)
+    sent = contact(world, "送信", "ソウシン", koban=world.koban_a, email="sent@example.jp")
+    distribution = actions.distribution_create(
+        item=item(world),
+        station=world.station_a,
+        method="email",
+        contacts=[people[Consent.CONSENTED], people["other_koban"], sent],
+        acting_user=world.user("community_section"),
+    )
+    DBTaskResult.objects.all().delete()
+    distribution.deliveries.exclude(contact=sent).update(status=Delivery.Status.FAILED, last_error="550 refused")
+    distribution.deliveries.filter(contact=sent).update(status=Delivery.Status.SENT)
+    response = client_for("koban_chief").post(reverse("network:distribution_resend", args=[distribution.pk]))
+    assert response.status_code == 302
+    statuses = {d.contact_id: d.status for d in distribution.deliveries.all()}
+    assert statuses == {
+        people[Consent.CONSENTED].pk: Delivery.Status.QUEUED,
+        people["other_koban"].pk: Delivery.Status.FAILED,
+        sent.pk: Delivery.Status.SENT,
+    }
+    assert DBTaskResult.objects.count() == 1
