@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from liaison.findings import panels
         from liaison.meetings import sections as meeting_sections
 
-        from . import routing, signals  # noqa: F401 (signals: receivers connect on import)
+        from . import handouts, routing, signals  # noqa: F401 (signals: receivers connect on import; handouts register)
         from .panels import reports_todo
         from .views_routing import council_setup_report_section, meeting_report_section
 

@@ -48,6 +48,8 @@ class DocumentKind:
     # Objects laid out at a time in a job (progress moves by this much). Each layout pays a fixed cost (styles,
     # fonts): Form 1 printed 55 letters/s in chunks of 20 and 62–85 in chunks of 50 on the benchmark machine.
     chunk_size: int = 50
+    # Told which objects were printed once their PDF is made (handouts mark their deliveries printed).
+    after_print: Callable[[Sequence[Any]], Any] | None = None
 
     def load(self, ids: Iterable[int], user=None) -> list:
         """The objects with ``ids``, in that order (of those ``user`` may see, when given).
@@ -67,7 +69,10 @@ class DocumentKind:
 
     def pdf(self, objects: Sequence, *, progress: Callable[[int], None] | None = None) -> bytes:
         """The objects as one PDF, laid out ``chunk_size`` at a time; ``progress`` hears the count done."""
-        return pdf_in_chunks(self.render, objects, chunk_size=self.chunk_size, progress=progress)
+        pdf = pdf_in_chunks(self.render, objects, chunk_size=self.chunk_size, progress=progress)
+        if self.after_print is not None:
+            self.after_print(objects)
+        return pdf
 
     def filename(self, label: str) -> str:
         return f"{self.noun}_{label}.pdf"

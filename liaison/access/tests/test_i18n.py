@@ -22,11 +22,17 @@ from django.utils.translation.template import templatize
 PO = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"
 MO = PO.with_suffix(".mo")
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-# The official forms (様式) are printed in Japanese whatever the screen language; the reports folder's other
-# templates are screens like any other.
+# The official forms (様式) are printed in Japanese whatever the screen language, and so are the handouts of safety
+# information given to residents; the reports folder's other templates are screens like any other.
 OFFICIAL_FORMS = {
     TEMPLATES / "reports" / name
-    for name in ("pdf_base.html", "appointment_letter.html", "setup_report.html", "meeting_report.html")
+    for name in (
+        "pdf_base.html",
+        "appointment_letter.html",
+        "setup_report.html",
+        "meeting_report.html",
+        "safety_info_handout.html",
+    )
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 

@@ -296,6 +296,61 @@ def _information_with_file(world):
     return item
 
 
+PUBLISHERS = {"hq_admin", "hq_staff", "station_chief", "deputy", "community_section", "section_staff"}
+STATION_PUBLISHERS = PUBLISHERS - HQ
+DISTRIBUTORS = {"station_chief", "deputy", "community_section", "koban_chief"}
+
+
+def _info(world, hq=False):
+    """A safety information item of station A, published to itself; or, with ``hq``, HQ's item to station A."""
+    import datetime
+
+    from liaison.network.models import SafetyInfo, SafetyInfoTarget
+
+    publisher = world.officers["hq_admin" if hq else "community_section"]
+    item = SafetyInfo.objects.create(
+        publisher_division=publisher.hq_division if hq else None,
+        publisher_station=None if hq else world.station_a,
+        title="特殊詐欺の電話が多発しています",
+        body="不審な電話に注意してください。",
+        published_on=datetime.date(2026, 11, 1),
+        created_by=publisher.user,
+    )
+    SafetyInfoTarget.objects.create(item=item, station=world.station_a)
+    return item
+
+
+def _info_attachment(world):
+    from django.core.files.base import ContentFile
+
+    from liaison.network.models import SafetyInfoAttachment
+
+    attachment = SafetyInfoAttachment(item=_info(world), name="チラシ.txt", uploaded_by=world.user("community_section"))
+    attachment.file.save("a1b2.txt", ContentFile("注意".encode()), save=True)
+    return attachment
+
+
+def _distribution(world):
+    from liaison.network.models import Distribution
+
+    return Distribution.objects.create(
+        item=_info(world), station=world.station_a, method="email", created_by=world.user("community_section")
+    )
+
+
+def _delivery(world):
+    from liaison.network.actions.contacts import contact_create
+    from liaison.network.models import Delivery
+
+    contact = contact_create(
+        station=world.station_a,
+        person=_person(world),
+        values={"koban": world.koban_a, "source": "acquaintance"},
+        acting_user=world.user("community_section"),
+    )
+    return Delivery.objects.create(distribution=_distribution(world), contact=contact, email="a@example.jp")
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -418,6 +473,18 @@ URLS: dict[str, tuple] = {
         GOOD_PRACTICE_READERS,
         True,
     ),
+    # Safety information (N3.1エ, N3.2): read by every role that may see it; published by HQ and the stations'
+    # sections; changed by its publisher only; distributed by 地域課, the chief, the deputy and koban chiefs.
+    "network:info_list": (_none, ALL, False),
+    "network:info_create": (_none, PUBLISHERS, False),
+    "network:info_detail": (lambda w: {"pk": _info(w).pk}, ALL, True),
+    "network:info_edit": (lambda w: {"pk": _info(w).pk}, STATION_PUBLISHERS, True),  # HQ never edits a station's
+    "network:info_pass_on": (lambda w: {"pk": _info(w, hq=True).pk}, STATION_PUBLISHERS, True),
+    "network:info_distribute": (lambda w: {"pk": _info(w).pk}, DISTRIBUTORS, True),
+    "network:info_attachment": (lambda w: {"pk": _info_attachment(w).pk}, ALL, True),
+    "network:distribution_detail": (lambda w: {"pk": _distribution(w).pk}, ALL, True),
+    "network:distribution_resend": (lambda w: {"pk": _distribution(w).pk}, DISTRIBUTORS, False, 405),  # POST only
+    "network:delivery_shared": (lambda w: {"pk": _delivery(w).pk}, DISTRIBUTORS, False, 405),  # POST only
 }
 
 
@@ -540,6 +607,15 @@ KOBAN_UNSCOPED = {
     "reports:submission",  # a read; deciding is for station and HQ roles only
     "reports:good_practice",  # reads: good practice is shared station-wide
     "reports:good_practice_attachment",
+    # Safety information is shared station-wide: reads, and the distribution page offers a koban chief only the
+    # contact persons of their own koban; resend and the sharing note check each delivery's koban (POST only; tested
+    # in the network tests).
+    "network:info_detail",
+    "network:info_attachment",
+    "network:info_distribute",
+    "network:distribution_detail",
+    "network:distribution_resend",
+    "network:delivery_shared",
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
