@@ -1,6 +1,9 @@
 """N3.1ア–ウ: information exchanges with contact persons. Logging one (its contact persons, materials, opinions that
 become cases of the shared case model), the tablet entry screen, the station's list and an exchange's page, and the
-cases raised at exchanges read by every section of the station with their status."""
+cases raised at exchanges read by every section of the station with their status.
+
+Test names spell the requirement IDs in ASCII: n3_1a is N3.1ア, n3_1i is N3.1イ, n3_1u is N3.1ウ.
+"""
 
 import datetime
 import re
