@@ -199,6 +199,31 @@ def _settled_case(world, koban="own"):
 MEETING_WORKERS = COUNCIL_EDITORS | {"koban_chief", "koban_staff"}  # MANAGE_MEETINGS (C9.1, C9.2)
 
 
+EXCHANGE_READERS = ALL  # every section of the station and HQ read the exchanges (N3.1ウ)
+EXCHANGE_LOGGERS = ALL - HQ  # every officer of a station logs them (N3.1イ)
+
+
+def _exchange(world):
+    """An exchange of station A's koban_a with one contact person."""
+    import datetime
+
+    from liaison.network.models import ContactPerson, Exchange
+
+    contact = ContactPerson.objects.create(
+        person=_person(world), station=world.station_a, source="acquaintance", created_by=world.user("koban_staff")
+    )
+    exchange = Exchange.objects.create(
+        station=world.station_a,
+        koban=world.koban_a,
+        on=datetime.date(2026, 4, 10),
+        officer=world.officers["koban_staff"],
+        kind=Exchange.Kind.HOME_VISIT,
+        created_by=world.user("koban_staff"),
+    )
+    exchange.contacts.add(contact)
+    return exchange
+
+
 def _held_meeting(world, council_of=_print_council):
     """A regular meeting held yesterday by a council of station A."""
     import datetime
@@ -415,6 +440,9 @@ URLS: dict[str, tuple] = {
     "cases:edit": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
     "cases:progress": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
     "cases:told": (lambda w: {"pk": _settled_case(w).pk}, CASE_MANAGERS, True),
+    "network:exchange_list": (_none, EXCHANGE_READERS, False),
+    "network:exchange_create": (_none, EXCHANGE_LOGGERS, False),
+    "network:exchange_detail": (lambda w: {"pk": _exchange(w).pk}, EXCHANGE_READERS, True),
     "meetings:opinion_new": (lambda w: {"pk": _held_meeting(w).pk}, CASE_MANAGERS, True),
     "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
@@ -593,6 +621,7 @@ KOBAN_UNSCOPED = {
     "councils:detail",
     "councils:bylaws_download",
     "cases:detail",
+    "network:exchange_detail",  # a read: exchanges are shared station-wide (N3.1ウ)
     "meetings:council_activities",
     "meetings:activity",
     "meetings:council_information",
