@@ -25,7 +25,17 @@ from liaison.lib.dates import require_office_date, today_tokyo
 from liaison.lib.versioning import save_versioned
 from liaison.org.models import Koban, Station
 
-from ..models import ContactPerson, Delivery, Distribution, SafetyInfo, SafetyInfoAttachment, SafetyInfoTarget
+from ..models import (
+    ContactPerson,
+    Delivery,
+    Distribution,
+    Exchange,
+    ExchangeMaterial,
+    SafetyInfo,
+    SafetyInfoAttachment,
+    SafetyInfoTarget,
+)
+from .exchanges import exchange_create
 
 INFO_FIELDS = ["title", "body", "area", "published_on", "valid_until"]
 
@@ -297,16 +307,31 @@ def handover_record(
 ) -> int:
     """Mark ``deliveries`` handed over in person on ``handed_on``.
 
-    The hand-over is also a meeting with the contact persons: logging it as an exchange (N3.1) is to be done here,
-    through ``liaison.network.actions.exchanges.exchange_create``, in this same transaction.
+    Handing an item over is also meeting the contact persons, so it is logged as an information exchange (N3.1ア) of
+    the acting officer in the same transaction: the station's figures and "not contacted for N days" count it.
     """
     require_office_date(handed_on, field="handed_on")
     if handed_on > today_tokyo():
         raise ValidationError({"handed_on": _("手渡しした日に、未来の日付は入力できません。")})
     done_at = timezone.make_aware(datetime.datetime.combine(handed_on, datetime.time(12, 0)))
-    return Delivery.objects.filter(pk__in=[d.pk for d in deliveries], distribution=distribution).update(
+    handed = list(
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], distribution=distribution).select_related("contact")
+    )
+    count = Delivery.objects.filter(pk__in=[d.pk for d in handed]).update(
         status=Delivery.Status.HANDED, done_at=done_at
     )
+    if handed:
+        item = distribution.item
+        exchange_create(
+            station=distribution.station,
+            officer=officer_of(acting_user),
+            values={"on": handed_on, "kind": Exchange.Kind.OTHER, "notes": "地域安全情報の手渡し"},
+            contacts=[d.contact for d in handed],
+            materials=[{"kind": ExchangeMaterial.Kind.SAFETY_INFO, "item": item, "title": item.title}],
+            cases=[],
+            acting_user=acting_user,
+        )
+    return count
 
 
 def deliveries_mark_printed(deliveries: Iterable[Delivery]) -> int:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from liaison.audit.models import AuditEntry
 from liaison.lib.dates import today_tokyo
 from liaison.network.actions import info as actions
-from liaison.network.models import Delivery, Distribution, SafetyInfo, SafetyInfoAttachment
+from liaison.network.models import ContactPerson, Delivery, Distribution, Exchange, SafetyInfo, SafetyInfoAttachment
 
 from .info_helpers import Consent, contact, item
 
@@ -340,6 +340,12 @@ def test_n4_2_only_consenting_contact_persons_receive_information(world, client_
     assert all(
         d.status == Delivery.Status.HANDED and d.done_at.date() == datetime.date(2026, 11, 20) for d in deliveries
     )
+    # N3.1ア: handing the item over was meeting them: one exchange of the officer, with the item as its material.
+    exchange = Exchange.objects.get()
+    assert (exchange.on, exchange.officer) == (datetime.date(2026, 11, 20), world.officers["community_section"])
+    assert {c.pk for c in exchange.contacts.all()} == listed
+    assert [(m.kind, m.item_id) for m in exchange.materials.all()] == [("safety_info", own.pk)]
+    assert ContactPerson.objects.get(pk=people[Consent.CONSENTED].pk).last_exchange_on == datetime.date(2026, 11, 20)
     with pytest.raises(Exception):  # noqa: B017 - the action refuses a declined person whatever the screen sent
         actions.distribution_create(
             item=own,
