@@ -86,7 +86,12 @@ class AcceptForm(Form):
 
     person_choice = forms.ChoiceField(label=_("登録済みの住民等"), widget=forms.RadioSelect, required=False)
     other_person = PersonPickerField(label=_("ほかの登録済みの住民等を探して選ぶ"), required=False)
-    family_name = forms.CharField(label=_("姓"), max_length=30, required=False)
+    family_name = forms.CharField(
+        label=_("姓"),
+        max_length=30,
+        required=False,
+        help_text=_("ここから下の氏名などは「新しい住民等として登録する」を選んだときに使います。"),
+    )
     given_name = forms.CharField(label=_("名"), max_length=30, required=False)
     family_kana = forms.CharField(label=_("セイ"), max_length=60, required=False)
     given_kana = forms.CharField(label=_("メイ"), max_length=60, required=False)
