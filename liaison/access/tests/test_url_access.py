@@ -376,6 +376,21 @@ def _delivery(world):
     return Delivery.objects.create(distribution=_distribution(world), contact=contact, email="a@example.jp")
 
 
+# The community safety network's referrals (N2.3): every station role refers; 地域課, the chief and the deputy decide.
+REFERRERS = ALL - HQ
+REFERRAL_DECIDERS = {"station_chief", "deputy", "community_section"}
+
+
+def _referral(world):
+    """A pending referral of station A made by its 署各課 officer (the only non-decider who may open it)."""
+    from liaison.network.actions.referrals import referral_create
+
+    return referral_create(
+        values={"family_name": "候補", "given_name": "花子", "reason": "防犯活動に熱心", "met_at": "campaign"},
+        acting_user=world.user("section_staff"),
+    )
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -513,6 +528,11 @@ URLS: dict[str, tuple] = {
     "network:distribution_detail": (lambda w: {"pk": _distribution(w).pk}, ALL, True),
     "network:distribution_resend": (lambda w: {"pk": _distribution(w).pk}, DISTRIBUTORS, False, 405),  # POST only
     "network:delivery_shared": (lambda w: {"pk": _delivery(w).pk}, DISTRIBUTORS, False, 405),  # POST only
+    "network:referral_list": (_none, REFERRERS, False),
+    "network:referral_create": (_none, REFERRERS, False),
+    "network:referral_detail": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS | {"section_staff"}, True),
+    "network:referral_accept": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS, True),
+    "network:referral_decline": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS, True),
 }
 
 
