@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "liaison.network"
     verbose_name = _("地域安全ネットワーク")
+
+    def ready(self):
+        from . import panels
+
+        panels.register()  # consenting contact persons not contacted for N days: stored findings and home panel

@@ -296,6 +296,23 @@ def _information_with_file(world):
     return item
 
 
+def _safety_meeting(world):
+    import datetime
+
+    from liaison.network.models import SafetyMeeting
+
+    return SafetyMeeting.objects.create(
+        station=world.station_a,
+        held_on=datetime.date(2026, 5, 1),
+        venue="青葉区民センター",
+        topics="空き巣の発生状況",
+        created_by=world.user("community_section"),
+    )
+
+
+NETWORK_KEEPERS = {"station_chief", "deputy", "community_section"}
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -361,6 +378,11 @@ URLS: dict[str, tuple] = {
     "cases:progress": (lambda w: {"pk": _case(w).pk}, CASE_MANAGERS, True),
     "cases:told": (lambda w: {"pk": _settled_case(w).pk}, CASE_MANAGERS, True),
     "meetings:opinion_new": (lambda w: {"pk": _held_meeting(w).pk}, CASE_MANAGERS, True),
+    "network:safety_meeting_list": (_none, ALL, False),
+    "network:safety_meeting_create": (_none, NETWORK_KEEPERS, False),
+    "network:safety_meeting_detail": (lambda w: {"pk": _safety_meeting(w).pk}, ALL, True),
+    "network:safety_meeting_edit": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
+    "network:safety_meeting_opinion": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
     "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
     "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
@@ -540,6 +562,7 @@ KOBAN_UNSCOPED = {
     "reports:submission",  # a read; deciding is for station and HQ roles only
     "reports:good_practice",  # reads: good practice is shared station-wide
     "reports:good_practice_attachment",
+    "network:safety_meeting_detail",  # a read: every officer of the station reads the station's 地域安全の会
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
