@@ -310,6 +310,16 @@ def _safety_meeting(world):
     )
 
 
+def _visit_day(world):
+    import datetime
+
+    from liaison.network.models import VisitDay
+
+    return VisitDay.objects.create(
+        koban=world.koban_a, on=datetime.date(2026, 5, 1), created_by=world.user("station_chief")
+    )
+
+
 NETWORK_KEEPERS = {"station_chief", "deputy", "community_section"}
 
 
@@ -383,6 +393,11 @@ URLS: dict[str, tuple] = {
     "network:safety_meeting_detail": (lambda w: {"pk": _safety_meeting(w).pk}, ALL, True),
     "network:safety_meeting_edit": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
     "network:safety_meeting_opinion": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
+    "network:figures": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
+    "network:figures_export": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
+    "network:visit_day_plan": (_none, NETWORK_KEEPERS, False),
+    # POST only: GET is refused as 405 before the day is looked up; test_figures posts from station B (404)
+    "network:visit_day_delete": (lambda w: {"pk": _visit_day(w).pk}, NETWORK_KEEPERS, False, 405),
     "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
     "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
