@@ -18,7 +18,7 @@ from liaison.network.actions.visit_days import visit_day_delete, visit_days_plan
 from liaison.network.models import Exchange, VisitDay
 from liaison.testing import make_officer
 
-from .helpers import make_contact
+from .test_findings import make_contact
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from liaison.lib.versioning import StaleEdit
 from liaison.network.actions import safety_meetings as actions
 from liaison.network.models import SafetyMeeting, SafetyMeetingCase
 
-from .helpers import make_contact
+from .test_findings import make_contact
 
 pytestmark = pytest.mark.django_db
 
