@@ -315,9 +315,10 @@ def _visit_day(world):
 
     from liaison.network.models import VisitDay
 
-    return VisitDay.objects.create(
-        koban=world.koban_a, on=datetime.date(2026, 5, 1), created_by=world.user("station_chief")
+    day, _created = VisitDay.objects.get_or_create(
+        koban=world.koban_a, on=datetime.date(2026, 5, 1), defaults={"created_by": world.user("station_chief")}
     )
+    return day
 
 
 NETWORK_KEEPERS = {"station_chief", "deputy", "community_section"}
