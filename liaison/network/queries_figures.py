@@ -81,7 +81,15 @@ def exchanges_by_officer_month(station_id: int, period: Period) -> dict:
         officer["counts"][i] += row["n"]
         officer["total"] += row["n"]
         totals[i] += row["n"]
-    return {"months": months, "rows": list(officers.values()), "totals": totals, "total": sum(totals)}
+    for officer in officers.values():  # (month, count) pairs: each table cell labelled with its month
+        officer["cells"] = list(zip(months, officer["counts"], strict=True))
+    return {
+        "months": months,
+        "rows": list(officers.values()),
+        "totals": totals,
+        "total_cells": list(zip(months, totals, strict=True)),
+        "total": sum(totals),
+    }
 
 
 def _scalar(qs: QuerySet, expression) -> Coalesce:
