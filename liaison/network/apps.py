@@ -10,3 +10,6 @@ class NetworkConfig(AppConfig):
         from .panels_referrals import register as register_referral_panel
 
         register_referral_panel()
+        from . import panels
+
+        panels.register()  # consenting contact persons not contacted for N days: stored findings and home panel

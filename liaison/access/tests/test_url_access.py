@@ -391,6 +391,34 @@ def _referral(world):
     )
 
 
+def _safety_meeting(world):
+    import datetime
+
+    from liaison.network.models import SafetyMeeting
+
+    return SafetyMeeting.objects.create(
+        station=world.station_a,
+        held_on=datetime.date(2026, 5, 1),
+        venue="青葉区民センター",
+        topics="空き巣の発生状況",
+        created_by=world.user("community_section"),
+    )
+
+
+def _visit_day(world):
+    import datetime
+
+    from liaison.network.models import VisitDay
+
+    day, _created = VisitDay.objects.get_or_create(
+        koban=world.koban_a, on=datetime.date(2026, 5, 1), defaults={"created_by": world.user("station_chief")}
+    )
+    return day
+
+
+NETWORK_KEEPERS = {"station_chief", "deputy", "community_section"}
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -459,6 +487,16 @@ URLS: dict[str, tuple] = {
     "network:exchange_create": (_none, EXCHANGE_LOGGERS, False),
     "network:exchange_detail": (lambda w: {"pk": _exchange(w).pk}, EXCHANGE_READERS, True),
     "meetings:opinion_new": (lambda w: {"pk": _held_meeting(w).pk}, CASE_MANAGERS, True),
+    "network:safety_meeting_list": (_none, ALL, False),
+    "network:safety_meeting_create": (_none, NETWORK_KEEPERS, False),
+    "network:safety_meeting_detail": (lambda w: {"pk": _safety_meeting(w).pk}, ALL, True),
+    "network:safety_meeting_edit": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
+    "network:safety_meeting_opinion": (lambda w: {"pk": _safety_meeting(w).pk}, NETWORK_KEEPERS, True),
+    "network:figures": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
+    "network:figures_export": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
+    "network:visit_day_plan": (_none, NETWORK_KEEPERS, False),
+    # POST only: GET is refused as 405 before the day is looked up; test_figures posts from station B (404)
+    "network:visit_day_delete": (lambda w: {"pk": _visit_day(w).pk}, NETWORK_KEEPERS, False, 405),
     "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
     "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
@@ -665,6 +703,7 @@ KOBAN_UNSCOPED = {
     "network:distribution_detail",
     "network:distribution_resend",
     "network:delivery_shared",
+    "network:safety_meeting_detail",  # a read: every officer of the station reads the station's 地域安全の会
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.

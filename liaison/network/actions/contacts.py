@@ -14,7 +14,7 @@ from liaison.lib.dates import today_tokyo
 from liaison.org.models import Koban, Officer, Station
 from liaison.people.models import Person
 
-from .. import rules
+from .. import findings, rules
 from ..models import ConsentChange, ContactPerson, ContactRole
 
 # The particulars an edit screen changes; the consent state has its own action.
@@ -92,6 +92,7 @@ def contact_create(
         note=note[:200],
         created_by=acting_user,
     )
+    findings.refresh([contact.pk])
     record(
         user=acting_user,
         action="network.contact_create",
@@ -121,6 +122,7 @@ def consent_change(
     ConsentChange.objects.create(
         contact=contact, consent=consent, on=on, method=method, note=note[:200], created_by=acting_user
     )
+    findings.refresh([contact.pk])
     record(
         user=acting_user,
         action="network.consent_change",

@@ -15,7 +15,7 @@ from liaison.lib import once
 from liaison.lib.dates import require_office_date, today_tokyo
 from liaison.org.models import Officer, Station
 
-from .. import queries_exchanges
+from .. import findings, queries_exchanges
 from ..models import ContactPerson, Exchange, ExchangeCase, ExchangeMaterial
 
 Kind = ExchangeMaterial.Kind
@@ -145,6 +145,7 @@ def exchange_create(
     ContactPerson.objects.filter(pk__in=[c.pk for c in met]).filter(
         Q(last_exchange_on__isnull=True) | Q(last_exchange_on__lt=on)
     ).update(last_exchange_on=on)
+    findings.refresh([c.pk for c in met])  # who is "not contacted for N days" changes with this exchange (N4.4)
     record(
         user=acting_user,
         action="network.exchange_create",

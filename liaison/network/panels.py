@@ -1,0 +1,24 @@
+"""The network's home-page panel for the station's 地域課 and chief (registered with liaison.findings.panels from
+``apps.py``): how many consenting contact persons have not been contacted for N days (N4.4), read from the stored
+findings with a fixed number of queries, linked to the list on the chief's view."""
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import has_perm, sees_all_stations, visible_to
+from liaison.findings import panels
+
+from . import findings
+from .models import ContactPerson
+
+
+def stale_contacts(request, officer):
+    """The count of the officer's station's consenting contact persons not contacted for N days."""
+    if not has_perm(request.user, Perm.VIEW_NETWORK_FIGURES) or sees_all_stations(request.user):
+        return None
+    count = visible_to(request.user, ContactPerson).filter(findings.having_stale()).count()
+    return {"stale_count": count, "stale_days": findings.stale_days()}
+
+
+def register() -> None:
+    """The stale-contact findings source and its home panel (called once from ``NetworkConfig.ready``)."""
+    findings.register()
+    panels.register("network.stale_contacts", "network/figures/home_stale.html", stale_contacts, order=40)

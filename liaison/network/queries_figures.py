@@ -1,0 +1,168 @@
+"""The station chief's view (N4.1, N4.3, N4.4) as SQL aggregates: each figure is one query (two for the areas),
+whatever the number of exchanges and contact persons; Python only lays the aggregated rows out as tables."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from liaison.cases.rules import fiscal_year_of, fiscal_year_range
+from liaison.org.models import Koban
+
+from . import findings
+from .models import ContactPerson, Exchange, VisitDay
+
+Consent = ContactPerson.Consent
+ExchangeContact = Exchange.contacts.through
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def of(cls, fiscal_year: int, month: int | None = None) -> Period:
+        """A fiscal year (April to March), or one month of it."""
+        start, end = fiscal_year_range(fiscal_year)
+        if not month:
+            return cls(start, end)
+        year = fiscal_year if month >= 4 else fiscal_year + 1
+        first = datetime.date(year, month, 1)
+        following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(first, following - datetime.timedelta(days=1))
+
+    def months(self) -> list[datetime.date]:
+        """The first day of each month of the period, in order."""
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return months
+
+
+def current_fiscal_year(today: datetime.date) -> int:
+    return fiscal_year_of(today)
+
+
+def _month(value) -> datetime.date:
+    # TruncMonth of a date field reads back as a date on both databases; a datetime is narrowed just in case.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def exchanges_by_officer_month(station_id: int, period: Period) -> dict:
+    """Exchanges per officer and month (N4.4): one GROUP BY officer, month. Officers in 五十音順 of their readings."""
+    rows = (
+        Exchange.objects.filter(station_id=station_id, on__range=(period.start, period.end))
+        .annotate(month=TruncMonth("on"))
+        .values("officer_id", "officer__family_name", "officer__given_name", "officer__family_kana", "month")
+        .annotate(n=Count("pk"))
+        .order_by("officer__family_kana", "officer__given_kana", "officer_id", "month")
+    )
+    months = period.months()
+    index = {m: i for i, m in enumerate(months)}
+    officers: dict[int, dict] = {}
+    totals = [0] * len(months)
+    for row in rows:
+        officer = officers.setdefault(
+            row["officer_id"],
+            {
+                "name": f"{row['officer__family_name']} {row['officer__given_name']}",
+                "counts": [0] * len(months),
+                "total": 0,
+            },
+        )
+        i = index.get(_month(row["month"]))
+        if i is None:
+            continue
+        officer["counts"][i] += row["n"]
+        officer["total"] += row["n"]
+        totals[i] += row["n"]
+    for officer in officers.values():  # (month, count) pairs: each table cell labelled with its month
+        officer["cells"] = list(zip(months, officer["counts"], strict=True))
+    return {
+        "months": months,
+        "rows": list(officers.values()),
+        "totals": totals,
+        "total_cells": list(zip(months, totals, strict=True)),
+        "total": sum(totals),
+    }
+
+
+def _scalar(qs: QuerySet, expression) -> Coalesce:
+    """A correlated subquery's single aggregate, 0 when nothing matches."""
+    return Coalesce(
+        Subquery(qs.order_by().annotate(v=expression).values("v")[:1], output_field=IntegerField()), Value(0)
+    )
+
+
+def visit_days(station_id: int, period: Period) -> QuerySet:
+    """The 巡回連絡強化日 of the station's kobans in the period, each with its results (N4.4): the number of exchanges
+    of that koban on that day and of contact persons met in them — one query with correlated aggregates."""
+    exchanges = Exchange.objects.filter(koban_id=OuterRef("koban_id"), on=OuterRef("on"))
+    met = ExchangeContact.objects.filter(exchange__koban_id=OuterRef("koban_id"), exchange__on=OuterRef("on"))
+    return (
+        VisitDay.objects.filter(koban__station_id=station_id, on__range=(period.start, period.end))
+        .select_related("koban")
+        .annotate(
+            exchange_count=_scalar(exchanges.values("koban_id"), Count("pk")),
+            contacts_met=_scalar(met.values("exchange__koban_id"), Count("contactperson_id", distinct=True)),
+        )
+        .order_by("on", "koban__order", "koban__name")
+    )
+
+
+def coverage_by_koban(station_id: int, period: Period) -> QuerySet:
+    """Each active koban of the station (those with none too) with its consenting contact persons and its exchanges
+    in the period (N4.3): one query."""
+    consenting = ContactPerson.objects.filter(koban_id=OuterRef("pk"), consent=Consent.CONSENTED)
+    exchanges = Exchange.objects.filter(koban_id=OuterRef("pk"), on__range=(period.start, period.end))
+    return (
+        Koban.objects.filter(station_id=station_id, active=True)
+        .annotate(
+            consenting=_scalar(consenting.values("koban_id"), Count("pk")),
+            exchanges=_scalar(exchanges.values("koban_id"), Count("pk")),
+        )
+        .order_by("order", "name")
+    )
+
+
+def coverage_by_area(station_id: int, period: Period) -> list[dict]:
+    """Per municipality and 地区 of the contact persons (N4.3): the consenting ones, and the exchanges in the period
+    that met someone of the area. Two GROUP BY queries, merged by area."""
+    consenting = (
+        ContactPerson.objects.filter(station_id=station_id, consent=Consent.CONSENTED)
+        .values("municipality", "district")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    exchanged = (
+        ExchangeContact.objects.filter(exchange__station_id=station_id, exchange__on__range=(period.start, period.end))
+        .values(municipality=F("contactperson__municipality"), district=F("contactperson__district"))
+        .annotate(n=Count("exchange_id", distinct=True))
+        .order_by()
+    )
+    areas: dict[tuple[str, str], dict] = {}
+    for row in consenting:
+        key = (row["municipality"], row["district"])
+        areas.setdefault(key, {"municipality": key[0], "district": key[1], "consenting": 0, "exchanges": 0})
+        areas[key]["consenting"] = row["n"]
+    for row in exchanged:
+        key = (row["municipality"], row["district"])
+        areas.setdefault(key, {"municipality": key[0], "district": key[1], "consenting": 0, "exchanges": 0})
+        areas[key]["exchanges"] = row["n"]
+    return [areas[k] for k in sorted(areas)]
+
+
+def stale_contacts(station_id: int) -> QuerySet:
+    """The station's consenting contact persons not contacted for N days (stored findings, N4.4), longest first."""
+    return (
+        ContactPerson.objects.filter(station_id=station_id)
+        .filter(findings.having_stale())
+        .select_related("person", "koban", "officer")
+        .annotate(since=Coalesce("last_exchange_on", "consent_on"))
+        .order_by(F("since").asc(nulls_first=True), "person__sort_key", "pk")
+    )

@@ -1,0 +1,137 @@
+"""The station chief's view (N4.1, N4.3, N4.4): exchanges per officer and month, consenting contact persons not
+contacted for N days, the 巡回連絡強化日 with their results, recruitment by section, coverage by koban and area — for
+the user's station (HQ picks one) and a period; the same figures as Excel. Planning 巡回連絡強化日 lives here too."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from liaison.access.permissions import Perm
+from liaison.access.policy import (
+    get_visible_or_404,
+    has_perm,
+    officer_of,
+    require,
+    require_change,
+    sees_all_stations,
+    visible_to,
+)
+from liaison.audit.log import record_export
+from liaison.lib.dates import today_tokyo
+from liaison.lib.downloads import download_response
+from liaison.lib.ids import parse_id
+from liaison.org.models import Koban, Station
+
+from .. import findings, queries_figures, queries_referrals
+from ..actions import visit_days as visit_day_actions
+from ..export_figures import figures_xlsx
+from ..forms_figures import PeriodForm, VisitDayForm
+from ..models import VisitDay
+
+PAGE = 50
+
+
+def _station(request):
+    """The station shown: the user's own; HQ picks one (None until it has)."""
+    if not sees_all_stations(request.user):
+        return officer_of(request.user).station
+    station_id = parse_id(request.GET.get("station", ""))
+    return visible_to(request.user, Station).filter(pk=station_id).first() if station_id else None
+
+
+def _period(request):
+    current = queries_figures.current_fiscal_year(today_tokyo())
+    form = PeriodForm(request.GET or None, years=list(range(current, current - 6, -1)))
+    year, month = form.chosen(current)
+    return form, year, month, queries_figures.Period.of(year, month)
+
+
+def _figures(station, period) -> dict:
+    return {
+        "by_officer": queries_figures.exchanges_by_officer_month(station.pk, period),
+        "visit_days": list(queries_figures.visit_days(station.pk, period)),
+        "by_koban": list(queries_figures.coverage_by_koban(station.pk, period)),
+        "by_area": queries_figures.coverage_by_area(station.pk, period),
+        "recruitment": queries_referrals.recruitment_by_section(station.pk, period.start, period.end),  # N4.1
+    }
+
+
+@require(Perm.VIEW_NETWORK_FIGURES)
+def figures(request):
+    """The chief's view of the network for a station and a period (default: this fiscal year). Every figure is an SQL
+    aggregate or a page of the stored findings: a fixed number of queries whatever the data."""
+    station = _station(request)
+    form, year, month, period = _period(request)
+    context = {
+        "station": station,
+        "form": form,
+        "period": period,
+        "stations": visible_to(request.user, Station).filter(active=True) if sees_all_stations(request.user) else [],
+        "query": request.GET.urlencode(),
+    }
+    if station is not None:
+        stale = Paginator(queries_figures.stale_contacts(station.pk), PAGE).get_page(request.GET.get("page"))
+        context.update(
+            _figures(station, period),
+            page=stale,
+            stale_days=findings.stale_days(),
+            may_plan=has_perm(request.user, Perm.PLAN_VISIT_DAYS) and not sees_all_stations(request.user),
+        )
+    return render(request, "network/figures/figures.html", context)
+
+
+@require(Perm.VIEW_NETWORK_FIGURES)
+def figures_export(request):
+    """The figures of the page as an Excel workbook (with the names of the contact persons not contacted): an
+    audited export."""
+    station = _station(request)
+    if station is None:  # HQ has not picked a station yet: the page asks for one
+        return figures(request)
+    _form, _year, _month, period = _period(request)
+    figures_ = _figures(station, period)
+    stale = list(queries_figures.stale_contacts(station.pk)[:5000])
+    content = figures_xlsx(station=station, period=period, stale=stale, stale_days=findings.stale_days(), **figures_)
+    record_export(
+        user=request.user,
+        action="network.figures_export",
+        summary=f"地域安全ネットワークの状況をExcelに出力しました（{station.name}）",
+        station=station,
+        detail={"start": period.start.isoformat(), "end": period.end.isoformat(), "stale": len(stale)},
+    )
+    return download_response(content, f"地域安全ネットワークの状況_{station.name}_{period.start.isoformat()}.xlsx")
+
+
+@require(Perm.PLAN_VISIT_DAYS)
+def visit_day_plan(request):
+    """Plan a 巡回連絡強化日: one date for several kobans of the station at once."""
+    station = officer_of(request.user).station
+    if station is None:
+        raise PermissionDenied
+    kobans = Koban.objects.filter(station=station, active=True).order_by("order", "name")
+    form = VisitDayForm(request.POST or None, kobans=kobans, initial={"on": today_tokyo()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            days = visit_day_actions.visit_days_plan(
+                station=station, on=data["on"], kobans=list(data["kobans"]), note=data["note"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("巡回連絡強化日を%(n)s件予定しました。") % {"n": len(days)})
+            return redirect("network:figures")
+    return render(request, "network/figures/visit_day_form.html", {"form": form})
+
+
+@require(Perm.PLAN_VISIT_DAYS)
+@require_POST
+def visit_day_delete(request, pk):
+    """Take a planned 巡回連絡強化日 off the plan."""
+    day = get_visible_or_404(request.user, VisitDay.objects.select_related("koban__station"), pk=pk)
+    require_change(request.user, day, Perm.PLAN_VISIT_DAYS)
+    visit_day_actions.visit_day_delete(day=day, acting_user=request.user)
+    messages.success(request, _("巡回連絡強化日の予定を取り消しました。"))
+    return redirect("network:figures")
