@@ -19,7 +19,18 @@ with ``bulk_create``, station by station, and holds only one station's rows in m
   of ``liaison.demo.meetings.executive_class``), and the requests raised (about 1.5 a meeting) with their answers and
   a dated history up to their status today.
 
-It writes no audit entries, no reviews, no print jobs, no election periods and no problem-solving activities.
+* the community safety network (issue 10), in a pass of its own after every station (see its section below): about
+  27 contact persons a koban (30,000 at ``prefecture``) in every consent state with their dated consent history and
+  concurrent roles, a third of them people already on record (council members first: the same person record), the
+  rest new people with readings; and a year of information exchanges with them (about 1,000,000 at ``prefecture``),
+  their contact persons (the M2M rows), ミニ広報紙・交番速報 handed out, and for 2 % a request, which is a case with
+  its history. ``last_exchange_on`` is each contact person's latest exchange; a few consenting ones have not been
+  met for more than 90 days. The exchanges and their M2M and material rows are written as plain rows (``COPY`` on
+  PostgreSQL, ``executemany`` on SQLite): at ``x10`` they are ten million, not capped, and model instances for
+  each would cost more than the writing.
+
+It writes no audit entries, no reviews, no print jobs, no election periods, no problem-solving activities, and of the
+network no referrals, safety information, distributions, 地域安全の会 or 巡回連絡強化日.
 
 Every station's rows come from generators seeded with the seed and the station's number alone, so station *n* is
 the same at every scale: ``prefecture`` is the first hundred stations of ``x10``, and a page about one station shows
