@@ -40,6 +40,7 @@ from liaison.councils.models import Membership
 from liaison.councils.queries import current_memberships
 from liaison.demo.meetings import REQUESTS, case_story
 from liaison.demo.names import full_name
+from liaison.findings.store import refresh, registered
 from liaison.lib.dates import today_tokyo
 from liaison.lib.wareki import TOKYO
 from liaison.network.actions.contacts import consent_change, contact_create
@@ -716,3 +717,9 @@ def build(*, rng: random.Random, fake: Faker, org: dict) -> None:
     builder.distributions()
     builder.write_exchanges()
     builder.safety_meetings()
+    # Rows written without the actions: have the network's sources of stored findings (if any are registered)
+    # refreshed when the demo's block ends, as the meetings builder does for the councils' sources.
+    for source in registered():
+        objects = source.objects()
+        if objects.model._meta.app_label == "network":
+            refresh(source.name, objects.values_list("pk", flat=True))

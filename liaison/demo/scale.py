@@ -348,7 +348,8 @@ class Generator:
             models = [self.user_model, Station, Section, Koban, Officer, Council, Person, Membership]
             models += [PublicOfficeRecord, Notice, Council.kobans.through, HQDivision]
             models += [Meeting, Attendance, Guest, PoliceAttendee, Case, CaseUpdate, MeetingCase]
-            models += [ContactPerson, Exchange]
+            models += [ContactPerson, ContactRole, ConsentChange, Exchange, Exchange.contacts.through]
+            models += [ExchangeMaterial, ExchangeCase]
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
@@ -1152,27 +1153,28 @@ class NetworkPass:
                     (exchange_id, station_id, koban.pk, self.rows.date(day), officer[0], officer[2])
                     + (_pick(rng, self.kinds), "", "", officer[1], self.created)
                 )
-                links.append((exchange_id, found.id))
+                links.append((self.g.ids("network.Exchange_contacts"), exchange_id, found.id))
                 last[found.id] = day if found.id not in last else max(day, last[found.id])
                 if rng.random() < EXCHANGE_PAIR_SHARE:
                     other = rng.choice(neighbours[koban.pk])
                     if other is not found and other.met_on(day):
-                        links.append((exchange_id, other.id))
+                        links.append((self.g.ids("network.Exchange_contacts"), exchange_id, other.id))
                         last[other.id] = day if other.id not in last else max(day, last[other.id])
                 if rng.random() < EXCHANGE_MATERIAL_SHARE:
                     kind = "mini_newsletter" if rng.random() < 0.5 else "koban_bulletin"
                     title = f"{koban.name}{'だより' if kind == 'mini_newsletter' else '速報'} {day.month}月号"
-                    materials.append((exchange_id, kind, title))
+                    materials.append((self.g.ids("network.ExchangeMaterial"), exchange_id, kind, title))
                 if rng.random() < EXCHANGE_REQUEST_SHARE:
                     requests.append((exchange_id, self.request(rng, station_id, koban, day, officer, found, sections)))
         for found in contacts:
             found.obj.last_exchange_on = last.get(found.id)
         self.g.sink.flush()  # people, contact persons, consent history, roles, cases
         self.rows.write(Exchange, EXCHANGE_COLUMNS, exchanges)
-        self.rows.write(Exchange.contacts.through, ["exchange_id", "contactperson_id"], links)
-        self.rows.write(ExchangeMaterial, ["exchange_id", "kind", "title"], materials)
+        self.rows.write(Exchange.contacts.through, ["id", "exchange_id", "contactperson_id"], links)
+        self.rows.write(ExchangeMaterial, ["id", "exchange_id", "kind", "title"], materials)
         ExchangeCase.objects.bulk_create(
-            [ExchangeCase(exchange_id=e, case_id=c) for e, c in requests], batch_size=self.g.sink.batch_size
+            [ExchangeCase(id=self.g.ids("network.ExchangeCase"), exchange_id=e, case_id=c) for e, c in requests],
+            batch_size=self.g.sink.batch_size,
         )
         self.rows.written["network.ExchangeCase"] += len(requests)
 
@@ -1230,10 +1232,18 @@ class NetworkPass:
         )
         sink.add(obj)
         for kind in rng.sample(CONTACT_ROLE_KINDS, k=rng.choice([0, 0, 1, 1, 2])):
-            sink.add(ContactRole(contact_id=contact_id, kind=kind))
+            sink.add(ContactRole(id=self.g.ids("network.ContactRole"), contact_id=contact_id, kind=kind))
         for to, on, how, note in steps:
             sink.add(
-                ConsentChange(contact_id=contact_id, consent=to, on=on, method=how, note=note, created_by_id=clerk[1])
+                ConsentChange(
+                    id=self.g.ids("network.ConsentChange"),
+                    contact_id=contact_id,
+                    consent=to,
+                    on=on,
+                    method=how,
+                    note=note,
+                    created_by_id=clerk[1],
+                )
             )
         stale = consent == "consented" and consented_on < today - 210 * DAY and rng.random() < STALE_CONTACT_SHARE
         return _Contact(contact_id, koban, officer, consented_on, ended_on, stale, obj)

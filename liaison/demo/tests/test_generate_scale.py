@@ -177,6 +177,11 @@ def test_new_rows_after_generation_get_fresh_ids():
     Station.objects.create(name="新設警察署", code="NEW")
     guest = Guest.objects.create(meeting=Meeting.objects.first(), name="新規 花子")
     assert guest.pk > Guest.objects.exclude(pk=guest.pk).order_by("-pk").values_list("pk", flat=True)[0]
+    contact = ContactPerson.objects.filter(consent="candidate").first()
+    step = ConsentChange.objects.create(
+        contact=contact, consent="asked", on=today_tokyo(), created_by_id=contact.created_by_id
+    )
+    assert step.pk > ConsentChange.objects.exclude(pk=step.pk).order_by("-pk").values_list("pk", flat=True)[0]
 
 
 def test_refuses_a_database_that_holds_data():
