@@ -11,6 +11,7 @@ from config.urls import urlpatterns as app_urlpatterns
 from liaison.cases.models import Case
 from liaison.councils.models import Council, Membership
 from liaison.meetings.models import Meeting
+from liaison.network.models import ContactPerson, Exchange
 from liaison.people.models import Person
 
 
@@ -52,6 +53,22 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "station"]
     search_fields = ["content"]
     list_select_related = ["koban", "section"]
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ["person", "station", "koban", "district", "consent", "consent_on", "last_exchange_on", "officer"]
+    list_filter = ["consent", "source", "wants_email", "station"]
+    search_fields = ["person__family_name", "person__given_name", "person__family_kana", "person__given_kana"]
+    list_select_related = ["person", "station", "koban", "officer"]
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    list_display = ["on", "kind", "koban", "officer", "section"]
+    list_filter = ["kind", "station"]
+    search_fields = ["advice", "notes"]
+    list_select_related = ["koban", "officer", "section"]
 
 
 urlpatterns = [path("admin/", admin.site.urls), *app_urlpatterns]

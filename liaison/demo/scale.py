@@ -19,7 +19,18 @@ with ``bulk_create``, station by station, and holds only one station's rows in m
   of ``liaison.demo.meetings.executive_class``), and the requests raised (about 1.5 a meeting) with their answers and
   a dated history up to their status today.
 
-It writes no audit entries, no reviews, no print jobs, no election periods and no problem-solving activities.
+* the community safety network (issue 10), in a pass of its own after every station (see its section below): about
+  27 contact persons a koban (30,000 at ``prefecture``) in every consent state with their dated consent history and
+  concurrent roles, a third of them people already on record (council members first: the same person record), the
+  rest new people with readings; and a year of information exchanges with them (about 1,000,000 at ``prefecture``),
+  their contact persons (the M2M rows), ミニ広報紙・交番速報 handed out, and for 2 % a request, which is a case with
+  its history. ``last_exchange_on`` is each contact person's latest exchange; a few consenting ones have not been
+  met for more than 90 days. The exchanges and their M2M and material rows are written as plain rows (``COPY`` on
+  PostgreSQL, ``executemany`` on SQLite): at ``x10`` they are ten million, not capped, and model instances for
+  each would cost more than the writing.
+
+It writes no audit entries, no reviews, no print jobs, no election periods, no problem-solving activities, and of the
+network no referrals, safety information, distributions, 地域安全の会 or 巡回連絡強化日.
 
 Every station's rows come from generators seeded with the seed and the station's number alone, so station *n* is
 the same at every scale: ``prefecture`` is the first hundred stations of ``x10``, and a page about one station shows
@@ -86,6 +97,7 @@ from liaison.demo.names import full_name
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO, to_wareki
 from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
+from liaison.network.models import ConsentChange, ContactPerson, ContactRole, Exchange, ExchangeCase, ExchangeMaterial
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord, grams_for
 
@@ -168,6 +180,9 @@ WRITE_ORDER = [
     "cases.Case",
     "cases.CaseUpdate",
     "meetings.MeetingCase",
+    "network.ContactPerson",
+    "network.ContactRole",
+    "network.ConsentChange",
 ]
 
 
@@ -281,8 +296,10 @@ class Generator:
         today: datetime.date,
         progress: Callable[[str], None] | None = None,
         batch_size: int | None = None,
+        network: bool = True,
     ):
         self.scale = scale
+        self.network = network  # the community safety network's pass (issue 10), after every station
         self.seed = seed
         self.today = today
         self.progress = progress or (lambda _line: None)
@@ -320,6 +337,8 @@ class Generator:
                     f"会議 {written['meetings.Meeting']:,}  意見・要望 {written['cases.Case']:,}  "
                     f"（{time.perf_counter() - started:.0f} 秒）"
                 )
+        if self.network:
+            NetworkPass(self).run()
         self.finish()
         return self.sink.written
 
@@ -329,6 +348,8 @@ class Generator:
             models = [self.user_model, Station, Section, Koban, Officer, Council, Person, Membership]
             models += [PublicOfficeRecord, Notice, Council.kobans.through, HQDivision]
             models += [Meeting, Attendance, Guest, PoliceAttendee, Case, CaseUpdate, MeetingCase]
+            models += [ContactPerson, ContactRole, ConsentChange, Exchange, Exchange.contacts.through]
+            models += [ExchangeMaterial, ExchangeCase]
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
@@ -957,3 +978,340 @@ class Generator:
         self.sink.add(
             MeetingCase(id=self.ids("meetings.MeetingCase"), meeting_id=meeting.id, case_id=case.id, order=order)
         )
+
+
+# === the community safety network (issue 10) ======================================================================
+#
+# A pass of its own after every station is written, so that the rows above are byte for byte what they were before
+# the network was generated: its people and cases take ids after all the councils' ones. Each station's network comes
+# from a generator seeded with the seed and the station's number alone, over what that station already holds (its
+# kobans, officers and people, read back in id order), so station n's network is the same at every scale; only the
+# ids of its new people and of its cases differ between scales, as they follow the whole prefecture's.
+
+CONTACTS_PER_KOBAN = (20, 34)  # about 27
+CONTACT_FROM_PEOPLE = 1 / 3  # council members or other people already on record: the same person record (N2.2)
+CONTACT_CONSENT = {"consented": 65, "candidate": 8, "asked": 7, "declined": 10, "withdrawn": 10}
+CONTACT_SOURCES = {"acquaintance": 3, "cooperator": 3, "group": 3, "community_council": 2, "other": 1}
+CONTACT_ROLE_KINDS = ["neighbourhood_head", "group_head", "safety_promoter", "juvenile_guidance", "police_volunteer"]
+CONSENT_METHODS = ["in_person", "in_person", "document", "phone"]
+STALE_CONTACT_SHARE = 0.04  # consenting contact persons not met for more than 90 days (N4.4)
+EXCHANGES_PER_MONTH = 5.0  # per consenting contact person: about 1,000,000 a year at ``prefecture``
+EXCHANGE_KINDS = {"home_visit": 45, "patrol": 30, "phone": 10, "campaign": 6, "meeting": 5, "other": 4}
+EXCHANGE_PAIR_SHARE = 0.1  # an exchange with two neighbouring contact persons at once
+EXCHANGE_MATERIAL_SHARE = 0.3
+EXCHANGE_REQUEST_SHARE = 0.02  # exchanges at which a request was received: a case with its history (N3.1ウ)
+EXCHANGE_COLUMNS = ["id", "station_id", "koban_id", "on", "officer_id", "section_id", "kind", "advice", "notes"]
+EXCHANGE_COLUMNS += ["created_by_id", "created_at"]
+
+
+def _cumulative(weights: dict) -> tuple[list, list[float]]:
+    total, cum = 0.0, []
+    for weight in weights.values():
+        total += weight
+        cum.append(total)
+    return list(weights), cum
+
+
+def _pick(rng: random.Random, table: tuple[list, list[float]]):
+    return rng.choices(table[0], cum_weights=table[1])[0]
+
+
+class RowWriter:
+    """Plain rows for the network's big tables (exchanges, their contacts and materials): ``COPY`` on PostgreSQL,
+    ``executemany`` on SQLite. Ten million model instances would cost more than writing the rows themselves."""
+
+    def __init__(self):
+        self.written: Counter[str] = Counter()
+        self._dates: dict[datetime.date, object] = {}
+
+    def date(self, day: datetime.date):
+        value = self._dates.get(day)
+        if value is None:
+            value = self._dates[day] = connection.ops.adapt_datefield_value(day)
+        return value
+
+    def write(self, model, columns: list[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        self.written[model._meta.label] += len(rows)
+
+
+@dataclass
+class _Contact:
+    id: int
+    koban: Koban
+    officer: tuple  # (id, user_id, section_id, koban_id, title)
+    consented_on: datetime.date | None
+    ended_on: datetime.date | None
+    stale: bool
+    obj: object = None
+
+    def met_on(self, day: datetime.date) -> bool:
+        return (
+            self.consented_on is not None
+            and self.consented_on <= day
+            and (self.ended_on is None or day < self.ended_on)
+            and not self.stale
+        )
+
+
+class NetworkPass:
+    """The contact persons of every station with their consent history and roles, and a year of exchanges."""
+
+    def __init__(self, generator: Generator):
+        self.g = generator
+        self.rows = RowWriter()
+        self.today = generator.today
+        self.year_ago = generator.today - 365 * DAY
+        self.created = connection.ops.adapt_datetimefield_value(generator.joined)
+        self.kinds = _cumulative(EXCHANGE_KINDS)
+        self.consents = _cumulative(CONTACT_CONSENT)
+        self.sources = _cumulative(CONTACT_SOURCES)
+
+    def run(self) -> None:
+        stations = list(Station.objects.order_by("pk").values_list("pk", flat=True))
+        started = time.perf_counter()
+        step = max(1, len(stations) // 20)
+        for index, station_id in enumerate(stations):
+            self.station(index, station_id)
+            if (index + 1) % step == 0 or index + 1 == len(stations):
+                self.g.progress(
+                    f"  地域安全連絡員 警察署 {index + 1:,}/{len(stations):,}  "
+                    f"連絡員 {self.g.sink.written['network.ContactPerson']:,}  "
+                    f"情報交換 {self.rows.written['network.Exchange']:,}  "
+                    f"（{time.perf_counter() - started:.0f} 秒）"
+                )
+        self.g.sink.written.update(self.rows.written)
+
+    def station(self, index: int, station_id: int) -> None:
+        rng, today = random.Random(f"{self.g.seed}:network:{index}"), self.today
+        kobans = list(Koban.objects.filter(station_id=station_id).order_by("pk"))
+        officers = list(
+            Officer.objects.filter(station_id=station_id)
+            .order_by("pk")
+            .values_list("pk", "user_id", "section_id", "koban_id", "title")
+        )
+        by_koban: dict[int, list[tuple]] = {}
+        for officer in officers:
+            if officer[3]:
+                by_koban.setdefault(officer[3], []).append(officer)
+        clerk = next((o for o in officers if o[4] == "地域課長"), officers[0])
+        sections = dict(Section.objects.filter(station_id=station_id).values_list("name", "pk"))
+        serving = (
+            Membership.objects.filter(station_id=station_id, start_date__lte=today, end_date__gte=today)
+            .exclude(ended_on__lt=today)
+            .values("person_id")
+        )
+        people = Person.objects.filter(station_id=station_id).order_by("pk")
+        members = list(people.filter(pk__in=serving).values_list("pk", "email"))
+        others = list(people.exclude(pk__in=serving).values_list("pk", "email"))
+        rng.shuffle(members)
+        rng.shuffle(others)
+        known = members + others  # today's council members first
+        known.reverse()  # popped from the end
+
+        contacts: list[_Contact] = []
+        for koban in kobans:
+            koban_officers = by_koban.get(koban.pk) or [clerk]
+            for _ in range(rng.randint(*CONTACTS_PER_KOBAN)):
+                contacts.append(self.contact(rng, station_id, koban, koban_officers, clerk, known))
+        neighbours: dict[int, list[_Contact]] = {}
+        for found in contacts:
+            if found.consented_on is not None:
+                neighbours.setdefault(found.koban.pk, []).append(found)
+
+        exchanges, links, materials, requests = [], [], [], []
+        last: dict[int, datetime.date] = {}
+        for found in contacts:
+            if found.consented_on is None:
+                continue
+            start = max(found.consented_on, self.year_ago)
+            end = found.ended_on - DAY if found.ended_on else today
+            if found.stale:
+                end = today - rng.randint(91, 200) * DAY
+            if end < start:
+                continue
+            span = (end - start).days + 1
+            count = max(1, round(EXCHANGES_PER_MONTH * span / 30.4 * rng.uniform(0.6, 1.4)))
+            koban = found.koban
+            koban_officers = by_koban.get(koban.pk) or [clerk]
+            for offset in sorted(rng.randrange(span) for _ in range(count)):
+                day = start + offset * DAY
+                officer = found.officer if rng.random() < 0.7 else rng.choice(koban_officers)
+                exchange_id = self.g.ids("network.Exchange")
+                exchanges.append(
+                    (exchange_id, station_id, koban.pk, self.rows.date(day), officer[0], officer[2])
+                    + (_pick(rng, self.kinds), "", "", officer[1], self.created)
+                )
+                links.append((self.g.ids("network.Exchange_contacts"), exchange_id, found.id))
+                last[found.id] = day if found.id not in last else max(day, last[found.id])
+                if rng.random() < EXCHANGE_PAIR_SHARE:
+                    other = rng.choice(neighbours[koban.pk])
+                    if other is not found and other.met_on(day):
+                        links.append((self.g.ids("network.Exchange_contacts"), exchange_id, other.id))
+                        last[other.id] = day if other.id not in last else max(day, last[other.id])
+                if rng.random() < EXCHANGE_MATERIAL_SHARE:
+                    kind = "mini_newsletter" if rng.random() < 0.5 else "koban_bulletin"
+                    title = f"{koban.name}{'だより' if kind == 'mini_newsletter' else '速報'} {day.month}月号"
+                    materials.append((self.g.ids("network.ExchangeMaterial"), exchange_id, kind, title))
+                if rng.random() < EXCHANGE_REQUEST_SHARE:
+                    requests.append((exchange_id, self.request(rng, station_id, koban, day, officer, found, sections)))
+        for found in contacts:
+            found.obj.last_exchange_on = last.get(found.id)
+        self.g.sink.flush()  # people, contact persons, consent history, roles, cases
+        self.rows.write(Exchange, EXCHANGE_COLUMNS, exchanges)
+        self.rows.write(Exchange.contacts.through, ["id", "exchange_id", "contactperson_id"], links)
+        self.rows.write(ExchangeMaterial, ["id", "exchange_id", "kind", "title"], materials)
+        ExchangeCase.objects.bulk_create(
+            [ExchangeCase(id=self.g.ids("network.ExchangeCase"), exchange_id=e, case_id=c) for e, c in requests],
+            batch_size=self.g.sink.batch_size,
+        )
+        self.rows.written["network.ExchangeCase"] += len(requests)
+
+    def contact(self, rng, station_id, koban: Koban, koban_officers, clerk, known: list) -> _Contact:
+        sink, today = self.g.sink, self.today
+        consent = _pick(rng, self.consents)
+        wants_email = rng.random() < 0.3
+        if known and rng.random() < CONTACT_FROM_PEOPLE:
+            person_id, email = known.pop()
+            wants_email = wants_email and bool(email)
+        else:
+            person_id = self.person(rng, station_id, koban, clerk, wants_email)
+        town = koban.jurisdiction_name.removesuffix("地区")
+        source = _pick(rng, self.sources)
+        officer = rng.choice(koban_officers)
+        contact_id = self.g.ids("network.ContactPerson")
+        registered = today - rng.randint(30, 900) * DAY
+        steps = [("candidate", registered, "", "")]
+        day = registered
+
+        def step(to: str, low: int, high: int, method: str = "", note: str = "") -> None:
+            nonlocal day
+            day = min(day + rng.randint(low, high) * DAY, today)
+            steps.append((to, day, method, note))
+
+        consented_on = ended_on = None
+        if consent != "candidate":
+            if not (consent == "consented" and rng.random() < 0.25):
+                step("asked", 3, 20)
+            if consent == "declined":
+                step("declined", 5, 30, note="本人の都合により辞退")
+            elif consent in ("consented", "withdrawn"):
+                step("consented", 2, 25, method=rng.choice(CONSENT_METHODS))
+                consented_on = day
+                if consent == "withdrawn":
+                    ended_on = min(today, max(day + 30 * DAY, today - rng.randint(20, 330) * DAY))
+                    steps.append(("withdrawn", ended_on, "", "本人の申出により辞任"))
+        method = steps[-1][2] if consent == "consented" else ""
+        obj = ContactPerson(
+            id=contact_id,
+            person_id=person_id,
+            station_id=station_id,
+            koban_id=koban.pk,
+            municipality=koban.municipality,
+            district=f"{town}地区",
+            source=source,
+            source_detail=f"{town}町内会" if source == "group" else "",
+            officer_id=officer[0],
+            contact_way="email" if wants_email and rng.random() < 0.5 else rng.choice(["visit", "visit", "phone"]),
+            wants_email=wants_email,
+            consent=consent,
+            consent_on=consented_on if consent == "consented" else None,
+            consent_method=method,
+            created_by_id=clerk[1],
+        )
+        sink.add(obj)
+        for kind in rng.sample(CONTACT_ROLE_KINDS, k=rng.choice([0, 0, 1, 1, 2])):
+            sink.add(ContactRole(id=self.g.ids("network.ContactRole"), contact_id=contact_id, kind=kind))
+        for to, on, how, note in steps:
+            sink.add(
+                ConsentChange(
+                    id=self.g.ids("network.ConsentChange"),
+                    contact_id=contact_id,
+                    consent=to,
+                    on=on,
+                    method=how,
+                    note=note,
+                    created_by_id=clerk[1],
+                )
+            )
+        stale = consent == "consented" and consented_on < today - 210 * DAY and rng.random() < STALE_CONTACT_SHARE
+        return _Contact(contact_id, koban, officer, consented_on, ended_on, stale, obj)
+
+    def person(self, rng, station_id, koban: Koban, clerk, wants_email: bool) -> int:
+        gender = "female" if rng.random() < 0.35 else "male"
+        family, given, family_kana, given_kana = full_name(rng, gender)
+        age = round(rng.triangular(35, 84, 68))
+        person = Person(
+            id=self.g.ids("people.Person"),
+            station_id=station_id,
+            family_name=family,
+            given_name=given,
+            family_kana=family_kana,
+            given_kana=given_kana,
+            sort_key=family_given_key(family_kana, given_kana),
+            given_key=reading_sort_key(given_kana),
+            birth_date=datetime.date(self.today.year - age - 1, 1, 1) + rng.randint(0, 364) * DAY,
+            gender=gender,
+            address_prefecture=self.g.settings.name,
+            address_city=koban.municipality,
+            address_town=koban.jurisdiction_name.removesuffix("地区"),
+            address_rest=f"{rng.randint(1, 4)}丁目{rng.randint(1, 30)}番{rng.randint(1, 25)}号",
+            phone=f"{rng.choice(['090', '080', '070'])}{rng.randint(10000000, 99999999)}",
+            email=f"c{rng.randint(1000, 9999999)}@example.jp" if wants_email else "",
+            created_by_id=clerk[1],
+        )
+        self.g.sink.add(person)
+        for gram in grams_for(person):
+            self.g.sink.add(gram)
+        return person.id
+
+    def request(self, rng, station_id, koban: Koban, day, officer, found: _Contact, sections) -> int:
+        category, content, answer, section, done, difficult = rng.choice(REQUESTS)
+        story = case_story(rng, day, self.today)
+        if story.status == Case.Status.DIFFICULT and not difficult:
+            story.status = Case.Status.DONE
+            story.steps[-1] = (story.steps[-1][0], Case.Status.DONE)
+        case_id = self.g.ids("cases.Case")
+        self.g.sink.add(
+            Case(
+                id=case_id,
+                station_id=station_id,
+                koban_id=koban.pk,
+                received_on=day,
+                category=category,
+                content=content.format(town=koban.jurisdiction_name.removesuffix("地区")),
+                raised_by_kind=Case.RaisedBy.CONTACT_PERSON,
+                raised_by_person_id=found.obj.person_id,
+                answer=answer,
+                section_id=sections[section],
+                status=story.status,
+                settled_on=story.settled_on,
+                told_on=story.told_on,
+                created_by_id=officer[1],
+            )
+        )
+        notes = {Case.Status.DONE: done, Case.Status.DIFFICULT: difficult}
+        for on, status in story.steps:
+            self.g.sink.add(
+                CaseUpdate(
+                    id=self.g.ids("cases.CaseUpdate"),
+                    case_id=case_id,
+                    on=on,
+                    status=status,
+                    note=notes.get(status, ""),
+                    officer_id=officer[0],
+                    created_by_id=officer[1],
+                )
+            )
+        return case_id

@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from liaison.demo.measure import QueryCounter, pad, percentile
 
@@ -62,6 +63,7 @@ class PageSpec:
     label: str  # {…} fields are filled from the plan's counts
     username: str
     admin: str  # key of ADMIN
+    url_name: str = ""  # where set, the page's URL is reversed from it; a name that does not resolve skips the row
 
 
 PAGES = [
@@ -82,6 +84,22 @@ PAGES = [
     PageSpec("meeting", "会議の画面（交番所長）", "demo_koban_chief", "meeting_station"),
     PageSpec("form3", "様式第3号 PDF（交番所長）", "demo_koban_chief", "meeting_station"),
     PageSpec("cases_station", "意見・要望一覧（署地域課・{station_cases:,}件）", "demo_community", "case_station"),
+    # The community safety network of issue 10: the station's contact-person list (N2.4) and the chief's view
+    # (N4.4), which reads the station's year of exchanges. Rows whose URL name does not resolve are skipped.
+    PageSpec(
+        "contacts_station",
+        "地域安全連絡員一覧（署地域課・{station_contacts:,}人）",
+        "demo_community",
+        "contact_station",
+        url_name="network:contact_list",
+    ),
+    PageSpec(
+        "network_figures",
+        "署長の画面（情報交換{station_exchanges:,}件）",
+        "demo_chief",
+        "exchange_station",
+        url_name="network:figures",
+    ),
 ]
 ADMIN = {
     "council_all": "管理画面 協議会（全件）",
@@ -93,6 +111,8 @@ ADMIN = {
     "person_name": f"管理画面 住民等（検索「{NAME_QUERY}」）",
     "meeting_station": "管理画面 会議（署で絞込み）",
     "case_station": "管理画面 意見・要望（署で絞込み）",
+    "contact_station": "管理画面 地域安全連絡員（署で絞込み）",
+    "exchange_station": "管理画面 情報交換（署で絞込み）",
 }
 # Whose council list is measured while the batch renders, in turn.
 LISTS_DURING_BATCH = {"demo_hq_admin": "本部管理者", "demo_chief": "署長"}
@@ -131,6 +151,7 @@ def plan(today: datetime.date) -> dict:
     from liaison.councils.models import Council, Membership
     from liaison.councils.queries import current_memberships
     from liaison.meetings.models import Meeting
+    from liaison.network.models import ContactPerson, Exchange
     from liaison.org.models import Officer
     from liaison.people.models import Person
 
@@ -175,6 +196,15 @@ def plan(today: datetime.date) -> dict:
         "form3": f"/reports/meetings/{meeting.pk}/form3.pdf" if meeting else "",
         "cases_station": "/cases/",
     }
+    skipped = {}
+    for spec in PAGES:
+        if spec.url_name:
+            try:
+                urls[spec.key] = reverse(spec.url_name)
+            except NoReverseMatch:
+                urls[spec.key] = ""
+                skipped[spec.key] = f"URL {spec.url_name} がないため計測しませんでした"
+
     admin_urls = {
         "council_all": "/admin/councils/council/",
         "council_station": f"/admin/councils/council/?station__id__exact={station_id}",
@@ -188,6 +218,8 @@ def plan(today: datetime.date) -> dict:
         "person_name": "/admin/people/person/?" + urlencode({"q": NAME_QUERY}),
         "meeting_station": f"/admin/meetings/meeting/?council__station__id__exact={station_id}",
         "case_station": f"/admin/cases/case/?station__id__exact={station_id}",
+        "contact_station": f"/admin/network/contactperson/?station__id__exact={station_id}",
+        "exchange_station": f"/admin/network/exchange/?station__id__exact={station_id}",
     }
     counts = {
         "councils": active.count(),
@@ -196,8 +228,16 @@ def plan(today: datetime.date) -> dict:
         "people": Person.objects.filter(merged_into__isnull=True).count(),
         "station_meetings": Meeting.objects.filter(council__station=station_id).count(),
         "station_cases": Case.objects.filter(station=station_id).count(),
+        "station_contacts": ContactPerson.objects.filter(station=station_id).count(),
+        "station_exchanges": Exchange.objects.filter(station=station_id).count(),
     }
-    return {"urls": urls, "admin_urls": admin_urls, "counts": counts, "admin_user": admin.username}
+    return {
+        "urls": urls,
+        "admin_urls": admin_urls,
+        "counts": counts,
+        "admin_user": admin.username,
+        "skipped": skipped,
+    }
 
 
 def measure_page(write, *, username: str, url: str, runs: int, quick: bool, slow_after: float) -> None:
@@ -353,6 +393,7 @@ class Measured:
     timed_out: bool = False
     limit: float = 0.0  # the time limit a request went past
     slow: bool = False
+    skipped: str = ""  # why the row was not measured (its page does not exist in this version)
 
     @property
     def median(self) -> float | None:
@@ -364,7 +405,7 @@ class Measured:
 
     @property
     def failed(self) -> bool:
-        return bool(self.error) or self.timed_out
+        return bool(self.error) or self.timed_out or bool(self.skipped)
 
 
 @dataclass
@@ -385,6 +426,8 @@ def _mb(kb: int) -> str:
 
 
 def _p95_cell(measured: Measured) -> str:
+    if measured.skipped:
+        return "未計測"
     if measured.timed_out:
         return f"> {measured.limit:g} s"
     return "エラー" if measured.error else _ms(measured.p95)
@@ -595,6 +638,10 @@ class ScaleRun:
         self.write("")
         for spec in PAGES:
             label = spec.label.format(**planned["counts"])
+            skipped = planned.get("skipped", {}).get(spec.key)
+            if skipped:
+                result.pages[spec.key] = Measured(label, skipped=skipped)
+                continue
             result.pages[spec.key] = self.page(label, spec.username, planned["urls"][spec.key])
         for key, label in ADMIN.items():
             result.admin[key] = self.page(label, planned["admin_user"], planned["admin_urls"][key])
@@ -694,6 +741,8 @@ class ScaleRun:
                     f"注: {measured.label}は1回目が {SLOW_AFTER:.0f} 秒を超えたため {SLOW_RUNS} 回だけ計測しました。"
                 )
         for measured in [*result.pages.values(), *result.admin.values()]:
+            if measured.skipped:
+                self.write(f"注: {measured.label}: {measured.skipped}")
             if measured.error:
                 self.write(f"注: {measured.label}: {measured.error}")
             if measured.timed_out:

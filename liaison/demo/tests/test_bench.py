@@ -11,8 +11,17 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import NoReverseMatch, reverse
 
 from liaison.demo import scalebench
+
+
+def _resolves(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def test_bench_prints_the_table_with_query_counts():
@@ -51,6 +60,11 @@ def test_scale_bench_measures_each_page_beside_the_admin_and_the_batch():
     row = rf"\s+1\s+{number}\s+{number}\s+\d+\s+{number}\s+{number}\s+{number}\s+{number}$"
     for spec in scalebench.PAGES:
         label = re.escape(spec.label.split("{")[0])
+        if spec.url_name and not _resolves(spec.url_name):
+            # Issue 10: a row whose page is not in this version is skipped with a note, and the run goes on.
+            assert re.search(rf"^注: {label}\S*: URL {spec.url_name} がないため計測しませんでした$", text, re.M)
+            assert re.search(rf"^{label}\S*\s+-\s+未計測\s+-", text, re.M), spec.label
+            continue
         assert re.search(rf"^{label}\S*{row}", text, re.M), spec.label
     for label in scalebench.ADMIN.values():
         assert re.search(rf"^{re.escape(label)}\s+1\s+{number}\s+{number}\s+\d+\s+", text, re.M), label
@@ -58,7 +72,9 @@ def test_scale_bench_measures_each_page_beside_the_admin_and_the_batch():
         rf"一括印刷（様式第1号）: {number}枚、1件、{number} 秒、{number} 枚/秒、ワーカーの最大RSS \d+ MB", text
     )
     assert re.search(r"その間の協議会一覧（本部管理者）: \d+回", text)
-    assert "注:" not in text and "計測できません" not in text
+    notes = [line for line in text.splitlines() if line.startswith("注:")]
+    assert all(line.endswith("がないため計測しませんでした") for line in notes), notes
+    assert "計測できません" not in text
 
 
 def test_a_request_past_the_time_limit_is_cut_off_and_its_process_killed():

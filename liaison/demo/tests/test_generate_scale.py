@@ -15,10 +15,12 @@ from liaison.councils.models import Council, Membership, Notice
 from liaison.councils.queries import current_memberships
 from liaison.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 from liaison.demo.management.commands import generate_scale
+from liaison.demo.scale import SCALES, Generator
 from liaison.lib.dates import today_tokyo
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO
 from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
+from liaison.network.models import ConsentChange, ContactPerson, Exchange, ExchangeCase
 from liaison.org.models import HQDivision, Koban, Officer, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord
 
@@ -49,6 +51,10 @@ SNAPSHOT = {
     Case: ["id", "station", "received_on", "category", "status", "settled_on", "told_on"],
     CaseUpdate: ["id", "case", "on", "status"],
     MeetingCase: ["id", "meeting", "case", "order"],
+    ContactPerson: ["id", "person", "station", "koban", "officer", "consent", "consent_on", "last_exchange_on"],
+    ConsentChange: ["id", "contact", "consent", "on", "method"],
+    Exchange: ["id", "station", "koban", "on", "officer", "kind"],
+    ExchangeCase: ["id", "exchange", "case"],
 }
 
 
@@ -171,6 +177,11 @@ def test_new_rows_after_generation_get_fresh_ids():
     Station.objects.create(name="新設警察署", code="NEW")
     guest = Guest.objects.create(meeting=Meeting.objects.first(), name="新規 花子")
     assert guest.pk > Guest.objects.exclude(pk=guest.pk).order_by("-pk").values_list("pk", flat=True)[0]
+    contact = ContactPerson.objects.filter(consent="candidate").first()
+    step = ConsentChange.objects.create(
+        contact=contact, consent="asked", on=today_tokyo(), created_by_id=contact.created_by_id
+    )
+    assert step.pk > ConsentChange.objects.exclude(pk=step.pk).order_by("-pk").values_list("pk", flat=True)[0]
 
 
 def test_refuses_a_database_that_holds_data():
@@ -258,7 +269,7 @@ def test_meetings_and_cases_at_scale_keep_the_rules():
     assert 2 <= len(attendees) / held.count() <= 3
 
     cases = Case.objects.prefetch_related("updates")
-    assert 1 <= cases.count() / held.count() <= 2
+    assert 1 <= cases.filter(meeting_link__isnull=False).count() / held.count() <= 2
     assert {c.status for c in cases} == set(Case.Status.values)
     for case in cases:
         steps = list(case.updates.all())
@@ -267,3 +278,75 @@ def test_meetings_and_cases_at_scale_keep_the_rules():
     for link in MeetingCase.objects.select_related("meeting", "case"):
         assert link.case.received_on == link.meeting.starts_at.astimezone(TOKYO).date()
         assert link.meeting.status == Meeting.Status.HELD
+
+
+def _generate_without_network_and_roll_back(seed: int) -> dict:
+    try:
+        with transaction.atomic():
+            Generator(SCALES["tiny"], seed, today=today_tokyo(), network=False).run()
+            snapshot = _snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return snapshot
+
+
+def test_the_network_leaves_every_other_row_as_it_was():
+    """Issue 10: the network is generated in a pass of its own, so the organisation, councils, people, meetings and
+    cases are the same rows, ids included, as without it; its people and cases only follow them."""
+    without = _generate_without_network_and_roll_back(3)
+    with_network = _generate_and_roll_back(3)
+    assert with_network["ContactPerson"] and not without["ContactPerson"]
+    for name, rows in without.items():
+        if name in ("Person", "Case", "CaseUpdate"):
+            assert with_network[name][: len(rows)] == rows, name
+            assert len(with_network[name]) > len(rows), name
+        else:
+            assert with_network[name] == rows or not rows, name
+
+
+def test_n4_2_the_network_at_scale_keeps_the_rules():
+    """N4.2, N2.2, N4.4: every consent state with its dated history; about 27 contact persons a koban, a third of
+    them people already on record; nobody met before consenting or after declining or withdrawing; last_exchange_on
+    is each contact person's latest exchange; some consenting contact persons not met for over 90 days; requests
+    received at exchanges are cases raised by the contact person."""
+    _generate()
+    today = today_tokyo()
+    contacts = {c.pk: c for c in ContactPerson.objects.all()}
+    assert {c.consent for c in contacts.values()} == set(ContactPerson.Consent.values)
+    assert 20 <= len(contacts) / Koban.objects.count() <= 34
+    members = set(Membership.objects.values_list("person_id", flat=True))
+    from_people = sum(1 for c in contacts.values() if c.person_id in members)
+    assert 0.2 <= from_people / len(contacts) <= 0.45
+    history = defaultdict(list)
+    for step in ConsentChange.objects.order_by("on", "pk"):
+        history[step.contact_id].append(step)
+    consented, ended = {}, {}
+    for pk, contact in contacts.items():
+        steps = history[pk]
+        assert steps[0].consent == "candidate" and steps[-1].consent == contact.consent
+        assert all(a.on <= b.on <= today for a, b in zip(steps, steps[1:], strict=False))
+        if contact.consent == "consented":
+            assert contact.consent_on == steps[-1].on and contact.consent_method
+        for step in steps:
+            if step.consent == "consented":
+                consented[pk] = step.on
+            if step.consent == "withdrawn":
+                ended[pk] = step.on
+    latest = {}
+    for pk, on in Exchange.contacts.through.objects.values_list("contactperson_id", "exchange__on"):
+        assert pk in consented and consented[pk] <= on and (pk not in ended or on < ended[pk])
+        assert contacts[pk].koban_id is not None
+        latest[pk] = max(on, latest.get(pk, on))
+    assert all(c.last_exchange_on == latest.get(pk) for pk, c in contacts.items())
+    stale = today - datetime.timedelta(days=90)
+    assert any(
+        c.consent == "consented" and c.last_exchange_on and c.last_exchange_on < stale for c in contacts.values()
+    )
+    assert not Exchange.objects.filter(on__lt=today - datetime.timedelta(days=366)).exists()
+    assert Exchange.objects.count() > 20 * sum(1 for c in contacts.values() if c.consent == "consented")
+    links = ExchangeCase.objects.select_related("case", "exchange")
+    assert links.exists()
+    for link in links:
+        assert link.case.raised_by_kind == Case.RaisedBy.CONTACT_PERSON and link.case.received_on == link.exchange.on
+        assert link.case.station_id == link.exchange.station_id

@@ -33,7 +33,7 @@ from liaison.demo.builders import build_organisation
 from liaison.findings.store import deferred
 from liaison.org.models import HQDivision, Koban, Officer, Station
 
-EXTENSIONS = ["liaison.demo.councils", "liaison.demo.meetings", "liaison.demo.good_practice"]
+EXTENSIONS = ["liaison.demo.councils", "liaison.demo.meetings", "liaison.demo.good_practice", "liaison.demo.network"]
 DEFAULT_SEED = 2025
 
 
