@@ -236,11 +236,11 @@ def test_x4_a_changed_limit_is_recomputed_in_the_background_not_in_the_request(
     request itself leaves the store as it was, and the worker brings it to the new limit."""
     admin = Officer.objects.get(user__username="demo_hq_admin").user
     settings = PrefectureSettings.current()
-    before = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    before = council_findings.stored(Subject.objects.filter(source="council").values_list("object_id", flat=True))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         prefecture_settings_update(values={"council_size_min": 30}, version=settings.version, acting_user=admin)
     assert len(callbacks) == 1
-    after_request = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    after_request = council_findings.stored(Subject.objects.filter(source="council").values_list("object_id", flat=True))
     assert {c: _as_tuples(f) for c, f in after_request.items()} == {c: _as_tuples(f) for c, f in before.items()}
     run_worker_once()
     sized = Subject.objects.filter(source="council", findings__code="size").distinct().count()
@@ -260,7 +260,7 @@ def test_daily_refresh_keeps_the_store_equal_to_the_rules_day_after_day(demo):
     for step in steps:
         before = {
             c: _as_tuples(f)
-            for c, f in council_findings.stored(Subject.objects.values_list("object_id", flat=True)).items()
+            for c, f in council_findings.stored(Subject.objects.filter(source="council").values_list("object_id", flat=True)).items()
         }
         day += dt.timedelta(days=step)
         refreshed = store.refresh_date_driven(day)
