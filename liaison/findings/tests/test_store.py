@@ -29,7 +29,9 @@ def _live(day):
 def _stored():
     return {
         c: [(f.code, f.key, f.params) for f in found]
-        for c, found in council_findings.stored(Subject.objects.filter(source="council").values_list("object_id", flat=True)).items()
+        for c, found in council_findings.stored(
+            Subject.objects.filter(source="council").values_list("object_id", flat=True)
+        ).items()
     }
 
 
@@ -43,16 +45,25 @@ def two_councils(world):
 def test_x2_stored_findings_are_scoped_like_their_council(world, two_councils):
     """X2: a station sees its own councils' findings only; a koban-level role works on its koban's only."""
     a, b = two_councils
-    assert visible_to(world.user("hq_staff"), Finding).filter(subject__source="council", subject__object_id=b.pk).exists()
+    assert (
+        visible_to(world.user("hq_staff"), Finding).filter(subject__source="council", subject__object_id=b.pk).exists()
+    )
     mine = visible_to(world.user("community_section"), Finding)
-    assert mine.filter(subject__source="council", subject__object_id=a.pk).exists() and not mine.filter(subject__source="council", subject__object_id=b.pk).exists()
+    assert (
+        mine.filter(subject__source="council", subject__object_id=a.pk).exists()
+        and not mine.filter(subject__source="council", subject__object_id=b.pk).exists()
+    )
     chuzaisho, _ = make_council_with_members(
         world, world.chuzaisho_a, acting_user=world.user("deputy"), count=1, name="作並"
     )
     koban_work = for_work(world.user("koban_staff"), Finding)
     assert koban_work.filter(subject__source="council", subject__object_id=a.pk).exists()
     assert not koban_work.filter(subject__source="council", subject__object_id=chuzaisho.pk).exists()
-    assert visible_to(world.user("koban_staff"), Finding).filter(subject__source="council", subject__object_id=chuzaisho.pk).exists()
+    assert (
+        visible_to(world.user("koban_staff"), Finding)
+        .filter(subject__source="council", subject__object_id=chuzaisho.pk)
+        .exists()
+    )
 
 
 def test_messages_are_rendered_in_the_readers_language(two_councils):
@@ -154,7 +165,9 @@ def test_a_deferred_block_refreshes_once_at_its_end_and_not_at_all_when_it_fails
     person = make_person(world.station_a, "新井", "聡", "アライ", "サトシ")
     with council_findings.deferred():
         actions.membership_appoint(council=a, person=person, start_date=today_tokyo(), acting_user=world.user("deputy"))
-        assert Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 3  # not yet
+        assert (
+            Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 3
+        )  # not yet
     assert Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 4
     other = make_person(world.station_a, "別人", "次郎", "ベツジン", "ジロウ")
     with pytest.raises(RuntimeError), council_findings.deferred():
