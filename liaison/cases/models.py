@@ -93,6 +93,18 @@ class Case(Versioned):
         indexes = [
             models.Index(fields=["station", "status", "received_on"], name="case_station_status"),
             models.Index(fields=["station", "-received_on", "-id"], name="case_station_recent"),
+            # The oldest open cases (rules.OPEN) of the prefecture and of a station, read in order from the index by
+            # the home page's "open too long" list (panels.oldest_open_long) without ordering every open case.
+            models.Index(
+                fields=["received_on", "id"],
+                condition=models.Q(status__in=["received", "considering"]),
+                name="case_open_received",
+            ),
+            models.Index(
+                fields=["station", "received_on", "id"],
+                condition=models.Q(status__in=["received", "considering"]),
+                name="case_station_open_received",
+            ),
         ]
 
     def __str__(self):

@@ -16,7 +16,7 @@ from liaison.org.models import Koban, Officer, PrefectureSettings, Station
 from liaison.people import actions as people_actions
 from liaison.people.models import Person
 
-from . import findings, rules
+from . import coverage, findings, rules
 from .models import Council, CouncilReview, Membership, Notice
 from .queries import current_memberships
 
@@ -60,6 +60,7 @@ def council_create(
     council = Council.objects.create(station=station, **{k: values.get(k, "") for k in COUNCIL_FIELDS})
     council.kobans.set(kobans)
     findings.refresh([council.pk])
+    coverage.refresh(k.pk for k in kobans)
     record(user=acting_user, action="council.create", summary=f"{council.name}を設置しました", obj=council)
     claim.done(council)
     return council
@@ -78,8 +79,10 @@ def council_update(*, council: Council, values: dict, kobans: list[Koban], versi
     for name in COUNCIL_FIELDS:
         setattr(council, name, values.get(name, ""))
     save_versioned(council, version, COUNCIL_FIELDS)
+    covered_before = set(council.kobans.values_list("pk", flat=True))
     council.kobans.set(kobans)
     findings.refresh([council.pk])
+    coverage.refresh(covered_before | {k.pk for k in kobans})  # those it left may have no council now
     record(user=acting_user, action="council.update", summary=f"{council.name}の内容を変更しました", obj=council)
     return council
 
@@ -502,6 +505,7 @@ def council_review(
                 )
         bump_version(Council.objects.filter(pk=council.pk), status=Council.Status.CLOSED, closed_on=day_before)
         findings.refresh([council.pk])  # a closed council keeps no findings
+        coverage.refresh(council.kobans.values_list("pk", flat=True))  # its kobans may have no council now
     record(
         user=acting_user,
         action=f"council.review.{kind}",

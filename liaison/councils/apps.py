@@ -10,7 +10,7 @@ class CouncilsConfig(AppConfig):
         from liaison.findings import panels
         from liaison.people import current_roles, koban_ties, sections
 
-        from . import findings, signals  # noqa: F401 (signals: receivers connect on import)
+        from . import coverage, findings, signals  # noqa: F401 (signals: receivers connect on import)
         from .panels import council_figure, council_todo
         from .queries import person_koban_ties, person_roles
         from .views import person_section
@@ -23,5 +23,6 @@ class CouncilsConfig(AppConfig):
         current_roles.register("councils", person_roles, order=10)
         # Councils are a source of stored findings, and put their figure and to-do list on the home page.
         findings.register()
+        coverage.register()  # the kobans without a council (C3.1), counted on the home pages
         panels.register("councils.figure", "councils/home_figure.html", council_figure, kind=panels.FIGURE, order=10)
         panels.register("councils.todo", "councils/home_todo.html", council_todo, kind=panels.TODO, order=10)

@@ -6,13 +6,17 @@ councils: counts and the first few names, never every council loaded into Python
 
 import datetime
 
+from django.db.models import Q
+
 from liaison.access.permissions import Perm
 from liaison.access.personal_data import hidden_finding_codes
 from liaison.access.policy import for_work, has_perm, visible_to
+from liaison.findings import panels, store
+from liaison.findings.models import Finding
 from liaison.lib.dates import today_tokyo
-from liaison.org.models import Koban, PrefectureSettings
+from liaison.org.models import PrefectureSettings
 
-from . import findings, queries
+from . import coverage, findings, queries
 from .models import Council, Membership, Notice
 
 SHOWN = 5  # names shown after a count; the link leads to the full list
@@ -28,21 +32,30 @@ def council_figure(request, officer):
 
 def council_todo(request, officer):
     """Council work waiting for this officer: notices, councils needing action, terms ending, kobans without a
-    council, operation managers to confirm. A koban-level role's list is its own koban's (``for_work``)."""
+    council, operation managers to confirm. A koban-level role's list is its own koban's (``for_work``).
+
+    The councils needing action and the kobans without a council (C3.1, stored by ``coverage``) are one count over
+    the stored findings; a list is read only when its count is not zero."""
     user = request.user
     if not has_perm(user, Perm.VIEW_COUNCILS):
         return None
     today = today_tokyo()
     settings = PrefectureSettings.current()
     councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
-    needing_action = councils.filter(findings.having(severity="error", hidden=hidden_finding_codes(user)))
+    hidden = hidden_finding_codes(user)
+    counts = store.count_subjects(
+        for_work(user, Finding),
+        needing_action=Q(subject__source=findings.SOURCE, severity="error") & ~Q(code__in=list(hidden)),
+        without_council=Q(subject__source=coverage.SOURCE, code="no_council"),
+    )
+    needing_action = councils.filter(findings.having(severity="error", hidden=hidden))
     context = {
         "notices": list(Notice.objects.filter(recipient=officer, read_at__isnull=True).select_related("council")[:20]),
-        "needing_action_count": needing_action.count(),
-        "needing_action": list(needing_action.order_by(*ORDER)[:SHOWN]),
+        "needing_action_count": counts["needing_action"],
+        "needing_action": list(needing_action.order_by(*ORDER)[:SHOWN]) if counts["needing_action"] else [],
         "ending_count": 0,
         "ending_days": settings.term_ending_days,
-        "without_council_count": queries.kobans_without_council(for_work(user, Koban)).count(),
+        "without_council_count": counts["without_council"],
         "unconfirmed_count": 0,
         "unconfirmed": [],
         "can_renew": has_perm(user, Perm.APPOINT_MEMBERS),
@@ -53,6 +66,5 @@ def council_todo(request, officer):
         context["ending_count"] = queries.memberships_ending(memberships, today, end).count()
     if has_perm(user, Perm.CONFIRM_OPERATION_MANAGER):
         unconfirmed = councils.filter(operation_manager_confirmed_at__isnull=True)
-        context["unconfirmed_count"] = unconfirmed.count()
-        context["unconfirmed"] = list(unconfirmed.order_by(*ORDER)[:SHOWN])
+        context["unconfirmed"], context["unconfirmed_count"] = panels.first_rows(unconfirmed.order_by(*ORDER), SHOWN)
     return context

@@ -3,9 +3,11 @@
 the warning limits in the prefecture settings)."""
 
 from django.core.exceptions import ValidationError
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from liaison.org.models import Koban
 from liaison.org.signals import koban_closing, kobans_transferred, settings_changed
 from liaison.people.signals import person_changed, person_merging, public_office_recorded
 
@@ -27,6 +29,22 @@ def _recommission(sender, reorganisation, transfers, acting_user, **kwargs):
     recommission_after_reorganisation(
         transfers=transfers, effective_date=reorganisation.effective_date, acting_user=acting_user
     )
+
+
+@receiver(kobans_transferred)
+def _refresh_coverage_of_moved_kobans(sender, transfers, **kwargs):
+    from . import coverage
+
+    coverage.refresh(t.koban_id for t in transfers)  # their coverage findings now belong to the new station
+
+
+@receiver(post_save, sender=Koban)
+def _refresh_coverage_of_koban(sender, instance, raw=False, **kwargs):
+    """A koban created, changed or closed in org: its stored coverage (C3.1) follows (org's actions save it)."""
+    from . import coverage
+
+    if not raw:  # loading fixtures: the rebuild of every source follows
+        coverage.refresh([instance.pk])
 
 
 @receiver(public_office_recorded)

@@ -25,6 +25,7 @@ from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id, parse_ids
+from liaison.lib.pagination import CappedPaginator
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
 from liaison.people.models import Person
@@ -84,7 +85,8 @@ def council_list(request):
         .prefetch_related("kobans")
         .order_by("station__order", "station__code", "name", "pk")
     )
-    page = Paginator(councils, 50).get_page(request.GET.get("page"))
+    # Counted up to a cap (「1,000件以上」): an exact count would read every council HQ sees; filters narrow it.
+    page = CappedPaginator(councils, COUNCIL_PAGE).get_page(request.GET.get("page"))
     ids = [c.pk for c in page.object_list]
     found = council_findings.stored(ids, hidden=hidden)
     sizes = queries.member_counts(ids, today_tokyo())
@@ -114,6 +116,7 @@ def council_list(request):
     )
 
 
+COUNCIL_PAGE = 50
 MISSING_SHOWN = 100  # kobans without a council listed by name; the count says how many there are in all
 
 FINDING_FILTERS = [  # labels are lazy: the list is built once, shown in the language of each request

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from liaison.lib.dates import today_tokyo
 
@@ -39,6 +39,7 @@ __all__ = [
     "Computed",
     "Source",
     "deferred",
+    "count_subjects",
     "having",
     "message",
     "refresh",
@@ -234,6 +235,22 @@ def having(source: str, *, severity: str | None = None, code: str | None = None,
     if hidden:
         found = found.exclude(code__in=hidden)
     return Q(pk__in=found.values("subject__object_id"))
+
+
+def count_subjects(findings: QuerySet, **conditions: Q) -> dict[str, int]:
+    """How many subjects have a finding matching each condition, in one query over ``findings`` (already scoped).
+
+    A panel's several counts (needing action, kobans without a council …) are one grouped read of the findings that
+    match, not one query each: ``count_subjects(for_work(user, Finding), needing=Q(…), uncovered=Q(…))``.
+    """
+    if not conditions:
+        return {}
+    either = Q()
+    for condition in conditions.values():
+        either |= condition
+    return findings.filter(either).aggregate(
+        **{name: Count("subject", distinct=True, filter=condition) for name, condition in conditions.items()}
+    )
 
 
 def refresh_all_later(source: str) -> None:

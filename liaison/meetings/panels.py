@@ -4,6 +4,7 @@ fiscal year (C7.2, from the stored findings) and the meetings of the next two we
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, has_perm
 from liaison.councils.models import Council
+from liaison.findings import panels
 from liaison.lib.dates import today_tokyo
 
 from . import findings, queries
@@ -19,10 +20,6 @@ def meeting_todo(request, officer):
         return None
     today = today_tokyo()
     missing = for_work(user, Council).filter(status=Council.Status.ACTIVE).filter(findings.having())
-    soon = queries.upcoming(for_work(user, Meeting), today)
-    return {
-        "missing_count": missing.count(),
-        "missing": list(missing.order_by("station__order", "name", "pk")[:SHOWN]),
-        "soon": list(soon[:SHOWN]),
-        "soon_count": soon.count(),
-    }
+    missing_rows, missing_count = panels.first_rows(missing.order_by("station__order", "name", "pk"), SHOWN)
+    soon_rows, soon_count = panels.first_rows(queries.upcoming(for_work(user, Meeting), today), SHOWN)
+    return {"missing_count": missing_count, "missing": missing_rows, "soon": soon_rows, "soon_count": soon_count}

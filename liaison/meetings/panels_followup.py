@@ -4,6 +4,7 @@ interim report (C8.2, from the stored findings) and information from members not
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, has_perm
+from liaison.findings import panels
 
 from . import findings_followup
 from .models import Activity, MemberInformation
@@ -16,11 +17,8 @@ def followup_todo(request, officer):
         return None
     overdue = for_work(request.user, Activity).filter(findings_followup.having()).select_related("council")
     unreported = for_work(request.user, MemberInformation).filter(reported_on__isnull=True)
-    overdue_count, unreported_count = overdue.count(), unreported.count()
+    overdue_rows, overdue_count = panels.first_rows(overdue.order_by("started_on", "pk"), SHOWN)
+    unreported_count = unreported.count()
     if not overdue_count and not unreported_count:
         return None
-    return {
-        "overdue_count": overdue_count,
-        "overdue": list(overdue.order_by("started_on", "pk")[:SHOWN]),
-        "unreported_count": unreported_count,
-    }
+    return {"overdue_count": overdue_count, "overdue": overdue_rows, "unreported_count": unreported_count}

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +28,8 @@ def person_list(request):
     if query:
         # A search counts its matches only up to a cap: counting every サ or 佐藤 costs as much as reading them.
         paginator = CappedPaginator(queries.search(people, query).order_by("sort_key", "pk"), PAGE_SIZE)
-    else:
-        paginator = Paginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
+    else:  # the whole list is capped too: an exact count would read every person of the prefecture
+        paginator = CappedPaginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     officer = officer_of(request.user)
     record_view(

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, permissions_of
+from liaison.findings import panels
 from liaison.findings.models import Finding
 
 from . import routing
@@ -41,15 +42,16 @@ def reports_todo(request, officer):
     user = request.user
     if not routing.may_use_decisions_screen(user):
         return None
-    waiting = routing.waiting_for(user)
-    returned = routing.returned_to(user)
-    overdue = _overdue(user)
+    # Each list and its count in one query (panels.first_rows).
+    waiting, waiting_count = panels.first_rows(routing.waiting_for(user), SHOWN)
+    returned, returned_count = panels.first_rows(routing.returned_to(user), SHOWN)
+    overdue, overdue_count = panels.first_rows(_overdue(user), SHOWN)
     return {
-        "waiting_count": waiting.count(),
-        "waiting": list(waiting[:SHOWN]),
-        "returned_count": returned.count(),
-        "returned": list(returned[:SHOWN]),
-        "overdue_count": overdue.count(),
-        "overdue": [{"message": f.message, "url": _link(f)} for f in overdue[:SHOWN]],
+        "waiting_count": waiting_count,
+        "waiting": waiting,
+        "returned_count": returned_count,
+        "returned": returned,
+        "overdue_count": overdue_count,
+        "overdue": [{"message": f.message, "url": _link(f)} for f in overdue],
         "kinds": {k.code: k.noun for k in routing.registered()},
     }

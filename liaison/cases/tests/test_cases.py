@@ -324,3 +324,27 @@ def test_c8_2_home_page_shows_the_cases_needing_action(world, client_for):
     assert "長く措置が済んでいない意見・要望が1件あります" in page and reverse("cases:detail", args=[case.pk]) in page
     other = client_for(world.chief_b.user).get(reverse("home")).content.decode()
     assert "長期の放置ケースQQ" not in other
+
+
+def test_c8_2_home_lists_the_oldest_open_cases_from_the_index_in_order(world, client_for):
+    """The home page's "open too long" list is the cases with the stored finding, oldest first, read with the
+    condition of the partial index (open statuses, received before the limit) instead of ordering every case."""
+    from liaison.cases.models import Case as CaseModel
+    from liaison.cases.panels import oldest_open_long
+
+    old = [_case(world, days_ago=days) for days in (400, 200, 120)]
+    _case(world, days_ago=10)
+    expected = [c.pk for c in old]
+    stored = CaseModel.objects.filter(findings.having(code="open_long"))
+    assert sorted(stored.values_list("pk", flat=True)) == sorted(expected)
+    listed = oldest_open_long(CaseModel.objects.all(), TODAY)
+    assert [c.pk for c in listed] == expected
+    with CaptureQueriesContext(connection) as run:
+        list(oldest_open_long(CaseModel.objects.all(), TODAY)[:5])
+    (sql,) = [q["sql"] for q in run.captured_queries if "cases_case" in q["sql"]]
+    assert "findings_finding" not in sql and "LIMIT 5" in sql
+    # The index's condition is the rule's notion of open.
+    index = next(i for i in CaseModel._meta.indexes if i.name == "case_open_received")
+    assert set(index.condition.children[0][1]) == set(rules.OPEN)
+    page = client_for("community_section").get("/").content.decode()
+    assert page.count("通学路の横断歩道が消えかけている") >= 3

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
-from liaison.councils import actions, queries
+from liaison.councils import actions, coverage, queries
 from liaison.councils import findings as council_findings
 from liaison.councils.models import Council, CouncilReview, Membership
 from liaison.findings import store
@@ -57,7 +57,20 @@ def assert_stored_equals_live(day=None):
         assert subject.station_id == council.station_id, council.name
         assert {k.pk for k in subject.kobans.all()} == {k.pk for k in council.kobans.all()}, council.name
     assert not drift, drift[:3]
+    assert_coverage_stored_equals_live()
     return live
+
+
+def assert_coverage_stored_equals_live():
+    """C3.1: the kobans with a stored ``no_council`` finding are those no active council covers, each scoped to its
+    station and itself; every active koban is a subject, and no closed one."""
+    live = set(queries.kobans_without_council(Koban.objects.all()).values_list("pk", flat=True))
+    assert set(coverage.uncovered().values_list("subject__object_id", flat=True)) == live
+    kobans = dict(Koban.objects.filter(active=True).values_list("pk", "station_id"))
+    subjects = {s.object_id: s for s in Subject.objects.filter(source=coverage.SOURCE).prefetch_related("kobans")}
+    assert set(subjects) == set(kobans)
+    for pk, subject in subjects.items():
+        assert subject.station_id == kobans[pk] and [k.pk for k in subject.kobans.all()] == [pk]
 
 
 def _officer(username):
@@ -236,11 +249,13 @@ def test_x4_a_changed_limit_is_recomputed_in_the_background_not_in_the_request(
     request itself leaves the store as it was, and the worker brings it to the new limit."""
     admin = Officer.objects.get(user__username="demo_hq_admin").user
     settings = PrefectureSettings.current()
-    before = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    before = council_findings.stored(Subject.objects.filter(source="council").values_list("object_id", flat=True))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         prefecture_settings_update(values={"council_size_min": 30}, version=settings.version, acting_user=admin)
     assert len(callbacks) == 1
-    after_request = council_findings.stored(Subject.objects.values_list("object_id", flat=True))
+    after_request = council_findings.stored(
+        Subject.objects.filter(source="council").values_list("object_id", flat=True)
+    )
     assert {c: _as_tuples(f) for c, f in after_request.items()} == {c: _as_tuples(f) for c, f in before.items()}
     run_worker_once()
     sized = Subject.objects.filter(source="council", findings__code="size").distinct().count()
@@ -260,7 +275,9 @@ def test_daily_refresh_keeps_the_store_equal_to_the_rules_day_after_day(demo):
     for step in steps:
         before = {
             c: _as_tuples(f)
-            for c, f in council_findings.stored(Subject.objects.values_list("object_id", flat=True)).items()
+            for c, f in council_findings.stored(
+                Subject.objects.filter(source="council").values_list("object_id", flat=True)
+            ).items()
         }
         day += dt.timedelta(days=step)
         refreshed = store.refresh_date_driven(day)

@@ -322,3 +322,18 @@ def test_c6_3_the_same_appointment_sent_twice_creates_one_record(world, client_f
     again = client.post(f"/councils/{council.pk}/appoint/", data, follow=True)
     assert "この委嘱はすでに登録されています" in again.content.decode()
     assert Person.objects.filter(family_name="二重").count() == 1
+
+
+def test_issue8_hq_council_list_counts_up_to_the_cap(world, client_for, monkeypatch):
+    """The HQ council list's pager counts up to the cap (「…件以上」) instead of every council of the prefecture."""
+    from liaison.councils import views
+    from liaison.lib.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr(views, "COUNCIL_PAGE", 1)
+    for koban, name in ((world.koban_a, "一"), (world.chuzaisho_a, "二"), (world.koban_b, "三")):
+        make_council_with_members(world, koban, acting_user=world.user("hq_admin"), count=1, name=name)
+    text = client_for("hq_admin").get("/councils/").content.decode()
+    assert "1 / 2 ページ（2件以上）" in text
+    monkeypatch.setattr(CappedPaginator, "cap", 1000)
+    assert "1 / 3 ページ（全3件）" in client_for("hq_admin").get("/councils/").content.decode()

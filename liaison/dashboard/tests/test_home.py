@@ -61,3 +61,17 @@ def test_c2_home_query_count_does_not_grow_with_councils(world, client_for):
     with CaptureQueriesContext(connection) as two:
         client.get("/")
     assert len(one.captured_queries) == len(two.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["hq_admin", "station_chief", "deputy", "community_section", "koban_chief"])
+def test_c2_each_roles_home_page_makes_a_few_queries(world, client_for, role):
+    """Every panel asks one grouped count, or a list with its count in one query, and the prefecture settings are
+    read once: about 15 queries whatever the role (there were 29–32)."""
+    make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=2)
+    client = client_for(role)
+    client.get("/")
+    with CaptureQueriesContext(connection) as run:
+        client.get("/")
+    sql = [q["sql"] for q in run.captured_queries]
+    assert len(sql) <= 20, "\n".join(sql)
+    assert sum("org_prefecturesettings" in s for s in sql) == 1

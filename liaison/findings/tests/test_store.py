@@ -29,7 +29,9 @@ def _live(day):
 def _stored():
     return {
         c: [(f.code, f.key, f.params) for f in found]
-        for c, found in council_findings.stored(Subject.objects.values_list("object_id", flat=True)).items()
+        for c, found in council_findings.stored(
+            Subject.objects.filter(source="council").values_list("object_id", flat=True)
+        ).items()
     }
 
 
@@ -43,21 +45,30 @@ def two_councils(world):
 def test_x2_stored_findings_are_scoped_like_their_council(world, two_councils):
     """X2: a station sees its own councils' findings only; a koban-level role works on its koban's only."""
     a, b = two_councils
-    assert visible_to(world.user("hq_staff"), Finding).filter(subject__object_id=b.pk).exists()
+    assert (
+        visible_to(world.user("hq_staff"), Finding).filter(subject__source="council", subject__object_id=b.pk).exists()
+    )
     mine = visible_to(world.user("community_section"), Finding)
-    assert mine.filter(subject__object_id=a.pk).exists() and not mine.filter(subject__object_id=b.pk).exists()
+    assert (
+        mine.filter(subject__source="council", subject__object_id=a.pk).exists()
+        and not mine.filter(subject__source="council", subject__object_id=b.pk).exists()
+    )
     chuzaisho, _ = make_council_with_members(
         world, world.chuzaisho_a, acting_user=world.user("deputy"), count=1, name="作並"
     )
     koban_work = for_work(world.user("koban_staff"), Finding)
-    assert koban_work.filter(subject__object_id=a.pk).exists()
-    assert not koban_work.filter(subject__object_id=chuzaisho.pk).exists()
-    assert visible_to(world.user("koban_staff"), Finding).filter(subject__object_id=chuzaisho.pk).exists()
+    assert koban_work.filter(subject__source="council", subject__object_id=a.pk).exists()
+    assert not koban_work.filter(subject__source="council", subject__object_id=chuzaisho.pk).exists()
+    assert (
+        visible_to(world.user("koban_staff"), Finding)
+        .filter(subject__source="council", subject__object_id=chuzaisho.pk)
+        .exists()
+    )
 
 
 def test_messages_are_rendered_in_the_readers_language(two_councils):
     """X3: a stored finding keeps its code and values; each reader gets the message in their language."""
-    size = Finding.objects.get(subject__object_id=two_councils[0].pk, code="size")
+    size = Finding.objects.get(subject__source="council", subject__object_id=two_councils[0].pk, code="size")
     assert size.params == {"size": 3, "min": 8, "max": 12}
     assert size.message == "委員は3人です。おおむね10人程度（8〜12人）が目安です。"
     with translation.override("en"):
@@ -68,8 +79,8 @@ def test_a_closed_council_keeps_no_findings(world, two_councils):
     a, _ = two_councils
     Council.objects.filter(pk=a.pk).update(status=Council.Status.CLOSED)
     council_findings.refresh([a.pk])
-    assert not Subject.objects.filter(object_id=a.pk).exists()
-    assert not Finding.objects.filter(subject__object_id=a.pk).exists()
+    assert not Subject.objects.filter(source="council", object_id=a.pk).exists()
+    assert not Finding.objects.filter(subject__source="council", subject__object_id=a.pk).exists()
 
 
 def test_refresh_findings_command_rebuilds_everything_in_batches(world, two_councils, monkeypatch):
@@ -79,7 +90,7 @@ def test_refresh_findings_command_rebuilds_everything_in_batches(world, two_coun
     Subject.objects.create(source="council", object_id=999_999, computed_on=today_tokyo())  # a council long gone
     call_command("refresh_findings", verbosity=0)
     assert _stored() == _live(today_tokyo())
-    assert not Subject.objects.filter(object_id=999_999).exists()
+    assert not Subject.objects.filter(source="council", object_id=999_999).exists()
     Finding.objects.all().delete()  # only a full rebuild restores what is gone without a reason
     call_command("refresh_findings", "--date-driven", verbosity=0)
     assert not Finding.objects.exists()
@@ -154,11 +165,13 @@ def test_a_deferred_block_refreshes_once_at_its_end_and_not_at_all_when_it_fails
     person = make_person(world.station_a, "新井", "聡", "アライ", "サトシ")
     with council_findings.deferred():
         actions.membership_appoint(council=a, person=person, start_date=today_tokyo(), acting_user=world.user("deputy"))
-        assert Finding.objects.get(subject__object_id=a.pk, code="size").params["size"] == 3  # not yet
-    assert Finding.objects.get(subject__object_id=a.pk, code="size").params["size"] == 4
+        assert (
+            Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 3
+        )  # not yet
+    assert Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 4
     other = make_person(world.station_a, "別人", "次郎", "ベツジン", "ジロウ")
     with pytest.raises(RuntimeError), council_findings.deferred():
         actions.membership_appoint(council=a, person=other, start_date=today_tokyo(), acting_user=world.user("deputy"))
         raise RuntimeError("stop")
-    assert Finding.objects.get(subject__object_id=a.pk, code="size").params["size"] == 4
+    assert Finding.objects.get(subject__source="council", subject__object_id=a.pk, code="size").params["size"] == 4
     assert not Membership.objects.filter(person=other).exists()
