@@ -402,3 +402,34 @@ def test_personal_fields_follow_may_see(world, client_for):
             assert "秘田 匿子" in page and "地域安全推進委員" in page and "北地区" in page and "一番町交番" in page
             for marker in (person.phone_display, "zq@example.jp", "隠れ町ZQ", "ヒメタ"):
                 assert (marker in page) == sees, (role, url, marker)
+
+
+# --- What the people app learns about contact persons ----------------------------------------------------------------
+
+
+def test_n2_2_the_person_page_and_the_picker_show_the_contact_role(world, client_for):
+    """N2.2: the one person record shows that the person is a contact person; the picker tells namesakes apart."""
+    from liaison.people.picker import describe
+
+    person = make_person(world.station_a, "青木", "花子", "アオキ", "ハナコ")
+    contact = _contact(world, person, consent="consented")
+    page = client_for("community_section").get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert reverse("network:contact_detail", args=[contact.pk]) in page
+    [choice] = describe(world.user("community_section"), [person])
+    assert "地域安全連絡員（承諾）" in choice.details
+    declined = _contact(world, make_person(world.station_a, given="二"), consent="declined")
+    [choice] = describe(world.user("community_section"), [declined.person])
+    assert not any("地域安全連絡員" in d for d in choice.details)
+
+
+def test_koban_ties_let_the_koban_chief_change_their_own_contact_persons_record(world):
+    """X2: a contact person of koban_a is koban_a's to change (e.g. to add the e-mail address), not the other
+    koban's."""
+    from liaison.access.permissions import Perm
+    from liaison.access.policy import can_change
+
+    own = _contact(world, make_person(world.station_a, given="一")).person
+    other = _contact(world, make_person(world.station_a, given="二"), koban=world.chuzaisho_a).person
+    chief = world.user("koban_chief")
+    assert can_change(chief, own, Perm.MANAGE_PEOPLE)
+    assert not can_change(chief, other, Perm.MANAGE_PEOPLE)
