@@ -26,7 +26,13 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # templates are screens like any other.
 OFFICIAL_FORMS = {
     TEMPLATES / "reports" / name
-    for name in ("pdf_base.html", "appointment_letter.html", "setup_report.html", "meeting_report.html")
+    for name in (
+        "pdf_base.html",
+        "appointment_letter.html",
+        "setup_report.html",
+        "meeting_report.html",
+        "contact_list.html",  # 連絡員一覧表 (N2.4)
+    )
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
