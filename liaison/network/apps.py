@@ -7,9 +7,12 @@ class NetworkConfig(AppConfig):
     verbose_name = _("地域安全ネットワーク")
 
     def ready(self):
+        from . import hooks_contacts, panels
         from .panels_referrals import register as register_referral_panel
 
+        # The referrer's outcomes and 地域課's pending referrals on the home page (N2.3).
         register_referral_panel()
-        from . import panels
-
-        panels.register()  # consenting contact persons not contacted for N days: stored findings and home panel
+        # Consenting contact persons not contacted for N days: stored findings and their home panel (N4.4).
+        panels.register()
+        # The person page's section, the picker's roles and the koban ties of contact persons.
+        hooks_contacts.connect()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_routing
+from . import contact_list, views, views_routing
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("councils/<int:pk>/setup-report/", views.setup_report, name="setup_report"),
     path("councils/<int:pk>/roster.xlsx", views.council_roster, name="council_roster"),
     path("meetings/<int:pk>/form3.pdf", views.meeting_report, name="meeting_report"),
+    path("network/contacts.pdf", contact_list.contact_list_pdf_view, name="contact_list_pdf"),
     path("letters/batch/", views.batch_letters, name="batch_letters"),
     path("batch/<slug:kind>/", views.batch, name="batch"),
     path("jobs/<int:pk>/", views.job, name="job"),

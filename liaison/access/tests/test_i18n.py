@@ -32,6 +32,7 @@ OFFICIAL_FORMS = {
         "setup_report.html",
         "meeting_report.html",
         "safety_info_handout.html",
+        "contact_list.html",  # 連絡員一覧表 (N2.4)
     )
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")

@@ -417,6 +417,20 @@ def _visit_day(world):
 
 
 NETWORK_KEEPERS = {"station_chief", "deputy", "community_section"}
+CONTACT_READERS = ALL  # N2.4: every section of the station and HQ read the contact-person list
+CONTACT_KEEPERS = {"station_chief", "deputy", "community_section", "koban_chief"}  # MANAGE_CONTACTS
+
+
+def _contact(world, koban="own"):
+    """A candidate contact person of station A in koban_a's area (or another koban's)."""
+    from liaison.network.actions.contacts import contact_create
+
+    return contact_create(
+        station=world.station_a,
+        person=_person(world),
+        values={"koban": world.koban_a if koban == "own" else koban, "source": "group"},
+        acting_user=world.user("community_section"),
+    )
 
 
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
@@ -571,6 +585,13 @@ URLS: dict[str, tuple] = {
     "network:referral_detail": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS | {"section_staff"}, True),
     "network:referral_accept": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS, True),
     "network:referral_decline": (lambda w: {"pk": _referral(w).pk}, REFERRAL_DECIDERS, True),
+    "network:contact_list": (_none, CONTACT_READERS, False),
+    "network:contact_export": (_none, CONTACT_READERS, False),
+    "network:contact_create": (_none, CONTACT_KEEPERS, False),
+    "network:contact_detail": (lambda w: {"pk": _contact(w).pk}, CONTACT_READERS, True),
+    "network:contact_edit": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
+    "network:contact_consent": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
+    "reports:contact_list_pdf": (_none, CONTACT_READERS, False),
 }
 
 
@@ -666,6 +687,8 @@ OTHER_KOBAN: dict[str, object] = {
     "meetings:attendance": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
     "meetings:materials": lambda w: {"pk": _meeting(w, _other_koban_council).pk},
     "reports:good_practice_edit": lambda w: {"pk": _good_practice(w, koban=w.chuzaisho_a).pk},
+    "network:contact_edit": lambda w: {"pk": _contact(w, w.chuzaisho_a).pk},
+    "network:contact_consent": lambda w: {"pk": _contact(w, w.chuzaisho_a).pk},
 }
 
 # URLs with a parameter that koban-level roles open station-wide, because they only read the object (reads stay
@@ -704,6 +727,7 @@ KOBAN_UNSCOPED = {
     "network:distribution_resend",
     "network:delivery_shared",
     "network:safety_meeting_detail",  # a read: every officer of the station reads the station's 地域安全の会
+    "network:contact_detail",  # a read: the list is shared station-wide (N2.4)
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
@@ -842,6 +866,9 @@ def test_each_role_sees_only_its_personal_data_on_council_pages(world, client_fo
 # Documents of the reports app that hold no resident's personal fields: Form 3 reports a meeting (counts of members,
 # officers by name, the opinions and answers), and everyone who may see the meeting may print it.
 NOT_PERSONAL_REPORTS = {"reports:meeting_report"}
+# The 連絡員一覧表 (N2.4) is read by every section and HQ: its columns follow personal_data.may_see for the reader
+# (name, roles, area and koban for all; phone, e-mail, address only with the people permission), as on the screen.
+FIELDS_BY_READER_REPORTS = {"reports:contact_list_pdf"}
 
 
 def test_exports_of_personal_data_need_the_people_permission():
@@ -855,7 +882,7 @@ def test_exports_of_personal_data_need_the_people_permission():
     reports = [
         (name, p)
         for name, p in app_urls()
-        if name.startswith("reports:") and name not in NOT_PERSONAL_REPORTS | ROUTING_URLS
+        if name.startswith("reports:") and name not in NOT_PERSONAL_REPORTS | ROUTING_URLS | FIELDS_BY_READER_REPORTS
     ]
     assert reports
     for name, pattern in reports:

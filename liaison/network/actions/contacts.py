@@ -1,4 +1,5 @@
-"""Writes to contact persons (N2, N4.2): register one, change the consent state with its dated history."""
+"""Writes to contact persons (N2, N4.2): register one (on a recorded person or a new one), edit the particulars,
+change the consent state with its dated history."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 from liaison.audit.log import record
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
+from liaison.lib.versioning import save_versioned
 from liaison.org.models import Koban, Officer, Station
+from liaison.people import actions as people_actions
 from liaison.people.models import Person
 
 from .. import findings, rules
@@ -31,7 +34,16 @@ CONTACT_FIELDS = [
 ]
 
 
-def _check(station: Station, values: dict) -> None:
+EMAIL_REQUIRED = _(
+    "メールでの情報提供を希望するときは、住民等の記録にメールアドレスを登録してください（住民等の詳細の「編集する」）。"
+)
+
+
+def _check(station: Station, values: dict, person: Person | None = None) -> None:
+    # Mail-outs (N3.2) go to the address on the person record: ticking "wants e-mail" without one would promise
+    # information that can never be sent.
+    if values.get("wants_email") and person is not None and not (person.email or "").strip():
+        raise ValidationError({"wants_email": str(EMAIL_REQUIRED)})
     koban: Koban | None = values.get("koban")
     officer: Officer | None = values.get("officer")
     if koban is not None and koban.station_id != station.pk:
@@ -64,7 +76,7 @@ def contact_create(
     history. ``roles`` are (kind, detail) pairs of concurrent roles (N2.2). The person record is the shared one: a
     council member becomes a contact person without a second record."""
     claim = once.claim(form_token, acting_user)
-    _check(station, values)
+    _check(station, values, person)
     if ContactPerson.objects.filter(person=person, station=station).exists():
         raise ValidationError(
             _("%(person)sは既に%(station)sの地域安全連絡員（候補を含む）です。")
@@ -100,6 +112,49 @@ def contact_create(
         obj=contact,
     )
     claim.done(contact)
+    return contact
+
+
+@transaction.atomic
+def person_record_and_register(
+    *,
+    person_data: dict,
+    station: Station,
+    values: dict,
+    roles: list[tuple[str, str]] = (),
+    acting_user,
+    form_token: str | None = None,
+) -> ContactPerson:
+    """Record a new person for ``station`` and register them as a candidate contact person in one step; once per
+    form token. The duplicate check (``people.queries.likely_duplicates``) is the caller's, as for every new person."""
+    claim = once.claim(form_token, acting_user)
+    person = people_actions.person_create(data=person_data, station=station, acting_user=acting_user)
+    contact = contact_create(station=station, person=person, values=values, roles=roles, acting_user=acting_user)
+    claim.done(contact)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: ContactPerson, values: dict, roles: list[tuple[str, str]], version: int, acting_user
+) -> ContactPerson:
+    """Save the particulars and the concurrent roles if nobody saved the contact person since ``version`` was read;
+    else raise StaleEdit with the saved record. The consent state is not touched: it changes only by a dated step."""
+    _check(contact.station, values, contact.person)
+    for name in CONTACT_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(contact, name, value if value is not None else _default(name))
+    save_versioned(contact, version, [*CONTACT_FIELDS, "updated_at"])
+    # The roles are a small list edited as a whole: replacing them keeps the order the screen shows.
+    contact.roles.all().delete()
+    ContactRole.objects.bulk_create(ContactRole(contact=contact, kind=k, detail=d or "") for k, d in roles)
+    record(
+        user=acting_user,
+        action="network.contact_update",
+        summary=f"地域安全連絡員の記録を変更しました（{contact.person}）",
+        obj=contact,
+    )
     return contact
 
 
