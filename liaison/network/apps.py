@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class NetworkConfig(AppConfig):
@@ -7,7 +8,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("地域安全ネットワーク")
 
     def ready(self):
-        from . import hooks_contacts, panels
+        from . import hooks_contacts, panels, sections
         from .panels_referrals import register as register_referral_panel
 
         # The referrer's outcomes and 地域課's pending referrals on the home page (N2.3).
@@ -16,3 +17,11 @@ class NetworkConfig(AppConfig):
         panels.register()
         # The person page's section, the picker's roles and the koban ties of contact persons.
         hooks_contacts.connect()
+        # The latest exchanges with a contact person, on their page (N3.1ア).
+        sections.register(
+            gettext_noop("最近の情報交換"), "network/exchanges/_contact_exchanges.html", _no_context, order=10
+        )
+
+
+def _no_context(request, contact) -> dict:
+    return {}  # the section reads its rows itself (the contact_exchanges tag)

@@ -405,3 +405,11 @@ def test_n3_1a_a_contact_persons_latest_ten_exchanges(world):
     assert html.count("/network/exchanges/") == 10
     assert reverse("network:exchange_detail", args=[made[0].pk]) in html
     assert reverse("network:exchange_detail", args=[made[11].pk]) not in html
+
+
+def test_n3_1a_the_contact_page_shows_the_latest_exchanges_to_every_section(world, client_for):
+    tanaka = _contact(world, "田中", "タナカ")
+    exchange = _log(world, [tanaka])
+    page = client_for("section_staff").get(reverse("network:contact_detail", args=[tanaka.pk])).content.decode()
+    assert "最近の情報交換" in page
+    assert reverse("network:exchange_detail", args=[exchange.pk]) in page
