@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from liaison.access.permissions import Perm
 from liaison.access.personal_data import may_see
 from liaison.access.policy import require
@@ -24,6 +29,9 @@ from .pdf import render_pdf
 
 CONTACT_LIST_TEMPLATE = "reports/contact_list.html"
 PDF = "application/pdf"
+# A station's list is a few hundred people; the laying out takes about a second per hundred rows, so a list the size
+# of the prefecture (tens of thousands) is refused with a message instead of holding a server process for minutes.
+PDF_LIMIT = 1000
 
 
 def _cell(value) -> str:
@@ -53,7 +61,16 @@ def contact_list_pdf(contacts, columns: list[Column], *, station, printed_on: da
 def contact_list_pdf_view(request):
     """N2.4: the 連絡員一覧表 as a PDF, the same people as the list with the same filters; audited."""
     station, _form, filters, contacts = queries_contacts.listed(request.user, request.GET)
-    rows = list(contacts[: queries_contacts.EXPORT_LIMIT])
+    rows = list(contacts[: PDF_LIMIT + 1])
+    if len(rows) > PDF_LIMIT:
+        messages.error(
+            request,
+            _(
+                "連絡員一覧表のPDFは%(limit)s人までです。警察署や交番・駐在所で絞り込んでください（Excelは全件を出力できます）。"
+            )
+            % {"limit": f"{PDF_LIMIT:,}"},
+        )
+        return redirect(f"{reverse('network:contact_list')}?{request.GET.urlencode()}")
     columns = columns_for(may_see(request.user), with_station=station is None)
     pdf = contact_list_pdf(rows, columns, station=station)
     record_contact_export(

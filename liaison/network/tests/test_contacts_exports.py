@@ -147,3 +147,16 @@ def test_n2_4_pdf_repeats_the_header_on_every_page_and_keeps_filters(world, clie
     # Another station's officer prints their own (empty) list, never station A's people.
     other = client_for(world.chief_b.user).get(reverse("reports:contact_list_pdf") + f"?station={world.station_a.pk}")
     assert "山田" not in re.sub(r"\s+", "", _poppler("pdftotext", other.content, tmp_path))
+
+
+def test_n2_4_a_pdf_longer_than_the_limit_is_refused_with_a_message_and_writes_nothing(world, client_for, monkeypatch):
+    """A list the size of the prefecture (HQ without a station filter) would hold a server process for minutes: the
+    PDF asks for a narrower list instead, and nothing is exported or audited."""
+    from liaison.reports import contact_list
+
+    _contacts(world)
+    monkeypatch.setattr(contact_list, "PDF_LIMIT", 1)
+    response = client_for("hq_admin").get(reverse("reports:contact_list_pdf"), {"consent": "all"}, follow=True)
+    assert response.redirect_chain and "/network/contacts/" in response.redirect_chain[0][0]
+    assert "PDFは1人までです" in response.content.decode()
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.EXPORT).exists()
