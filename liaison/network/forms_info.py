@@ -9,62 +9,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import once
+from liaison.lib.attachments import MultipleFileField, check_uploads
 from liaison.lib.forms import Form, IdChoiceField, IdMultipleChoiceField, ModelForm, OfficeDateField
 from liaison.lib.versioning import VersionedForm
 
 from .models import Distribution, SafetyInfo
-
-# What offices hand round with an item: documents, spreadsheets, slides and pictures, up to this size.
-ATTACHMENT_EXTENSIONS = (
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".odt",
-    ".ods",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-)
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_MAX_COUNT = 10
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked like a single one."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-def check_attachment(upload) -> None:
-    """A clear Japanese error for a file of a kind or size the office does not take."""
-    if not upload.name.lower().endswith(ATTACHMENT_EXTENSIONS):
-        raise ValidationError(
-            gettext("「%(name)s」は添付できない種類のファイルです（PDF、Word、Excel、PowerPoint、画像）。")
-            % {"name": upload.name},
-            code="file_type",
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            gettext("「%(name)s」は大きすぎます（1ファイル%(mb)sMBまで）。")
-            % {"name": upload.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_size",
-        )
 
 
 class InfoForm(once.OncePerFormMixin, VersionedForm, ModelForm):
@@ -82,7 +31,6 @@ class InfoForm(once.OncePerFormMixin, VersionedForm, ModelForm):
     uploads = MultipleFileField(
         label=_("添付ファイル"),
         required=False,
-        help_text=_("PDF、Word、Excel、PowerPoint、JPEG・PNG・GIF画像。1ファイル10MB、10件まで。"),
     )
 
     class Meta(ModelForm.Meta):
@@ -109,14 +57,7 @@ class InfoForm(once.OncePerFormMixin, VersionedForm, ModelForm):
             self.fields["all_stations"].label = _("%(station)s全体に発信") % {"station": own_station.name}
 
     def clean_uploads(self):
-        uploads = self.cleaned_data.get("uploads") or []
-        for upload in uploads:
-            check_attachment(upload)
-        if self.attached + len(uploads) > ATTACHMENT_MAX_COUNT:
-            raise ValidationError(
-                gettext("添付ファイルは%(n)s件までです。") % {"n": ATTACHMENT_MAX_COUNT}, code="file_count"
-            )
-        return uploads
+        return check_uploads(self.cleaned_data.get("uploads") or [], attached=self.attached)
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.lib.attachments import MultipleFileField, check_uploads
 from liaison.lib.dates import today_tokyo
 from liaison.lib.forms import Form, IdMultipleChoiceField, OfficeDateField
 from liaison.lib.wareki import to_wareki
@@ -87,61 +88,6 @@ class DecisionForm(Form):
         return data
 
 
-# Attachments of good-practice reports: what offices exchange (documents, spreadsheets, photos), up to this size.
-ATTACHMENT_EXTENSIONS = (
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".odt",
-    ".txt",
-    ".jpg",
-    ".jpeg",
-    ".png",
-)
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_MAX_COUNT = 10
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked like a single one."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-def check_attachment(upload) -> None:
-    """A clear Japanese error for a file of a kind or size the office does not take."""
-    if not upload.name.lower().endswith(ATTACHMENT_EXTENSIONS):
-        raise ValidationError(
-            gettext(
-                "「%(name)s」は添付できない種類のファイルです。PDF、Word、Excel、PowerPoint、テキスト、"
-                "JPEG・PNG画像を選んでください。"
-            )
-            % {"name": upload.name},
-            code="file_type",
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            gettext("「%(name)s」は大きすぎます（1ファイル%(mb)sMBまで）。")
-            % {"name": upload.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_size",
-        )
-
-
 class GoodPracticeForm(Form):
     """C11.1(2): a good-practice report: title, text, the date it happened and attachments."""
 
@@ -151,7 +97,6 @@ class GoodPracticeForm(Form):
     uploads = MultipleFileField(
         label=_("添付ファイル"),
         required=False,
-        help_text=_("PDF、Word、Excel、PowerPoint、テキスト、JPEG・PNG画像。1ファイル10MB、10件まで。"),
     )
     meetings = IdMultipleChoiceField(
         label=_("関連する会議"), queryset=None, required=False, help_text=_("自署の最近2年の会議から選べます。")
@@ -172,14 +117,7 @@ class GoodPracticeForm(Form):
         self.fields["cases"].label_from_instance = lambda c: f"{c.received_on:%Y-%m-%d} {c}"
 
     def clean_uploads(self):
-        uploads = self.cleaned_data.get("uploads") or []
-        for upload in uploads:
-            check_attachment(upload)
-        if self.attached + len(uploads) > ATTACHMENT_MAX_COUNT:
-            raise ValidationError(
-                gettext("添付ファイルは%(n)s件までです。") % {"n": ATTACHMENT_MAX_COUNT}, code="file_count"
-            )
-        return uploads
+        return check_uploads(self.cleaned_data.get("uploads") or [], attached=self.attached)
 
 
 LINKABLE_DAYS = 730  # meetings and cases offered for linking: the station's last two years (and what is linked)

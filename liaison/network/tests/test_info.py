@@ -478,9 +478,9 @@ def test_n3_2_a_koban_chief_records_sharing_only_for_their_own_koban(world, clie
 
 def test_n3_1e_an_attachment_over_the_size_limit_is_refused(world, client_for, monkeypatch):
     """N3.1エ: a file over the size limit is refused with a clear message; nothing is published."""
-    from liaison.network import forms_info
+    from liaison.lib import attachments
 
-    monkeypatch.setattr(forms_info, "ATTACHMENT_MAX_BYTES", 10)
+    monkeypatch.setattr(attachments, "MAX_BYTES", 10)
     client = client_for("community_section")
     url = reverse("network:info_create")
     response = client.post(

@@ -203,7 +203,7 @@ def test_c11_1_2_good_practice_with_attachments_is_reported_to_hq(world, client_
 @pytest.mark.django_db
 def test_c11_1_2_attachments_of_wrong_type_or_size_are_refused_in_japanese(world, client_for, settings, tmp_path):
     """C11.1(2): a file of a kind the office does not take, or too large, is refused with a clear message."""
-    from liaison.reports.forms import ATTACHMENT_MAX_BYTES
+    from liaison.lib.attachments import MAX_BYTES as ATTACHMENT_MAX_BYTES
 
     settings.MEDIA_ROOT = tmp_path
     client = client_for("community_section")
