@@ -1,5 +1,5 @@
 """Issue 7 "Done when": axe-core on every main page, as each demo role sees it, finds no violation and no "needs review"
-item of serious or critical impact.
+item of serious or critical impact. Issue 10 adds the community safety network's main pages (e2e/network_pages.py).
 
 Each role opens the same pages; a page its role may not open shows the 403 (or 404) page, which is checked once.
 Forms are also checked after a failed submit (the error summary, aria-invalid, messages tied to their fields), and
@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from e2e.conftest import login
+from e2e.network_pages import network_pages
 from e2e.pagechecks import axe_problems
 from e2e.test_login_roles import DEMO_ROLES
 from liaison.councils.models import Council, Membership
@@ -78,6 +79,7 @@ def main_pages() -> dict[str, str]:
         "case page": reverse("cases:detail", args=[case_id]),
         "decisions": reverse("reports:decisions"),
         "good-practice list": reverse("reports:good_practice_list"),
+        **network_pages(),
     }
 
 
@@ -88,6 +90,7 @@ FAILED_SUBMITS = {
     "officer form": "保存する",
     "council form": "保存する",
     "meeting form": "保存する",
+    "exchange form": "記録する",
 }
 
 

@@ -1,6 +1,7 @@
 """Issue 7 "Tables on tablets": the council page, the person list and the appointment form, and (issue 9) the meeting
 list, a meeting's page, the meeting form, attendance, the case list, a case's page, the decisions screen and the
-good-practice list, at 768×1024 (a tablet held upright) and 390×844 (a phone), on the demo prefecture.
+good-practice list, and (issue 10) the community safety network's main pages (e2e/network_pages.py), at 768×1024 (a
+tablet held upright) and 390×844 (a phone), on the demo prefecture.
 
 Measured in Chromium by e2e/layout_checks.js:
 - every visible link, button, input, select and checkbox is at least 44×44 px (a checkbox or radio through its
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from e2e.conftest import login
+from e2e.network_pages import network_pages
 from e2e.pagechecks import layout_problems
 from liaison.councils.models import Council
 from liaison.meetings.models import Meeting, MeetingCase
@@ -43,6 +45,7 @@ def test_issue7_tablet_and_phone_targets_words_and_no_sideways_scroll(browser, l
         "case page": reverse("cases:detail", args=[case_id]),
         "decisions": reverse("reports:decisions"),
         "good-practice list": reverse("reports:good_practice_list"),
+        **network_pages(),
     }
     problems = []
     for device, (width, height) in VIEWPORTS.items():
@@ -52,7 +55,9 @@ def test_issue7_tablet_and_phone_targets_words_and_no_sideways_scroll(browser, l
         login(page, live_server, "demo_community", "demo-pass-2025")
         for name, path in pages.items():
             response = page.goto(live_server.url + path)
-            assert response.status == 200 and page.locator("main table, main form").count(), f"{name} did not open"
+            assert response.status == 200 and page.locator("main table, main form, main dl").count(), (
+                f"{name} did not open"
+            )
             problems += [f"{device} {width}px, {name}: {p}" for p in layout_problems(page)]
         # The appointment form after a failed submit: the error summary and the messages under the labels.
         page.goto(live_server.url + pages["appointment form"])
@@ -60,6 +65,13 @@ def test_issue7_tablet_and_phone_targets_words_and_no_sideways_scroll(browser, l
         page.get_by_role("button", name="委嘱する", exact=True).click()
         page.locator("[data-error-summary]").wait_for()
         problems += [f"{device} {width}px, appointment form with errors: {p}" for p in layout_problems(page)]
+        # The exchange form sent without a contact person ticked: the summary and the message above the boxes.
+        page.goto(live_server.url + pages["exchange form"])
+        for box in page.locator('input[name="contacts"]:checked').all():
+            box.uncheck()
+        page.get_by_role("button", name="記録する", exact=True).click()
+        page.locator("[data-error-summary]").wait_for()
+        problems += [f"{device} {width}px, exchange form with errors: {p}" for p in layout_problems(page)]
         context.close()
     assert not problems, "\n".join(problems)
 
