@@ -234,6 +234,9 @@ def test_n2_3_accepting_a_typed_referral_may_record_a_new_person(world, client_f
     assert person.station == world.station_a
     contact = ContactPerson.objects.get()
     assert contact.person == person and contact.district == "一番町" and contact.source == "group"
+    # The referrer follows the referral to the new contact person's page.
+    page = client_for("section_staff").get(reverse("network:referral_detail", args=[referral.pk])).content.decode()
+    assert reverse("network:contact_detail", args=[contact.pk]) in page
 
 
 def test_n2_3_accepting_a_typed_referral_needs_a_choice(world, client_for):

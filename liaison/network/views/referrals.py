@@ -122,6 +122,7 @@ def referral_detail(request, pk):
             "may_decide": may_decide,
             "particulars": _shows_particulars(request, referral),
             "decline_form": DeclineForm() if may_decide else None,
+            "may_open_contact": has_perm(request.user, Perm.VIEW_CONTACTS),
         },
     )
 
