@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from liaison.cases.rules import fiscal_year_of, fiscal_year_range
 from liaison.org.models import Koban
@@ -54,33 +54,34 @@ def _month(value) -> datetime.date:
 
 
 def exchanges_by_officer_month(station_id: int, period: Period) -> dict:
-    """Exchanges per officer and month (N4.4): one GROUP BY officer, month. Officers in 五十音順 of their readings."""
+    """Exchanges per officer and month (N4.4): one GROUP BY officer with a filtered count per month. Officers in
+    五十音順 of their readings.
+
+    A count per month range rather than a GROUP BY on the truncated month: on SQLite, truncating calls a Python
+    function for every row, which at a large station's year (tens of thousands of exchanges) cost most of the page.
+    """
+    months = period.months()
+    bounds = [*months[1:], period.end + datetime.timedelta(days=1)]
+    per_month = {
+        f"m{i}": Count("pk", filter=Q(on__gte=max(first, period.start), on__lt=following))
+        for i, (first, following) in enumerate(zip(months, bounds, strict=True))
+    }
     rows = (
         Exchange.objects.filter(station_id=station_id, on__range=(period.start, period.end))
-        .annotate(month=TruncMonth("on"))
-        .values("officer_id", "officer__family_name", "officer__given_name", "officer__family_kana", "month")
-        .annotate(n=Count("pk"))
-        .order_by("officer__family_kana", "officer__given_kana", "officer_id", "month")
+        .values("officer_id", "officer__family_name", "officer__given_name", "officer__family_kana")
+        .annotate(**per_month)
+        .order_by("officer__family_kana", "officer__given_kana", "officer_id")
     )
-    months = period.months()
-    index = {m: i for i, m in enumerate(months)}
     officers: dict[int, dict] = {}
     totals = [0] * len(months)
     for row in rows:
-        officer = officers.setdefault(
-            row["officer_id"],
-            {
-                "name": f"{row['officer__family_name']} {row['officer__given_name']}",
-                "counts": [0] * len(months),
-                "total": 0,
-            },
-        )
-        i = index.get(_month(row["month"]))
-        if i is None:
-            continue
-        officer["counts"][i] += row["n"]
-        officer["total"] += row["n"]
-        totals[i] += row["n"]
+        counts = [row[f"m{i}"] for i in range(len(months))]
+        officers[row["officer_id"]] = {
+            "name": f"{row['officer__family_name']} {row['officer__given_name']}",
+            "counts": counts,
+            "total": sum(counts),
+        }
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
     for officer in officers.values():  # (month, count) pairs: each table cell labelled with its month
         officer["cells"] = list(zip(months, officer["counts"], strict=True))
     return {
