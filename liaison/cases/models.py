@@ -105,6 +105,18 @@ class Case(Versioned):
                 condition=models.Q(status__in=["received", "considering"]),
                 name="case_station_open_received",
             ),
+            # The same for the settled cases whose raiser was not told (rules.case_findings "not_told"), read in order
+            # by the home page's list (panels.oldest_not_told).
+            models.Index(
+                fields=["received_on", "id"],
+                condition=models.Q(status__in=["done", "difficult"], told_on__isnull=True),
+                name="case_not_told_received",
+            ),
+            models.Index(
+                fields=["station", "received_on", "id"],
+                condition=models.Q(status__in=["done", "difficult"], told_on__isnull=True),
+                name="case_station_not_told_received",
+            ),
         ]
 
     def __str__(self):
