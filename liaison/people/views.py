@@ -27,7 +27,7 @@ def person_list(request):
     query = search_text(request.GET.get("q"))
     if query:
         # A search counts its matches only up to a cap: counting every サ or 佐藤 costs as much as reading them.
-        paginator = CappedPaginator(queries.search(people, query).order_by("sort_key", "pk"), PAGE_SIZE)
+        paginator = CappedPaginator(queries.search_in_order(people, query), PAGE_SIZE)
     else:  # the whole list is capped too: an exact count would read every person of the prefecture
         paginator = CappedPaginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -192,7 +192,7 @@ def person_merge(request, pk):
     form = MergeSearchForm(request.GET or None)
     query = search_text(form.cleaned_data["q"]) if form.is_valid() else ""
     if query:
-        found = queries.search(candidates, query).order_by("sort_key", "pk")[:PAGE_SIZE]
+        found = queries.search_in_order(candidates, query)[:PAGE_SIZE]
     else:
         found = queries.likely_duplicates(
             family_kana=remove.family_kana,
