@@ -101,7 +101,7 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
-def search_in_order(queryset: QuerySet, query: str) -> QuerySet:
+def search_in_order(queryset: QuerySet, query: str, *, one_station: bool = False) -> QuerySet:
     """``search`` in 五十音順 (``sort_key``, then id), to be paged.
 
     When a word is a name, the persons are joined to one gram of it (each person holds a gram once) and ordered by
@@ -109,7 +109,13 @@ def search_in_order(queryset: QuerySet, query: str) -> QuerySet:
     index in order and checks each row until the page is full, instead of collecting every person holding the gram
     (5,800 for 佐藤 at ten times the largest prefecture; PostgreSQL scanned the person table for them) and sorting
     them. The same persons in the same order as ``search(queryset, query).order_by("sort_key", "pk")``.
+
+    ``one_station``: ``queryset`` holds one station's persons (a few hundred). Walking the prefecture's gram would
+    then read every holder of it to find the station's few, so the station's persons are read and the matches
+    sorted, as ``search`` does (SQLite, without statistics, cannot tell the two cases apart).
     """
+    if one_station:
+        return search(queryset, query).order_by("sort_key", "pk")
     joined = False
     for term in query.split():
         condition = _phone_or_reading(term)

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['done', 'difficult']), ('told_on__isnull', True)), fields=['received_on', 'id'], name='case_not_told_received'),
+            index=models.Index(condition=models.Q(('settled_on__isnull', False), ('told_on__isnull', True)), fields=['received_on', 'id'], name='case_not_told_received'),
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['done', 'difficult']), ('told_on__isnull', True)), fields=['station', 'received_on', 'id'], name='case_station_not_told_received'),
+            index=models.Index(condition=models.Q(('settled_on__isnull', False), ('told_on__isnull', True)), fields=['station', 'received_on', 'id'], name='case_station_not_told_received'),
         ),
     ]

@@ -77,7 +77,9 @@ def test_issue8_name_search_in_order_is_the_search_in_reading_order(world):
     for scope in (queries.current(Person.objects.all()), Person.objects.filter(station=world.station_a)):
         for query in queries_:
             expected = list(queries.search(scope, query).order_by("sort_key", "pk").values_list("pk", flat=True))
-            assert list(queries.search_in_order(scope, query).values_list("pk", flat=True)) == expected, query
+            for one_station in (False, True):
+                found = queries.search_in_order(scope, query, one_station=one_station)
+                assert list(found.values_list("pk", flat=True)) == expected, query
 
 
 def test_issue8_name_search_page_is_read_from_the_gram_index_in_reading_order(client_for, world):
@@ -103,3 +105,16 @@ def test_issue8_name_search_page_is_read_from_the_gram_index_in_reading_order(cl
         assert "temp b-tree" not in plan and "scan people_person" not in plan, plan
     index = next(i for i in PersonNameGram._meta.indexes if i.name == "person_name_gram_reading")
     assert index.fields == ["gram", "sort_key", "person"]
+
+
+def test_issue8_a_station_searches_its_own_people_not_the_prefectures_grams(client_for, world):
+    """A station's list holds a few hundred people: its name search reads them from the station (and sorts the few
+    matches) rather than walking every holder of the gram in the prefecture, which grows with the prefecture."""
+    _many(world, 3)
+    client = client_for("community_section")
+    with CaptureQueriesContext(connection) as run:
+        page = client.get(reverse("people:list"), {"q": "佐藤"}).content.decode()
+    assert all(f"佐藤 {i}子" in page for i in range(3))
+    (rows,) = [q["sql"] for q in run.captured_queries if q["sql"].startswith('SELECT "people_person"."id"')]
+    assert 'ORDER BY "people_person"."sort_key" ASC, "people_person"."id" ASC' in rows, rows
+    assert '"people_person"."station_id" = ' in rows
