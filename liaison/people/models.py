@@ -86,14 +86,13 @@ class Person(Versioned):
         self.sort_key = family_given_key(self.family_kana, self.given_kana)
         self.given_key = reading_sort_key(self.given_kana)
         fields = kwargs.get("update_fields")
-        if fields is not None and {"family_kana", "given_kana", "sort_key"} & set(fields):
-            # the reading keys are derived from the readings, together (and copied into the name grams below)
-            kwargs["update_fields"] = {*fields, "sort_key", "given_key"}
+        if fields is not None and "sort_key" in fields:  # the reading keys are derived together
+            kwargs["update_fields"] = {*fields, "given_key"}
         adding = self._state.adding
         super().save(*args, **kwargs)
         if fields is None or {"family_name", "given_name"} & set(fields):
             PersonNameGram.refresh(self, created=adding)
-        elif {"family_kana", "given_kana", "sort_key"} & set(fields):  # a new reading: the grams' copy of the key
+        elif "sort_key" in fields:  # the reading key written: the grams' copy of it follows
             PersonNameGram.objects.filter(person_id=self.pk).update(sort_key=self.sort_key)
 
     @property
