@@ -105,6 +105,21 @@ class Case(Versioned):
                 condition=models.Q(status__in=["received", "considering"]),
                 name="case_station_open_received",
             ),
+            # The same for the settled cases whose raiser was not told (rules.case_findings "not_told"), read in order
+            # by the home page's list (panels.oldest_not_told). A case has a settled_on exactly while it is settled
+            # (actions.case_progress); the condition names no status because SQLite uses a partial index only when
+            # the query holds the condition's constants, and Django binds them as parameters (``settled_on < ?``
+            # implies ``settled_on IS NOT NULL`` on both databases).
+            models.Index(
+                fields=["received_on", "id"],
+                condition=models.Q(settled_on__isnull=False, told_on__isnull=True),
+                name="case_not_told_received",
+            ),
+            models.Index(
+                fields=["station", "received_on", "id"],
+                condition=models.Q(settled_on__isnull=False, told_on__isnull=True),
+                name="case_station_not_told_received",
+            ),
         ]
 
     def __str__(self):

@@ -27,6 +27,18 @@ def oldest_open_long(cases, day: datetime.date):
     return cases.filter(status__in=rules.OPEN, received_on__lt=cutoff).order_by("received_on", "pk")
 
 
+def oldest_not_told(cases, day: datetime.date):
+    """The settled cases whose raiser was not told within ``tell_days`` of ``day``, oldest received first: the cases
+    with the stored ``not_told`` finding (rules.case_findings), written as the rule's own condition so that the
+    database reads them in order from the ``case_not_told_received`` index and stops after the rows shown, instead of
+    ordering every one."""
+    limits = rules.Limits.from_settings(PrefectureSettings.current())
+    cutoff = day - datetime.timedelta(days=limits.tell_days)
+    return cases.filter(status__in=Case.SETTLED, told_on__isnull=True, settled_on__lt=cutoff).order_by(
+        "received_on", "pk"
+    )
+
+
 def case_todo(request, officer):
     """Cases of the officer's station (a koban-level role: its koban's) settled but not told in time, and open too
     long: one count over the stored findings, and the first rows of each list that is not empty."""
@@ -38,10 +50,9 @@ def case_todo(request, officer):
         not_told=Q(code="not_told"),
         open_long=Q(code="open_long"),
     )
-    not_told = cases.filter(findings.having(code="not_told")).order_by("received_on", "pk")
     return {
         "not_told_count": counts["not_told"],
-        "not_told": list(not_told[:SHOWN]) if counts["not_told"] else [],
+        "not_told": list(oldest_not_told(cases, today_tokyo())[:SHOWN]) if counts["not_told"] else [],
         "open_long_count": counts["open_long"],
         "open_long": list(oldest_open_long(cases, today_tokyo())[:SHOWN]) if counts["open_long"] else [],
     }

@@ -21,6 +21,7 @@ from liaison.access.policy import (
     visible_to,
 )
 from liaison.audit.log import record_view
+from liaison.findings.panels import first_rows
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.lib.downloads import download_response
@@ -32,7 +33,7 @@ from liaison.people.models import Person
 from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
 
-from . import actions, queries, rules, sections
+from . import actions, coverage, queries, rules, sections
 from . import findings as council_findings
 from .forms import (
     AppointmentForm,
@@ -95,7 +96,15 @@ def council_list(request):
     kobans = visible_to(request.user, Koban).filter(active=True)
     if station_id is not None:
         kobans = kobans.filter(station_id=station_id)
-    missing = queries.kobans_without_council(kobans)
+    # C3.1 from the stored findings (``coverage``), as the home page counts them: the live query
+    # (``queries.kobans_without_council``) probes the councils of every koban the user sees. The findings are few, so
+    # the database starts from them; the list and its count are one query.
+    missing, missing_count = first_rows(
+        kobans.filter(pk__in=coverage.uncovered().values("subject__object_id"))
+        .select_related("station")
+        .order_by("station__order", "station__code", "name", "pk"),
+        MISSING_SHOWN,
+    )
     # The koban filter lists one station's kobans: the whole prefecture's would make the page grow with it.
     one_station = station_id is not None or not sees_all_stations(request.user)
     return render(
@@ -109,8 +118,8 @@ def council_list(request):
             "kobans": kobans.select_related("station") if one_station else Koban.objects.none(),
             "kinds": Council.Kind.choices,
             "finding_codes": FINDING_FILTERS,
-            "missing": list(missing[:MISSING_SHOWN]),
-            "missing_count": missing.count(),
+            "missing": missing,
+            "missing_count": missing_count,
             "can_create": has_perm(request.user, Perm.MANAGE_COUNCILS),
         },
     )

@@ -92,6 +92,8 @@ class Person(Versioned):
         super().save(*args, **kwargs)
         if fields is None or {"family_name", "given_name"} & set(fields):
             PersonNameGram.refresh(self, created=adding)
+        elif "sort_key" in fields:  # the reading key written: the grams' copy of it follows
+            PersonNameGram.objects.filter(person_id=self.pk).update(sort_key=self.sort_key)
 
     @property
     def full_name(self) -> str:
@@ -174,14 +176,23 @@ class PersonNameGram(models.Model):
     term shorter than three characters. A b-tree on (gram, person) answers a term of one or two characters with
     one range, and a longer one with the rows holding all its pairs, on both databases and without statistics.
     Every person has their grams, merged ones included (the search is a filter on any set of persons). Writes that
-    bypass ``Person.save`` (bulk inserts: the scale generator) must call :func:`grams_for` themselves.
+    bypass ``Person.save`` (bulk inserts: the scale generator) must call :func:`grams_for` themselves, and a change of
+    how ``Person.sort_key`` is computed must rewrite the copy here too.
+
+    Each row carries the person's reading key (``sort_key``, a copy of ``Person.sort_key``): the search's first page
+    (``queries.search_in_order``) is then read from the (gram, sort_key, person) index in 五十音順, checking rows
+    until the page is full, instead of finding every person holding the gram (5,800 for 佐藤 at ten times the
+    largest prefecture) and sorting them.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # ``related_query_name``: the ordered search joins the grams from Person; no manager on Person (``related_name``).
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", related_query_name="name_grams")
     gram = models.CharField(max_length=2)
+    sort_key = SortKeyField(max_length=130, editable=False, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["gram", "person"], name="person_name_gram")]
+        indexes = [models.Index(fields=["gram", "sort_key", "person"], name="person_name_gram_reading")]
 
     def __str__(self):
         return self.gram
@@ -197,5 +208,6 @@ class PersonNameGram(models.Model):
 def grams_for(person: Person) -> list[PersonNameGram]:
     """Unsaved gram rows of ``person`` (who must have an id), for bulk inserts."""
     return [
-        PersonNameGram(person_id=person.pk, gram=g) for g in sorted(name_grams(person.family_name, person.given_name))
+        PersonNameGram(person_id=person.pk, gram=g, sort_key=person.sort_key)
+        for g in sorted(name_grams(person.family_name, person.given_name))
     ]

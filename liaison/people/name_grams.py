@@ -8,7 +8,7 @@ UTF-16 needs two units for it.
 
 from __future__ import annotations
 
-__all__ = ["fold_case", "name_grams", "term_grams"]
+__all__ = ["fold_case", "is_whole_gram", "name_grams", "term_grams"]
 
 # SQLite's LIKE (what ``contains`` becomes there) folds ASCII letters and nothing else; folding the grams and the
 # term the same way keeps the grams a superset of what LIKE finds on either database.
@@ -41,3 +41,9 @@ def term_grams(term: str) -> list[str]:
     pairs = list(dict.fromkeys(folded[i : i + 2] for i in range(len(folded) - 1)))
     spread = [pairs[0], pairs[-1], *pairs[1:-1]] if len(pairs) > 1 else pairs
     return list(dict.fromkeys(spread))[:MAX_TERM_GRAMS]
+
+
+def is_whole_gram(term: str) -> bool:
+    """Whether holding ``term``'s gram is the same as a name containing ``term``: a term of one or two characters
+    without ASCII letters (folding would make "sm" the gram of "SM" too, which PostgreSQL's LIKE tells apart)."""
+    return 0 < len(term) <= 2 and fold_case(term) == term and term.upper() == term

@@ -5,7 +5,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import can_change, get_visible_or_404, officer_of, require, require_change, visible_to
+from liaison.access.policy import (
+    can_change,
+    get_visible_or_404,
+    officer_of,
+    require,
+    require_change,
+    sees_all_stations,
+    visible_to,
+)
 from liaison.audit.log import record_view
 from liaison.lib import once
 from liaison.lib.ids import parse_id
@@ -27,7 +35,8 @@ def person_list(request):
     query = search_text(request.GET.get("q"))
     if query:
         # A search counts its matches only up to a cap: counting every サ or 佐藤 costs as much as reading them.
-        paginator = CappedPaginator(queries.search(people, query).order_by("sort_key", "pk"), PAGE_SIZE)
+        found = queries.search_in_order(people, query, one_station=not sees_all_stations(request.user))
+        paginator = CappedPaginator(found, PAGE_SIZE)
     else:  # the whole list is capped too: an exact count would read every person of the prefecture
         paginator = CappedPaginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -192,7 +201,7 @@ def person_merge(request, pk):
     form = MergeSearchForm(request.GET or None)
     query = search_text(form.cleaned_data["q"]) if form.is_valid() else ""
     if query:
-        found = queries.search(candidates, query).order_by("sort_key", "pk")[:PAGE_SIZE]
+        found = queries.search_in_order(candidates, query, one_station=not sees_all_stations(request.user))[:PAGE_SIZE]
     else:
         found = queries.likely_duplicates(
             family_kana=remove.family_kana,

@@ -348,3 +348,58 @@ def test_c8_2_home_lists_the_oldest_open_cases_from_the_index_in_order(world, cl
     assert set(index.condition.children[0][1]) == set(rules.OPEN)
     page = client_for("community_section").get("/").content.decode()
     assert page.count("通学路の横断歩道が消えかけている") >= 3
+
+
+def test_c8_2_home_lists_the_oldest_not_told_cases_from_the_index_in_order(world, client_for):
+    """The home page's "not told" list is the cases with the stored finding, oldest received first, read with the
+    condition of the partial index (settled, not told, settled before the limit) instead of ordering every case."""
+    from liaison.cases.models import Case as CaseModel
+    from liaison.cases.panels import oldest_not_told
+
+    user = world.user("community_section")
+
+    def settle(case, status, days_ago):
+        actions.case_progress(
+            case=case,
+            status=status,
+            on=TODAY - datetime.timedelta(days=days_ago),
+            note="",
+            officer=None,
+            version=case.version,
+            acting_user=user,
+        )
+        case.refresh_from_db()
+        return case
+
+    late = [
+        settle(_case(world, days_ago=received, content=f"連絡漏れ{received}"), status, days_ago=200)
+        for received, status in ((500, "done"), (300, "difficult"), (400, "done"))
+    ]
+    settle(_case(world, days_ago=50, content="最近の措置"), "done", days_ago=1)  # still within the limit
+    told = settle(_case(world, days_ago=600, content="連絡済み"), "done", days_ago=200)
+    actions.case_record_told(case=told, told_on=TODAY, version=told.version, acting_user=user)
+    settle(_case(world, days_ago=700, content="長期対応中"), "long_term", days_ago=200)
+    expected = [c.pk for c in sorted(late, key=lambda c: c.received_on)]
+    stored = CaseModel.objects.filter(findings.having(code="not_told"))
+    assert sorted(stored.values_list("pk", flat=True)) == sorted(expected)
+    assert [c.pk for c in oldest_not_told(CaseModel.objects.all(), TODAY)] == expected
+    with CaptureQueriesContext(connection) as run:
+        list(oldest_not_told(CaseModel.objects.all(), TODAY)[:5])
+    (sql,) = [q["sql"] for q in run.captured_queries if "cases_case" in q["sql"]]
+    assert "findings_finding" not in sql and "LIMIT 5" in sql
+    # The index's condition holds every case of the rule: a case has a settled_on exactly while it is settled.
+    index = next(i for i in CaseModel._meta.indexes if i.name == "case_not_told_received")
+    assert dict(index.condition.children) == {"settled_on__isnull": False, "told_on__isnull": True}
+    assert not CaseModel.objects.exclude(status__in=CaseModel.SETTLED).filter(settled_on__isnull=False).exists()
+    # ... and the database reads the list from it with the parameters bound (SQLite cannot use a partial index whose
+    # condition names constants the query passes as parameters).
+    if connection.vendor == "sqlite":
+        assert "case_not_told_received" in oldest_not_told(CaseModel.objects.all(), TODAY)[:5].explain()
+    with CaptureQueriesContext(connection) as run:
+        page = client_for("community_section").get("/").content.decode()
+    assert [page.index(f"連絡漏れ{days}") for days in (500, 400, 300)] == sorted(
+        page.index(f"連絡漏れ{days}") for days in (500, 400, 300)
+    )
+    assert "最近の措置" not in page and "連絡済み" not in page
+    listed = [q["sql"] for q in run.captured_queries if 'FROM "cases_case"' in q["sql"] and "told_on" in q["sql"]]
+    assert listed and not [sql for sql in listed if "findings_finding" in sql]

@@ -86,3 +86,28 @@ def test_c3_1_home_counts_kobans_without_council_from_the_store_not_per_koban(wo
         page = client.get("/").content.decode()
     assert "連絡協議会のない交番・駐在所が3か所あります" in page
     assert not [q["sql"] for q in queries_run.captured_queries if "councils_council_kobans" in q["sql"]]
+
+
+def test_c3_1_council_list_reads_kobans_without_council_from_the_store(world, client_for):
+    """The council list's "kobans without a council" names and count come from the stored findings, as the home
+    page's count does: no query of the page probes the councils of each koban (which grew with the prefecture)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_council_with_members(world, world.koban_a, acting_user=world.user("deputy"), count=2)
+    client = client_for("hq_admin")
+    with CaptureQueriesContext(connection) as queries_run:
+        page = client.get("/councils/").content.decode()
+    assert "連絡協議会のない交番・駐在所（2）" in page
+    assert world.chuzaisho_a.name in page and world.koban_b.name in page
+    probes = [
+        q["sql"]
+        for q in queries_run.captured_queries
+        if "councils_council_kobans" in q["sql"] and "_prefetch_related_val" not in q["sql"]  # (the page's councils)
+    ]
+    assert not probes
+    assert _stored() == _live() == {world.chuzaisho_a.pk, world.koban_b.pk}
+    # one station's list keeps to that station
+    page = client.get("/councils/", {"station": world.station_b.pk}).content.decode()
+    assert "連絡協議会のない交番・駐在所（1）" in page and world.koban_b.name in page
+    assert world.chuzaisho_a.name not in page

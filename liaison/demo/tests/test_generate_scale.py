@@ -350,3 +350,20 @@ def test_n4_2_the_network_at_scale_keeps_the_rules():
     for link in links:
         assert link.case.raised_by_kind == Case.RaisedBy.CONTACT_PERSON and link.case.received_on == link.exchange.on
         assert link.case.station_id == link.exchange.station_id
+
+
+def test_without_network_skips_the_network_and_keeps_every_other_row():
+    """``--without-network`` (a measurement that needs no network) writes no contact or exchange, and every other
+    row as without the option."""
+    try:
+        with transaction.atomic():
+            out = io.StringIO()
+            call_command("generate_scale", "--scale", "tiny", "--seed", "3", "--without-network", stdout=out)
+            skipped = _snapshot()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert "作成しました" in out.getvalue()
+    assert not skipped["ContactPerson"] and not skipped["Exchange"] and not skipped["ConsentChange"]
+    assert skipped == _generate_without_network_and_roll_back(3)
+    assert skipped["Person"] and skipped["Membership"] and skipped["Case"]
