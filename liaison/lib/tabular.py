@@ -76,10 +76,13 @@ __all__ = [
 
 MAX_COLUMNS = 100
 
-# A workbook is a zip of XML parts that openpyxl inflates and then holds as one object per cell. 30 MB of XML is
-# several times what 5,000 rows of 100 columns of names and addresses take, and openpyxl keeps the memory of such a
-# sheet in the low hundreds of MB; a zip bomb (a few KB that inflate to GBs) is refused before anything is inflated.
-XLSX_MAX_UNCOMPRESSED = 30 * 1024 * 1024
+# A workbook is a zip of XML parts that openpyxl inflates and then holds as one object per cell, every sheet of it:
+# about 12 s of CPU and 200 MB for a million cells. So before openpyxl sees a workbook, the inflated size of its
+# parts (a zip bomb is a few KB that inflate to GBs) and the number of cells of its sheets (empty formatted cells
+# included) are bounded: 20 MB of XML is several times 5,000 rows of names and addresses, and 60 cells a row allows
+# wide sheets while keeping the load within a few seconds.
+XLSX_MAX_UNCOMPRESSED = 20 * 1024 * 1024
+XLSX_CELLS_PER_ROW = 60
 XLSX_MAX_PARTS = 1000  # a workbook from Excel has a dozen or two
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -245,8 +248,11 @@ def _corrupt_xlsx() -> TableError:
     return TableError(_("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください。"))
 
 
-def _check_xlsx_parts(data: bytes) -> None:
-    """Refuse a zip bomb and XML with a DTD (entity expansion) before openpyxl inflates anything."""
+_CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s/>]")
+
+
+def _check_xlsx_parts(data: bytes, max_rows: int) -> None:
+    """Refuse a zip bomb, too many cells and XML with a DTD (entity expansion) before openpyxl reads anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -255,10 +261,24 @@ def _check_xlsx_parts(data: bytes) -> None:
                     _("Excel ファイルの中身が大きすぎます（展開して %(limit)s MB まで）。ファイルを分けてください。")
                     % {"limit": _megabytes(XLSX_MAX_UNCOMPRESSED)}
                 )
+            cells = 0
             for info in infos:
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
                 # Reading stops at the declared size (zipfile checks it and the CRC), so the bound above holds.
-                if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(info).upper():
+                part = archive.read(info)
+                if b"<!DOCTYPE" in part.upper():
                     raise _corrupt_xlsx()  # Excel never writes a DTD; one is there only to expand entities
+                if info.filename.startswith("xl/worksheets/"):
+                    cells += sum(1 for _match in _CELL_TAG_RE.finditer(part))
+            if cells > (max_rows + 1) * XLSX_CELLS_PER_ROW:
+                raise TableError(
+                    _(
+                        "Excel ファイルのセルが多すぎます（%(limit)s 行 × %(columns)s 列まで）。"
+                        "使っていないシート、書式だけの行や列を削除するか、ファイルを分けてください。"
+                    )
+                    % {"limit": max_rows, "columns": XLSX_CELLS_PER_ROW}
+                )
     except TableError:
         raise
     except Exception:
@@ -271,7 +291,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[Grid, str]:
     import openpyxl  # only uploads need it; keeps the import of this module light
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-    _check_xlsx_parts(data)
+    _check_xlsx_parts(data, max_rows)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
