@@ -112,9 +112,10 @@ class Table:
 # --- Reading ------------------------------------------------------------------------------------------------------
 
 
-def _megabytes(size: int) -> str:
-    mb = size / (1024 * 1024)
-    return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
+def _size_text(size: int) -> str:
+    """``5242880`` → ``"5 MB"``, ``1572864`` → ``"1.5 MB"``, ``2048`` → ``"2 KB"``."""
+    value, unit = (size / (1024 * 1024), "MB") if size >= 1024 * 1024 else (size / 1024, "KB")
+    return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int = 5 * 1024 * 1024, max_rows: int = 5000) -> Table:
@@ -125,8 +126,8 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = 5 * 1024 * 1024, 
         raise TableError(_("ファイルを読み取れませんでした。もう一度選んでください。"))
     if len(data) > max_bytes:
         raise TableError(
-            _("ファイルが大きすぎます（上限 %(limit)s MB）。行を分けて、いくつかのファイルにしてください。")
-            % {"limit": _megabytes(max_bytes)}
+            _("ファイルが大きすぎます（上限 %(limit)s）。行を分けて、いくつかのファイルにしてください。")
+            % {"limit": _size_text(max_bytes)}
         )
     if not data.strip():
         raise TableError(_("ファイルが空です。1行目に見出し、2行目から1行に1件ずつ入力してください。"))
@@ -258,8 +259,8 @@ def _check_xlsx_parts(data: bytes, max_rows: int) -> None:
             infos = archive.infolist()
             if len(infos) > XLSX_MAX_PARTS or sum(info.file_size for info in infos) > XLSX_MAX_UNCOMPRESSED:
                 raise TableError(
-                    _("Excel ファイルの中身が大きすぎます（展開して %(limit)s MB まで）。ファイルを分けてください。")
-                    % {"limit": _megabytes(XLSX_MAX_UNCOMPRESSED)}
+                    _("Excel ファイルの中身が大きすぎます（展開して %(limit)s まで）。ファイルを分けてください。")
+                    % {"limit": _size_text(XLSX_MAX_UNCOMPRESSED)}
                 )
             cells = 0
             for info in infos:
