@@ -174,12 +174,21 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
+# A header row made only of numbers and dates is a data row: the file has no header.
+_NOT_A_HEADER_RE = re.compile(r"^[\d\s\-/.:,()+]*$")
+
+
 def _table(grid: Grid, encoding: str, sheet: str) -> Table:
     if not grid:
         raise TableError(_("ファイルが空です。1行目に見出し、2行目から1行に1件ずつ入力してください。"))
+    headers = grid[0][1]
+    if all(_NOT_A_HEADER_RE.match(unicodedata.normalize("NFKC", header)) for header in headers):
+        raise TableError(
+            _("%(row)s行目に見出しがありません（数字や日付だけです）。1行目に各列の見出しを入れてください。")
+            % {"row": grid[0][0]}
+        )
     if len(grid) == 1:
         raise TableError(_("見出しの行だけで、データの行がありません。2行目から1行に1件ずつ入力してください。"))
-    headers = grid[0][1]
     width = max(len(cells) for _number, cells in grid)
     long_rows = tuple(number for number, cells in grid[1:] if len(cells) > len(headers))
     pad = [""] * width

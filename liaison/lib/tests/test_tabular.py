@@ -126,6 +126,13 @@ def test_a_file_with_only_a_header_is_refused():
     assert "データの行がありません" in refused("氏名,電話\r\n,\r\n".encode())
 
 
+def test_a_file_without_a_header_row_is_refused():
+    """Issue 11: data from the first row (numbers and dates only) is not taken for the header."""
+    assert "1行目に見出しがありません" in refused(b"090-1234-5678,1980/4/1\n0312345678,1990/1/2\n")
+    data = workbook_bytes([[None], [datetime.date(1980, 4, 1), 12], [datetime.date(1990, 1, 2), 3]])
+    assert "2行目に見出しがありません" in refused(data, "a.xlsx")
+
+
 def test_the_size_limit_is_said_in_mb():
     """Issue 11: a file over the size limit is refused before it is read, saying the limit."""
     data = b"a,b\n" + b"x,y\n" * 1000
