@@ -29,16 +29,16 @@ OLD = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def world():
+def place():
     user = get_user_model().objects.create_user("clerk", password="x" * 12)
     station = Station.objects.create(name="試験警察署", code="T01")
     council = Council.objects.create(station=station, name="試験連絡協議会", established_on=datetime.date(2010, 4, 1))
     return {"user": user, "station": station, "council": council}
 
 
-def person(world, given: str, *, created=OLD, **extra) -> Person:
+def person(place, given: str, *, created=OLD, **extra) -> Person:
     p = Person.objects.create(
-        station=world["station"],
+        station=place["station"],
         family_name="佐藤",
         given_name=given,
         family_kana="サトウ",
@@ -62,10 +62,10 @@ def person(world, given: str, *, created=OLD, **extra) -> Person:
     return p
 
 
-def make_officer(world) -> Officer:
+def make_officer(place) -> Officer:
     return Officer.objects.create(
-        user=world["user"],
-        station=world["station"],
+        user=place["user"],
+        station=place["station"],
         family_name="警察",
         given_name="太郎",
         family_kana="ケイサツ",
@@ -75,32 +75,32 @@ def make_officer(world) -> Officer:
     )
 
 
-def term(world, p, start, end, ended_on=None):
+def term(place, p, start, end, ended_on=None):
     return Membership.objects.create(
-        council=world["council"], person=p, station=world["station"], start_date=start, end_date=end, ended_on=ended_on
+        council=place["council"], person=p, station=place["station"], start_date=start, end_date=end, ended_on=ended_on
     )
 
 
-def contact(world, p, consent, steps=(), **extra):
+def contact(place, p, consent, steps=(), **extra):
     c = ContactPerson.objects.create(
-        person=p, station=world["station"], source="acquaintance", consent=consent, created_by=world["user"], **extra
+        person=p, station=place["station"], source="acquaintance", consent=consent, created_by=place["user"], **extra
     )
     ContactPerson.objects.filter(pk=c.pk).update(created_at=OLD)
     for on, state in steps:
-        ConsentChange.objects.create(contact=c, consent=state, on=on, created_by=world["user"])
+        ConsentChange.objects.create(contact=c, consent=state, on=on, created_by=place["user"])
     return c
 
 
-def case(world, p, received_on, status=Case.Status.DONE):
+def case(place, p, received_on, status=Case.Status.DONE):
     return Case.objects.create(
-        station=world["station"],
+        station=place["station"],
         received_on=received_on,
         category=Case.Category.CRIME,
         content="空き巣が続いている",
         raised_by_kind=Case.RaisedBy.MEMBER,
         raised_by_person=p,
         status=status,
-        created_by=world["user"],
+        created_by=place["user"],
     )
 
 
@@ -113,60 +113,60 @@ def test_cutoff_is_n_years_before_the_day():
     assert cutoff_for(datetime.date(2028, 2, 29), 1) == datetime.date(2027, 2, 28)
 
 
-def test_council_terms_at_the_boundary(world):
+def test_council_terms_at_the_boundary(place):
     """A term whose last day is before the cutoff lets the person go; one ending on the cutoff, later, or still
     running keeps them; an early end (ended_on) counts, not the planned end date."""
-    gone = person(world, "満了")
-    term(world, gone, datetime.date(2017, 4, 1), BEFORE)
-    on_cutoff = person(world, "境界")
-    term(world, on_cutoff, datetime.date(2017, 4, 1), CUTOFF)
-    serving = person(world, "在任")
-    term(world, serving, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
-    ended_early = person(world, "途中終了")
-    term(world, ended_early, datetime.date(2019, 4, 1), datetime.date(2023, 3, 31), ended_on=BEFORE)
-    two_terms = person(world, "再任")
-    term(world, two_terms, datetime.date(2015, 4, 1), datetime.date(2017, 3, 31))
-    term(world, two_terms, datetime.date(2021, 4, 1), datetime.date(2023, 3, 31))
+    gone = person(place, "満了")
+    term(place, gone, datetime.date(2017, 4, 1), BEFORE)
+    on_cutoff = person(place, "境界")
+    term(place, on_cutoff, datetime.date(2017, 4, 1), CUTOFF)
+    serving = person(place, "在任")
+    term(place, serving, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
+    ended_early = person(place, "途中終了")
+    term(place, ended_early, datetime.date(2019, 4, 1), datetime.date(2023, 3, 31), ended_on=BEFORE)
+    two_terms = person(place, "再任")
+    term(place, two_terms, datetime.date(2015, 4, 1), datetime.date(2017, 3, 31))
+    term(place, two_terms, datetime.date(2021, 4, 1), datetime.date(2023, 3, 31))
     assert due_ids() == {gone.pk, ended_early.pk}
 
 
-def test_recently_recorded_person_without_roles_is_kept(world):
-    old = person(world, "古い")
-    new = person(world, "新しい", created=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+def test_recently_recorded_person_without_roles_is_kept(place):
+    old = person(place, "古い")
+    new = person(place, "新しい", created=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
     assert old.pk in due_ids() and new.pk not in due_ids()
 
 
-def test_contact_persons_at_the_boundary(world):
+def test_contact_persons_at_the_boundary(place):
     """Consenting or asked contact persons are kept; 辞退・辞任 count from their last dated step."""
-    active = person(world, "承諾中")
-    contact(world, active, ContactPerson.Consent.CONSENTED, [(datetime.date(2012, 1, 1), "consented")])
-    withdrew_long_ago = person(world, "辞任済み")
+    active = person(place, "承諾中")
+    contact(place, active, ContactPerson.Consent.CONSENTED, [(datetime.date(2012, 1, 1), "consented")])
+    withdrew_long_ago = person(place, "辞任済み")
     contact(
-        world,
+        place,
         withdrew_long_ago,
         ContactPerson.Consent.WITHDRAWN,
         [(datetime.date(2012, 1, 1), "consented"), (BEFORE, "withdrawn")],
     )
-    withdrew_on_cutoff = person(world, "辞任境界")
-    contact(world, withdrew_on_cutoff, ContactPerson.Consent.WITHDRAWN, [(CUTOFF, "withdrawn")])
-    declined_recently = person(world, "辞退最近")
-    contact(world, declined_recently, ContactPerson.Consent.DECLINED, [(datetime.date(2025, 6, 1), "declined")])
+    withdrew_on_cutoff = person(place, "辞任境界")
+    contact(place, withdrew_on_cutoff, ContactPerson.Consent.WITHDRAWN, [(CUTOFF, "withdrawn")])
+    declined_recently = person(place, "辞退最近")
+    contact(place, declined_recently, ContactPerson.Consent.DECLINED, [(datetime.date(2025, 6, 1), "declined")])
     assert due_ids() == {withdrew_long_ago.pk}
 
 
-def test_referrals_and_cases_at_the_boundary(world):
+def test_referrals_and_cases_at_the_boundary(place):
     """A case raised in the period, or still being acted on, keeps the person; so does a recent referral."""
-    old_case = person(world, "古い申出")
-    case(world, old_case, BEFORE)
-    recent_case = person(world, "最近の申出")
-    case(world, recent_case, CUTOFF)
-    open_case = person(world, "未措置")
-    case(world, open_case, datetime.date(2015, 1, 1), status=Case.Status.RECEIVED)
-    referred = person(world, "推薦")
-    officer_user = world["user"]
-    officer = make_officer(world)
+    old_case = person(place, "古い申出")
+    case(place, old_case, BEFORE)
+    recent_case = person(place, "最近の申出")
+    case(place, recent_case, CUTOFF)
+    open_case = person(place, "未措置")
+    case(place, open_case, datetime.date(2015, 1, 1), status=Case.Status.RECEIVED)
+    referred = person(place, "推薦")
+    officer_user = place["user"]
+    officer = make_officer(place)
     Referral.objects.create(
-        station=world["station"],
+        station=place["station"],
         referrer=officer,
         person=referred,
         reason="地域に詳しい",
@@ -177,17 +177,17 @@ def test_referrals_and_cases_at_the_boundary(world):
     assert due_ids() == {old_case.pk}
 
 
-def test_dry_run_lists_ids_and_stations_and_changes_nothing(world):
-    gone = person(world, "満了")
-    term(world, gone, datetime.date(2017, 4, 1), BEFORE)
-    kept = person(world, "在任")
-    term(world, kept, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
+def test_dry_run_lists_ids_and_stations_and_changes_nothing(place):
+    gone = person(place, "満了")
+    term(place, gone, datetime.date(2017, 4, 1), BEFORE)
+    kept = person(place, "在任")
+    term(place, kept, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
     before = list(Person.objects.order_by("pk").values())
     audits = AuditEntry.objects.count()
     out = io.StringIO()
     call_command("apply_retention", "--date", DAY.isoformat(), stdout=out)
     text = out.getvalue()
-    assert f"person {gone.pk} station {world['station'].pk}" in text
+    assert f"person {gone.pk} station {place['station'].pk}" in text
     assert f"person {kept.pk} " not in text
     assert "1人が匿名化の対象です" in text
     assert "佐藤" not in text and "満了" not in text
@@ -195,16 +195,16 @@ def test_dry_run_lists_ids_and_stations_and_changes_nothing(world):
     assert AuditEntry.objects.count() == audits
 
 
-def test_apply_anonymises_keeps_rows_and_links_and_audits_without_names(world):
-    gone = person(world, "満了")
-    membership = term(world, gone, datetime.date(2017, 4, 1), BEFORE)
+def test_apply_anonymises_keeps_rows_and_links_and_audits_without_names(place):
+    gone = person(place, "満了")
+    membership = term(place, gone, datetime.date(2017, 4, 1), BEFORE)
     PublicOfficeRecord.objects.create(
         person=gone, kind="office", office="試験市議会議員", start_date=datetime.date(2016, 1, 1), note="任期中"
     )
-    kept = person(world, "在任")
-    term(world, kept, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
+    kept = person(place, "在任")
+    term(place, kept, datetime.date(2025, 4, 1), datetime.date(2027, 3, 31))
     served_on = datetime.date(2018, 6, 1)
-    figures_before = member_counts([world["council"].pk], served_on)
+    figures_before = member_counts([place["council"].pk], served_on)
 
     out = io.StringIO()
     call_command("apply_retention", "--apply", "--years", "5", "--date", DAY.isoformat(), stdout=out)
@@ -220,7 +220,7 @@ def test_apply_anonymises_keeps_rows_and_links_and_audits_without_names(world):
     office = gone.public_offices.get()
     assert (office.office, office.note, office.start_date) == (ANONYMISED_NAME, "", datetime.date(2016, 1, 1))
     assert Membership.objects.filter(pk=membership.pk, person=gone).exists()
-    assert member_counts([world["council"].pk], served_on) == figures_before
+    assert member_counts([place["council"].pk], served_on) == figures_before
     # The name search no longer finds the old name, and the grams follow the new one.
     assert not PersonNameGram.objects.filter(person_id=gone.pk, gram="満").exists()
     assert gone.pk not in set(search(Person.objects.all(), "満了").values_list("pk", flat=True))
@@ -229,14 +229,14 @@ def test_apply_anonymises_keeps_rows_and_links_and_audits_without_names(world):
 
     entry = AuditEntry.objects.get(action="person.retention")
     assert entry.detail["count"] == 1
-    assert entry.detail["people"] == [{"id": gone.pk, "station": world["station"].pk}]
+    assert entry.detail["people"] == [{"id": gone.pk, "station": place["station"].pk}]
     assert "満了" not in entry.summary and "佐藤" not in str(entry.detail) and "満了" not in entry.object_label
     assert "1人が匿名化しました" in out.getvalue()
 
 
-def test_apply_is_idempotent(world):
-    gone = person(world, "満了")
-    term(world, gone, datetime.date(2017, 4, 1), BEFORE)
+def test_apply_is_idempotent(place):
+    gone = person(place, "満了")
+    term(place, gone, datetime.date(2017, 4, 1), BEFORE)
     assert [pk for pk, _ in person_retention_apply(years=YEARS, day=DAY, acting_user=None)] == [gone.pk]
     snapshot = list(Person.objects.order_by("pk").values())
     assert person_retention_apply(years=YEARS, day=DAY, acting_user=None) == []
@@ -244,11 +244,11 @@ def test_apply_is_idempotent(world):
     assert AuditEntry.objects.filter(action="person.retention").count() == 1
 
 
-def test_apply_clears_the_particulars_a_referral_copied(world):
-    gone = person(world, "満了")
-    officer = make_officer(world)
+def test_apply_clears_the_particulars_a_referral_copied(place):
+    gone = person(place, "満了")
+    officer = make_officer(place)
     referral = Referral.objects.create(
-        station=world["station"],
+        station=place["station"],
         referrer=officer,
         person=gone,
         family_name="佐藤",
@@ -258,16 +258,16 @@ def test_apply_clears_the_particulars_a_referral_copied(world):
         reason="地域に詳しい",
         met_at=Referral.MetAt.CAMPAIGN,
         referred_on=datetime.date(2015, 1, 1),
-        created_by=world["user"],
+        created_by=place["user"],
     )
     person_retention_apply(years=YEARS, day=DAY, acting_user=None)
     referral.refresh_from_db()
     assert (referral.family_name, referral.given_name, referral.phone, referral.address) == ("", "", "", "")
 
 
-def test_years_default_to_the_prefecture_setting(world):
-    gone = person(world, "満了")
-    term(world, gone, datetime.date(2017, 4, 1), datetime.date(2019, 3, 31))
+def test_years_default_to_the_prefecture_setting(place):
+    gone = person(place, "満了")
+    term(place, gone, datetime.date(2017, 4, 1), datetime.date(2019, 3, 31))
     PrefectureSettings.objects.update_or_create(pk=1, defaults={"retention_years": 10})
     out = io.StringIO()
     call_command("apply_retention", "--date", DAY.isoformat(), stdout=out)
