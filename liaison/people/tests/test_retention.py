@@ -276,3 +276,17 @@ def test_years_default_to_the_prefecture_setting(place):
     out = io.StringIO()
     call_command("apply_retention", "--date", DAY.isoformat(), stdout=out)
     assert "1人" in out.getvalue()
+
+
+def test_hq_edits_the_retention_period_in_the_prefecture_settings(world, client_for):
+    client = client_for("hq_admin")
+    form = client.get("/org/settings/").context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    assert data["retention_years"] == 5
+    data["retention_years"] = 7
+    assert client.post("/org/settings/", data).status_code == 302
+    assert PrefectureSettings.current().retention_years == 7
+    data["retention_years"] = 0
+    data["version"] = PrefectureSettings.current().version
+    assert client.post("/org/settings/", data).status_code == 200  # at least one year
+    assert PrefectureSettings.current().retention_years == 7
