@@ -129,6 +129,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+
+
+def private_sqlite_file(name) -> None:
+    """Create the SQLite database file readable by its owner only before SQLite does (it would follow the umask);
+    SQLite gives its -wal and -shm files the database file's mode. An existing file is left as it is."""
+    if not name or str(name) == ":memory:" or str(name).startswith("file:"):
+        return
+    try:
+        os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    private_sqlite_file(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions ------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ class CouncilsConfig(AppConfig):
 
     def ready(self):
         from liaison.findings import panels
-        from liaison.people import current_roles, koban_ties, sections
+        from liaison.people import current_roles, koban_ties, retention, sections
 
         from . import coverage, findings, signals  # noqa: F401 (signals: receivers connect on import)
         from .panels import council_figure, council_todo
         from .queries import person_koban_ties, person_roles
+        from .retention import persons_holding_since as retention_source
         from .views import person_section
 
         # The title is the key of the section; the person page shows it translated.
@@ -21,6 +22,8 @@ class CouncilsConfig(AppConfig):
         koban_ties.register("councils", person_koban_ties)
         # The person picker shows the councils a person serves on, to tell namesakes apart.
         current_roles.register("councils", person_roles, order=10)
+        # Members are kept until their last term ended more than the retention period ago (APPI).
+        retention.register("councils", retention_source)
         # Councils are a source of stored findings, and put their figure and to-do list on the home page.
         findings.register()
         coverage.register()  # the kobans without a council (C3.1), counted on the home pages

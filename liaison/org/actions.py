@@ -39,6 +39,7 @@ SETTINGS_FIELDS = [
     "case_tell_days",
     "case_open_days",
     "contact_stale_days",
+    "retention_years",
 ]
 
 

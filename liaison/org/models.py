@@ -47,6 +47,13 @@ class PrefectureSettings(Versioned):
     case_tell_days = models.PositiveSmallIntegerField(_("措置状況の連絡期限（措置後の日数）"), default=30)
     case_open_days = models.PositiveSmallIntegerField(_("未措置の意見・要望を知らせる日数（受付後）"), default=90)
     contact_stale_days = models.PositiveSmallIntegerField(_("情報交換のない地域安全連絡員を知らせる日数"), default=90)
+    # APPI: personal data kept no longer than needed (manage.py apply_retention anonymises those past this).
+    retention_years = models.PositiveSmallIntegerField(
+        _("個人情報の保存期間（役割の終了後の年数）"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("委嘱・連絡員・意見要望の最後の役割が終わってからこの年数を過ぎた住民等を匿名化します"),
+    )
 
     class Meta:
         verbose_name = _("県の設定")

@@ -10,25 +10,28 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.audit.log import japanese, record
 from liaison.lib import once
 from liaison.lib.dates import check_birth_date, require_office_date
-from liaison.lib.kana import READING_ERROR, clean_name, normalize_reading
+from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normalize_reading, reading_sort_key
 from liaison.lib.phone import phone_digits
 from liaison.lib.versioning import bump_version, save_versioned
 
-from .models import Person, PersonNameGram, PublicOfficeRecord
+from .models import Person, PersonNameGram, PublicOfficeRecord, grams_for
 from .postal import normalize_postal_code
-from .signals import person_changed, person_merging, public_office_recorded
+from .retention import cutoff_for, due_for_anonymising
+from .signals import person_changed, person_merging, persons_anonymised, public_office_recorded
 
 __all__ = [
     "PERSON_FIELDS",
     "clean_person_data",
     "person_create",
     "person_merge",
+    "person_retention_apply",
     "person_update",
     "public_office_record",
 ]
@@ -257,3 +260,78 @@ def public_office_record(
     public_office_recorded.send(sender=PublicOfficeRecord, person=person, record=entry, acting_user=acting_user)
     claim.done(entry)
     return entry
+
+
+# What an anonymised person's name and reading become: the id keeps rows apart on lists that still show them.
+ANONYMISED_NAME = "匿名化済み"
+ANONYMISED_READING = "トクメイカ"
+# Cleared: everything that identifies or reaches the person. Gender and occupation stay (the composition figures of
+# councils count them, and neither identifies a person on its own).
+_ANONYMISED_VALUES = {
+    "family_kana": ANONYMISED_READING,
+    "given_kana": ANONYMISED_READING,
+    "birth_date": None,
+    "organisation": "",
+    "organisation_title": "",
+    "postal_code": "",
+    "address_prefecture": "",
+    "address_city": "",
+    "address_town": "",
+    "address_rest": "",
+    "phone": "",
+    "email": "",
+    "notes": "",
+}
+
+
+@transaction.atomic
+def person_retention_apply(*, years: int, day: datetime.date, acting_user) -> list[tuple[int, int]]:
+    """Anonymise everyone past the retention period (``retention.due_for_anonymising``); [(person id, station id)].
+
+    The rows and their links stay, so every figure keeps counting them; public-office records keep their kind and
+    dates but lose the office's name and note. Writes one audit entry with the counts and ids, never a name. Running
+    it again finds nobody new (the anonymised carry ``anonymised_at``).
+    """
+    due = list(due_for_anonymising(day=day, years=years).select_for_update().values_list("pk", "station_id"))
+    if not due:
+        return []
+    ids = [pk for pk, _station in due]
+    now = timezone.now()
+    probe = Person(**{k: v for k, v in _ANONYMISED_VALUES.items() if k.endswith("_kana")})
+    probe.sort_key = family_given_key(probe.family_kana, probe.given_kana)
+    for start in range(0, len(ids), 500):  # bounded IN lists on both databases
+        chunk = ids[start : start + 500]
+        rows = Person.objects.filter(pk__in=chunk)
+        bump_version(
+            rows,
+            **_ANONYMISED_VALUES,
+            family_name=ANONYMISED_NAME,
+            given_name=Cast("id", models.CharField(max_length=30)),
+            sort_key=probe.sort_key,
+            given_key=reading_sort_key(probe.given_kana),
+            anonymised_at=now,
+            updated_at=now,
+        )
+        PersonNameGram.objects.filter(person_id__in=chunk).delete()
+        PersonNameGram.objects.bulk_create(
+            [gram for person in Person.objects.filter(pk__in=chunk) for gram in grams_for(person)]
+        )
+        PublicOfficeRecord.objects.filter(person_id__in=chunk).update(office=ANONYMISED_NAME, note="")
+        persons_anonymised.send(sender=Person, person_ids=chunk)
+    stations: dict[int, int] = {}
+    for _pk, station in due:
+        stations[station] = stations.get(station, 0) + 1
+    record(
+        user=acting_user,
+        action="person.retention",
+        summary=f"保存期間（役割の終了後{years}年）を過ぎた住民等{len(ids)}人を匿名化しました",
+        personal_data=True,
+        detail={
+            "years": years,
+            "cutoff": cutoff_for(day, years).isoformat(),
+            "count": len(ids),
+            "people": [{"id": pk, "station": station} for pk, station in due],
+            "by_station": {str(k): v for k, v in sorted(stations.items())},
+        },
+    )
+    return due

@@ -64,6 +64,9 @@ class Person(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the retention period passed and the particulars were removed (``actions.person_retention_apply``):
+    # the row and its links stay so that figures keep counting it.
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["sort_key", "pk"]

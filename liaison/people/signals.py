@@ -13,3 +13,7 @@ person_merging = Signal()
 # Sent inside the transaction after a person's particulars changed (an edit, or a merge into this record), with
 # person=…; councils recompute the findings of the councils the person serves (names, ages, occupations).
 person_changed = Signal()
+
+# Sent inside the transaction after the retention period anonymised persons (``actions.person_retention_apply``),
+# with person_ids=[…]; apps that copied a person's particulars into their own rows clear those copies.
+persons_anonymised = Signal()
