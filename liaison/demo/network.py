@@ -52,6 +52,7 @@ from liaison.network.models import (
     Exchange,
     ExchangeCase,
     ExchangeMaterial,
+    ExchangeTally,
     Referral,
     SafetyInfo,
     SafetyInfoTarget,
@@ -59,6 +60,7 @@ from liaison.network.models import (
     SafetyMeetingCase,
     VisitDay,
 )
+from liaison.network.tally import tally_rows
 from liaison.org.models import HQDivision, Koban, Officer, Station
 from liaison.people.actions import person_create
 from liaison.people.models import Person
@@ -482,6 +484,9 @@ class _Builder:
         """The exchanges, their contacts, materials and requests (cases with their history), then last_exchange_on."""
         rng = self.rng
         Exchange.objects.bulk_create(self.exchanges, batch_size=500)
+        ExchangeTally.objects.bulk_create(
+            tally_rows((e.station_id, e.officer_id, e.koban_id, e.on) for e in self.exchanges), batch_size=500
+        )
         through = Exchange.contacts.through
         through.objects.bulk_create(
             (

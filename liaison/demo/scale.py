@@ -97,7 +97,16 @@ from liaison.demo.names import full_name
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO, to_wareki
 from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
-from liaison.network.models import ConsentChange, ContactPerson, ContactRole, Exchange, ExchangeCase, ExchangeMaterial
+from liaison.network.models import (
+    ConsentChange,
+    ContactPerson,
+    ContactRole,
+    Exchange,
+    ExchangeCase,
+    ExchangeMaterial,
+    ExchangeTally,
+)
+from liaison.network.tally import tally_rows
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord, grams_for
 
@@ -1130,7 +1139,7 @@ class NetworkPass:
             if found.consented_on is not None:
                 neighbours.setdefault(found.koban.pk, []).append(found)
 
-        exchanges, links, materials, requests = [], [], [], []
+        exchanges, links, materials, requests, tallied = [], [], [], [], []
         last: dict[int, datetime.date] = {}
         for found in contacts:
             if found.consented_on is None:
@@ -1154,6 +1163,7 @@ class NetworkPass:
                     + (_pick(rng, self.kinds), "", "", officer[1], self.created)
                 )
                 links.append((self.g.ids("network.Exchange_contacts"), exchange_id, found.id))
+                tallied.append((station_id, officer[0], koban.pk, day))
                 last[found.id] = day if found.id not in last else max(day, last[found.id])
                 if rng.random() < EXCHANGE_PAIR_SHARE:
                     other = rng.choice(neighbours[koban.pk])
@@ -1172,6 +1182,8 @@ class NetworkPass:
         self.rows.write(Exchange, EXCHANGE_COLUMNS, exchanges)
         self.rows.write(Exchange.contacts.through, ["id", "exchange_id", "contactperson_id"], links)
         self.rows.write(ExchangeMaterial, ["id", "exchange_id", "kind", "title"], materials)
+        # The chief's view reads the monthly tally, which the exchange action keeps; rows written here count too.
+        ExchangeTally.objects.bulk_create(tally_rows(tallied), batch_size=self.g.sink.batch_size)
         ExchangeCase.objects.bulk_create(
             [ExchangeCase(id=self.g.ids("network.ExchangeCase"), exchange_id=e, case_id=c) for e, c in requests],
             batch_size=self.g.sink.batch_size,

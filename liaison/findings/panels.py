@@ -22,6 +22,9 @@ they show from the stored findings (and its own tables) with a fixed number of q
     Removes a panel (tests).
 ``render_for(request, officer, kind) -> list[SafeString]``
     What the home page uses.
+``counts(officer, **querysets) -> dict``
+    How many rows each queryset holds, in one query: a panel with two counts, or one that reads its first rows only
+    when their count is not zero, costs one round trip when there is nothing to list.
 ``first_rows(queryset, n) -> (rows, count)``
     The first ``n`` rows of an ordered queryset and how many it holds, in one query: a panel's "3 councils need
     action: A, B, C" costs one round trip, not a count and a list.
@@ -34,11 +37,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
+from django.db.models import Count, Func, IntegerField, Subquery, Window
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-__all__ = ["FIGURE", "TODO", "Panel", "first_rows", "register", "registered", "render_for", "unregister"]
+__all__ = ["FIGURE", "TODO", "Panel", "counts", "first_rows", "register", "registered", "render_for", "unregister"]
 
 FIGURE = "figure"
 TODO = "todo"
@@ -94,3 +97,15 @@ def first_rows(queryset, n: int) -> tuple[list, int]:
     """
     rows = list(queryset.annotate(rows_in_selection=Window(Count("pk")))[:n])
     return rows, (rows[0].rows_in_selection if rows else 0)
+
+
+def counts(officer, **querysets) -> dict[str, int]:
+    """The number of rows of each queryset, by name, in one query: ``SELECT COUNT(*)`` of each as a subquery, read on
+    the officer's own row (any one row would do)."""
+    from liaison.org.models import Officer
+
+    def count(queryset) -> Subquery:
+        counted = queryset.order_by().annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        return Subquery(counted.values("n")[:1], output_field=IntegerField())
+
+    return Officer.objects.filter(pk=officer.pk).values(**{name: count(qs) for name, qs in querysets.items()}).get()

@@ -17,8 +17,9 @@ def followup_todo(request, officer):
         return None
     overdue = for_work(request.user, Activity).filter(findings_followup.having()).select_related("council")
     unreported = for_work(request.user, MemberInformation).filter(reported_on__isnull=True)
-    overdue_rows, overdue_count = panels.first_rows(overdue.order_by("started_on", "pk"), SHOWN)
-    unreported_count = unreported.count()
-    if not overdue_count and not unreported_count:
+    # Both counts in one query; the overdue activities are read only when there are some.
+    found = panels.counts(officer, overdue=overdue, unreported=unreported)
+    if not found["overdue"] and not found["unreported"]:
         return None
-    return {"overdue_count": overdue_count, "overdue": overdue_rows, "unreported_count": unreported_count}
+    overdue_rows = list(overdue.order_by("started_on", "pk")[:SHOWN]) if found["overdue"] else []
+    return {"overdue_count": found["overdue"], "overdue": overdue_rows, "unreported_count": found["unreported"]}

@@ -414,6 +414,46 @@ class Exchange(models.Model):
         return f"{self.on} {self.get_kind_display()}"
 
 
+class ExchangeTally(models.Model):
+    """How many exchanges an officer logged in a month for a station and a koban (none: logged without one): kept by
+    the exchange action in the same transaction (``tally.count_exchange``), read by the chief's view (N4.3, N4.4),
+    which then reads a few hundred rows a year whatever the number of exchanges. ``manage.py
+    rebuild_exchange_tally`` rebuilds it from the exchanges."""
+
+    STATION_PATH = "station"
+    KOBAN_PATH = "koban"
+
+    station = models.ForeignKey("org.Station", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="+")
+    koban = models.ForeignKey("org.Koban", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # the first day of the month
+    exchanges = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "pk"]
+        constraints = [
+            # One row per key, so that two exchanges logged at once add to the same row (a NULL koban would not
+            # collide in a plain unique constraint on either database).
+            models.UniqueConstraint(
+                fields=["station", "officer", "month", "koban"],
+                condition=models.Q(koban__isnull=False),
+                name="exchange_tally_once",
+            ),
+            models.UniqueConstraint(
+                fields=["station", "officer", "month"],
+                condition=models.Q(koban__isnull=True),
+                name="exchange_tally_once_without_koban",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["station", "month"], name="exchange_tally_station"),
+            models.Index(fields=["koban", "month"], name="exchange_tally_koban"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.exchanges}"
+
+
 class ExchangeMaterial(models.Model):
     """What was handed out at an exchange: a ミニ広報紙, a 交番速報, or a published information item."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, visible_to
+from liaison.findings import panels
 
 from .models import Referral
 
@@ -30,18 +31,22 @@ def referral_panel(request, officer):
         .select_related("person")
         .order_by("-decided_at", "-pk")
     )
-    rows = list(decided[: SHOWN + 1])
     pending = None
     if has_perm(user, Perm.DECIDE_REFERRALS):
-        pending = visible_to(user, Referral).filter(status=Referral.Status.PENDING).count()
+        # Both counts in one query; the decided referrals are read only when there are some.
+        found = panels.counts(
+            officer, decided=decided, pending=visible_to(user, Referral).filter(status=Referral.Status.PENDING)
+        )
+        pending = found["pending"]
+        rows = list(decided[: SHOWN + 1]) if found["decided"] else []
+    else:
+        rows = list(decided[: SHOWN + 1])
     if not rows and not pending:
         return None
     return {"decided": rows[:SHOWN], "more_decided": len(rows) > SHOWN, "pending_count": pending}
 
 
 def register() -> None:
-    from liaison.findings import panels
-
     panels.register(
         "network.referrals", "network/referrals/home_panel.html", referral_panel, kind=panels.TODO, order=40
     )

@@ -81,3 +81,28 @@ def test_x2_password_change(world, client_for):
     assert response.status_code == 302
     world.user("koban_staff").refresh_from_db()
     assert world.user("koban_staff").check_password("Kita-Sendai-77!")
+
+
+def test_issue8_the_user_of_a_request_comes_with_their_officer_record(world, client):
+    """Issue 8: a logged-in request reads the user, their officer record and what the header names in one query;
+    an inactive user is still refused and a user without an officer record has none."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison.access.backends import OfficerModelBackend
+    from liaison.access.policy import officer_of
+
+    backend = OfficerModelBackend()
+    with CaptureQueriesContext(connection) as run:
+        for role in ("koban_chief", "community_section", "hq_admin"):
+            user = backend.get_user(world.user(role).pk)
+            assert officer_of(user).affiliation
+    assert len(run) == 3
+    plain = get_user_model().objects.create_user("no_officer", password=PASSWORD)
+    assert officer_of(backend.get_user(plain.pk)) is None
+    plain.is_active = False
+    plain.save()
+    assert backend.get_user(plain.pk) is None
+    client.post("/accounts/login/", {"username": "koban_chief", "password": PASSWORD})
+    assert client.session["_auth_user_backend"] == "liaison.access.backends.OfficerModelBackend"

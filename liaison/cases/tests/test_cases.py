@@ -350,6 +350,33 @@ def test_c8_2_home_lists_the_oldest_open_cases_from_the_index_in_order(world, cl
     assert page.count("通学路の横断歩道が消えかけている") >= 3
 
 
+def _plan(qs) -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show its index
+    return qs.explain().lower()
+
+
+def test_c8_2_issue8_oldest_open_cases_are_read_from_the_partial_index(world):
+    """Issue 8 (C8.2 home list "open too long"): the oldest open cases of the prefecture and of a station are read in
+    order from the partial indexes of open cases on both databases, with no sort of every open case. SQLite matches
+    a partial index only when the query holds the condition's constants, so the statuses are written into the SQL."""
+    from liaison.cases.models import Case as CaseModel
+    from liaison.cases.panels import oldest_open_long
+
+    for days in (400, 200, 120, 10):
+        _case(world, days_ago=days)
+    every = oldest_open_long(CaseModel.objects.all(), TODAY)[:5]
+    station = oldest_open_long(CaseModel.objects.filter(station=world.station_a), TODAY)[:5]
+    assert len(list(every)) == 3 and list(station) == list(every)
+    for qs, index in ((every, "case_open_received"), (station, "case_station_open_received")):
+        plan = _plan(qs)
+        if connection.vendor == "sqlite":
+            assert f"using index {index}" in plan and "temp b-tree" not in plan, plan
+        else:
+            assert "_open_received" in plan and "seq scan" not in plan and "sort" not in plan, plan
+
+
 def test_c8_2_home_lists_the_oldest_not_told_cases_from_the_index_in_order(world, client_for):
     """The home page's "not told" list is the cases with the stored finding, oldest received first, read with the
     condition of the partial index (settled, not told, settled before the limit) instead of ordering every case."""

@@ -20,6 +20,7 @@ from liaison.lib.dates import today_tokyo
 from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.wareki import TOKYO
 from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
+from liaison.network import tally
 from liaison.network.models import ConsentChange, ContactPerson, Exchange, ExchangeCase
 from liaison.org.models import HQDivision, Koban, Officer, Section, Station
 from liaison.people.models import Person, PublicOfficeRecord
@@ -350,6 +351,7 @@ def test_n4_2_the_network_at_scale_keeps_the_rules():
     for link in links:
         assert link.case.raised_by_kind == Case.RaisedBy.CONTACT_PERSON and link.case.received_on == link.exchange.on
         assert link.case.station_id == link.exchange.station_id
+    assert tally.stored() == tally.live()  # the chief's view reads the monthly tally (issue 8)
 
 
 def test_without_network_skips_the_network_and_keeps_every_other_row():

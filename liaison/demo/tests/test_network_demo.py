@@ -13,6 +13,7 @@ from liaison.councils.models import Membership
 from liaison.councils.queries import current_memberships
 from liaison.demo import network
 from liaison.lib.dates import today_tokyo
+from liaison.network import tally
 from liaison.network.models import (
     ConsentChange,
     ContactPerson,
@@ -128,6 +129,7 @@ def test_n3_a_year_of_exchanges_with_materials_and_requests(station):
     assert links.exists()
     for link in links:
         assert link.case.received_on == link.exchange.on and link.case.updates.exists()
+    assert tally.stored() == tally.live()  # the chief's view reads the monthly tally (issue 8)
 
 
 def test_n3_referrals_information_distribution_meetings_and_visit_days(station):

@@ -15,7 +15,7 @@ from liaison.lib import once
 from liaison.lib.dates import require_office_date, today_tokyo
 from liaison.org.models import Officer, Station
 
-from .. import findings, queries_exchanges
+from .. import findings, queries_exchanges, tally
 from ..models import ContactPerson, Exchange, ExchangeCase, ExchangeMaterial
 
 Kind = ExchangeMaterial.Kind
@@ -124,6 +124,7 @@ def exchange_create(
         created_by=acting_user,
     )
     exchange.contacts.set(met)
+    tally.count_exchange(exchange)  # the chief's view reads the monthly tally (N4.4)
     for row in material_rows:
         row.exchange = exchange
     ExchangeMaterial.objects.bulk_create(material_rows)

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,9 +14,10 @@ from openpyxl import load_workbook
 
 from liaison.audit.models import AuditEntry
 from liaison.lib.dates import today_tokyo
-from liaison.network import queries_figures
+from liaison.network import queries_figures, tally
+from liaison.network.actions.exchanges import exchange_create
 from liaison.network.actions.visit_days import visit_day_delete, visit_days_plan
-from liaison.network.models import Exchange, VisitDay
+from liaison.network.models import Exchange, ExchangeTally, VisitDay
 from liaison.testing import make_officer
 
 from .test_findings import make_contact
@@ -28,6 +30,8 @@ START = datetime.date(FY, 4, 1)
 
 
 def _exchange(world, officer, on, contacts=(), koban=None, station=None):
+    """An exchange as a row (some have no contact person, which the action refuses), counted into the monthly tally
+    as the action counts it."""
     exchange = Exchange.objects.create(
         station=station or world.station_a,
         koban=koban,
@@ -37,6 +41,7 @@ def _exchange(world, officer, on, contacts=(), koban=None, station=None):
         created_by=officer.user,
     )
     exchange.contacts.set(contacts)
+    tally.count_exchange(exchange)
     return exchange
 
 
@@ -222,3 +227,70 @@ def test_n4_4_another_station_cannot_take_a_visit_day_off_the_plan(world, client
     assert client_for("section_staff").post(url).status_code == 403
     assert client_for("deputy").post(url).status_code == 302
     assert not VisitDay.objects.exists()
+
+
+def test_n4_4_issue8_the_monthly_tally_equals_a_live_count_of_the_exchanges(world):
+    """Issue 8 (N4.4): the tally the chief's view reads equals a count of the exchanges after exchanges logged
+    through the action (same month twice, another month, with and without a koban, another station, through the
+    hand-over of safety information), after one refused, and after a rebuild."""
+    staff, chief = world.officers["koban_staff"], world.officers["koban_chief"]
+    a = make_contact(world, "青木", "アオキ", koban=world.koban_a, on=START)
+    b = make_contact(world, "井上", "イノウエ", station=world.station_b, on=START)
+    first = max(START, TODAY.replace(day=1) - datetime.timedelta(days=40))
+
+    def log(officer, on, contacts, station=world.station_a, **values):
+        return exchange_create(
+            station=station,
+            officer=officer,
+            values={"on": on, "kind": "home_visit", **values},
+            contacts=contacts,
+            materials=[],
+            cases=[],
+            acting_user=officer.user,
+        )
+
+    log(staff, first, [a])
+    log(staff, min(first + datetime.timedelta(days=1), TODAY), [a])
+    log(staff, TODAY, [a])
+    log(staff, TODAY, [a], koban=None)
+    log(chief, TODAY, [a], koban=world.chuzaisho_a)
+    log(world.chief_b, TODAY, [b], station=world.station_b)
+    with pytest.raises(ValidationError):
+        log(staff, TODAY, [b])  # another station's contact: refused, nothing counted
+    stored = tally.stored()
+    assert stored == tally.live()
+    assert stored[(world.station_a.pk, staff.pk, staff.koban_id, first.replace(day=1))] >= 2
+    assert stored[(world.station_a.pk, staff.pk, None, TODAY.replace(day=1))] == 1
+    assert sum(stored.values()) == Exchange.objects.count() == 6
+    assert sorted(
+        r.exchanges
+        for r in tally.tally_rows(Exchange.objects.values_list("station_id", "officer_id", "koban_id", "on"))
+    ) == sorted(stored.values())  # what the bulk writers store
+    ExchangeTally.objects.update(exchanges=99)
+    assert tally.rebuild() == len(stored) and tally.stored() == tally.live()
+
+
+def test_n4_4_issue8_the_chiefs_view_reads_the_tally_not_the_exchanges(world, client_for):
+    """Issue 8 (N4.3, N4.4): the figures per officer and month and per koban come from the monthly tally, so their
+    queries read no exchange; the page shows what the action logged."""
+    staff = world.officers["koban_staff"]
+    a = make_contact(world, "青木", "アオキ", koban=world.koban_a, on=START)
+    for _ in range(3):
+        exchange_create(
+            station=world.station_a,
+            officer=staff,
+            values={"on": TODAY, "kind": "home_visit", "koban": world.koban_a},
+            contacts=[a],
+            materials=[],
+            cases=[],
+            acting_user=staff.user,
+        )
+    period = queries_figures.Period.of(FY)
+    with CaptureQueriesContext(connection) as run:
+        table = queries_figures.exchanges_by_officer_month(world.station_a.pk, period)
+        kobans = {k.pk: k.exchanges for k in queries_figures.coverage_by_koban(world.station_a.pk, period)}
+    assert table["total"] == 3 and [row["total"] for row in table["rows"]] == [3]
+    assert kobans[world.koban_a.pk] == 3 and kobans[world.chuzaisho_a.pk] == 0
+    assert len(run) == 2 and all('"network_exchange"' not in q["sql"] for q in run.captured_queries)
+    response = client_for("station_chief").get(reverse("network:figures"))
+    assert response.context["by_officer"]["total"] == 3
