@@ -433,6 +433,24 @@ def _contact(world, koban="own"):
     )
 
 
+# Imports of rosters (issue 11): whoever appoints members, keeps contact persons or records people.
+IMPORTERS = PEOPLE_MANAGERS
+
+
+def _import_run(world):
+    """A checked import of people into station A by its koban chief (so every importer of the station may open it)."""
+    from liaison.imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        station=world.station_a,
+        kind="people",
+        file_name="people.csv",
+        data=b"x",
+        status=ImportRun.Status.CHECKED,
+        created_by=world.user("koban_chief"),
+    )
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -592,6 +610,13 @@ URLS: dict[str, tuple] = {
     "network:contact_edit": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
     "network:contact_consent": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
     "reports:contact_list_pdf": (_none, CONTACT_READERS, False),
+    "imports:list": (_none, IMPORTERS, False),
+    "imports:start": (_none, IMPORTERS, False),
+    "imports:template": (lambda w: {"kind": "people", "fmt": "xlsx"}, IMPORTERS, False),
+    "imports:export": (lambda w: {"kind": "people", "fmt": "xlsx"}, IMPORTERS, False),
+    "imports:detail": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
+    "imports:preview": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
+    "imports:commit": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, False, 405),  # POST only
 }
 
 
