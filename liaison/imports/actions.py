@@ -21,7 +21,8 @@ from liaison.audit.log import japanese, record, record_export
 from liaison.findings.store import deferred
 from liaison.lib import once
 from liaison.lib.csvio import encode_csv
-from liaison.lib.tabular import TableError, match_headers, read_table, template_xlsx
+from liaison.lib.tabular import TableError, match_headers, read_table
+from liaison.lib.xlsxio import ExcelWriter
 from liaison.org.models import Station
 from liaison.people.models import Person
 from liaison.people.queries import likely_duplicates
@@ -288,6 +289,21 @@ def import_run_discard(*, run: ImportRun, acting_user) -> ImportRun:
     return run
 
 
+def _workbook(title: str, columns, rows: list[list[str]]) -> bytes:
+    """The records on the first sheet under the template's headers, every cell text (as the template's are).
+
+    ``tabular.template_xlsx`` keeps its example rows on its second sheet so that a template sent back unchanged
+    imports nothing; an export is meant to be imported, so its rows go on the first sheet."""
+    writer = ExcelWriter()
+    sheet = writer.sheet(title, landscape=len(columns) > 8)
+    sheet.append([c.header for c in columns], bold=True)
+    sheet.repeat_rows(1)
+    sheet.text_columns(len(columns))
+    for row in rows:
+        sheet.append(row)
+    return writer.to_bytes()
+
+
 def export_file(*, kind: str, station: Station, fmt: str, acting_user) -> tuple[bytes, str]:
     """The station's current records of ``kind`` in the import layout (xlsx or CSV), audited as a personal-data
     export. Importing the file into an empty station gives the same people and memberships."""
@@ -299,7 +315,7 @@ def export_file(*, kind: str, station: Station, fmt: str, acting_user) -> tuple[
         content = encode_csv([[c.header for c in columns], *rows], encoding="utf-8-sig")
         name += ".csv"
     else:
-        content = template_xlsx(import_kind.title, columns, rows)
+        content = _workbook(import_kind.title, columns, rows)
         name += ".xlsx"
     record_export(
         user=acting_user,

@@ -25,7 +25,9 @@ def commit(client, run):
     return client.post(reverse("imports:commit", args=[run.pk]), {"form_token": token})
 
 
-def test_members_import_appoints_each_row_through_the_appointment_action_and_audits_the_file(world, council, client_for):
+def test_members_import_appoints_each_row_through_the_appointment_action_and_audits_the_file(
+    world, council, client_for
+):
     """Issue 11, C6.2: ten members from a CSV: a dry run first (nothing written), then one commit that records the
     people, appoints them with post, leader category and the default term, and writes one audit entry for the file
     besides each appointment's own."""
@@ -68,7 +70,9 @@ def test_people_import_splits_the_one_column_name_reading_and_address(world, cli
     """Issue 11: 氏名, ふりがな and 住所 in one column each are split; a person is recorded per row."""
     client = client_for("community_section")
     header = ["氏名", "フリガナ", "生年月日", "住所", "電話番号", "郵便番号"]
-    rows = [["山田 太郎", "ヤマダ タロウ", "昭和40年5月20日", "宮城県仙台市青葉区一番町1-2-3", "022-123-4567", "980-0811"]]
+    rows = [
+        ["山田 太郎", "ヤマダ タロウ", "昭和40年5月20日", "宮城県仙台市青葉区一番町1-2-3", "022-123-4567", "980-0811"]
+    ]
     upload(client, "people", "people.csv", csv_bytes(header, rows))
     run = last_run()
     assert run.error_count == 0, run.rows
@@ -85,7 +89,20 @@ def test_contacts_import_registers_with_the_consent_state_its_date_and_how_given
     given) is registered as a candidate and then moved to 承諾 by the consent action, with its dated history."""
     client = client_for("community_section")
     header = ["交番・駐在所", "地区", "兼任の役割", "承諾の状況", "承諾日", "承諾の方法", "姓", "名", "セイ", "メイ"]
-    rows = [["一番町交番", "一番町一丁目", "自治会長:一番町町内会", "承諾", "2025-05-01", "書面", "青木", "花子", "アオキ", "ハナコ"]]
+    rows = [
+        [
+            "一番町交番",
+            "一番町一丁目",
+            "自治会長:一番町町内会",
+            "承諾",
+            "2025-05-01",
+            "書面",
+            "青木",
+            "花子",
+            "アオキ",
+            "ハナコ",
+        ]
+    ]
     upload(client, "contacts", "連絡員.csv", csv_bytes(header, rows))
     run = last_run()
     assert run.error_count == 0, run.rows
@@ -134,7 +151,9 @@ def test_c6_4_1_a_recorded_public_office_is_found_by_the_dry_run_through_the_act
     during the dry run, and the refusal is shown on that row."""
     from liaison.people.actions import public_office_record
 
-    existing = make_person(world.station_a, "高橋", "健一", "タカハシ", "ケンイチ", birth_date=datetime.date(1955, 6, 15))
+    existing = make_person(
+        world.station_a, "高橋", "健一", "タカハシ", "ケンイチ", birth_date=datetime.date(1955, 6, 15)
+    )
     public_office_record(
         person=existing,
         kind="office",
@@ -209,7 +228,9 @@ def test_a_double_post_of_the_commit_commits_once(world, council, client_for):
 def test_a_likely_duplicate_is_linked_when_the_user_chooses_it(world, council, client_for):
     """N2.2, issue 11: a row like a recorded person (same reading and birth date) must be decided; linking appoints
     the recorded person instead of creating a second record."""
-    existing = make_person(world.station_a, "高橋", "健一", "タカハシ", "ケンイチ", birth_date=datetime.date(1955, 6, 15))
+    existing = make_person(
+        world.station_a, "高橋", "健一", "タカハシ", "ケンイチ", birth_date=datetime.date(1955, 6, 15)
+    )
     client = client_for("community_section")
     upload(client, "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows()))
     run = last_run()
@@ -243,7 +264,9 @@ def test_a_header_the_import_does_not_know_is_mapped_on_the_preview_and_rechecke
     assert run.mapping["0"] == "council" and run.error_count == 0
 
 
-def test_preview_page_costs_the_same_queries_for_1_and_30_rows(world, council, client_for, django_assert_max_num_queries):
+def test_preview_page_costs_the_same_queries_for_1_and_30_rows(
+    world, council, client_for, django_assert_max_num_queries
+):
     """Lists cost the same at any size: the preview is drawn from the run's stored check."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
