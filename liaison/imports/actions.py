@@ -191,6 +191,31 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
     return run
 
 
+def import_run_start_check(*, run: ImportRun) -> ImportRun:
+    """Check a received file: at once when it is small, else queued for the background worker (see tasks)."""
+    if run.total_rows <= BACKGROUND_ROWS:
+        return import_run_check(run=run)
+    from .tasks import check_import  # the tasks call these actions
+
+    result = check_import.enqueue(run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+    run.refresh_from_db()
+    return run
+
+
+def import_run_queue_commit(*, run: ImportRun, acting_user, form_token: str | None) -> ImportRun:
+    """Hand the commit of a large checked file to the background worker, once (the run becomes 「書き込み中」)."""
+    from .tasks import commit_import
+
+    if ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.CHECKED, error_count=0).update(
+        status=ImportRun.Status.COMMITTING
+    ):
+        result = commit_import.enqueue(run.pk, acting_user.pk, form_token)
+        ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+    run.refresh_from_db()
+    return run
+
+
 def _changeable(run: ImportRun) -> None:
     if run.status not in (ImportRun.Status.CHECKED, ImportRun.Status.FAILED):
         raise ValidationError(_("この取り込みは変更できません（%(status)s）。") % {"status": run.get_status_display()})

@@ -25,7 +25,7 @@ from liaison.lib.downloads import download_response
 from liaison.lib.tabular import template_csv, template_xlsx
 from liaison.org.models import Station
 
-from . import actions, kinds, tasks
+from . import actions, kinds
 from .forms import CommitForm, DuplicateChoiceForm, MappingForm, UploadForm
 from .models import ImportRun
 
@@ -84,12 +84,8 @@ def start(request):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            if run.total_rows > actions.BACKGROUND_ROWS:
-                result = tasks.check_import.enqueue(run.pk)
-                ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-                return redirect("imports:detail", pk=run.pk)
-            actions.import_run_check(run=run)
-            return redirect("imports:preview", pk=run.pk)
+            run = actions.import_run_start_check(run=run)
+            return redirect("imports:detail" if run.is_busy else "imports:preview", pk=run.pk)
     return render(request, "imports/start.html", {"form": form, "kinds": allowed})
 
 
@@ -180,11 +176,7 @@ def commit(request, pk):
         messages.error(request, _("確認で見つかった誤りを直してから取り込んでください。"))
         return redirect("imports:preview", pk=run.pk)
     if run.total_rows > actions.BACKGROUND_ROWS:
-        if ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.CHECKED).update(
-            status=ImportRun.Status.COMMITTING
-        ):
-            result = tasks.commit_import.enqueue(run.pk, request.user.pk, form.token)
-            ImportRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+        actions.import_run_queue_commit(run=run, acting_user=request.user, form_token=form.token)
         return redirect("imports:detail", pk=run.pk)
     try:
         actions.import_run_commit(run=run, acting_user=request.user, form_token=form.token)
