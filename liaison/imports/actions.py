@@ -82,12 +82,12 @@ def _cells(table_row: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-def _prepare(run: ImportRun, progress: Callable[[int], None] | None = None):
-    """The file's rows checked with the forms (no writes); duplicates looked up; the user's choices applied."""
+def _prepare(run: ImportRun, user, progress: Callable[[int], None] | None = None):
+    """The file's rows checked with the forms for ``user`` (no writes); duplicates looked up; the choices applied."""
     import_kind = kinds.get(run.kind)
     table = _read(bytes(run.data), run.file_name)
-    ctx = kinds.Context(station=run.station, user=run.created_by)
-    people = visible_to(run.created_by, Person)
+    ctx = kinds.Context(station=run.station, user=user)
+    people = visible_to(user, Person)
     rows = []
     for n, (number, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True), start=1):
         row = kinds.Row(number=number, cells=_cells(cells, run.mapping))
@@ -174,7 +174,7 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
 
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CHECKING, checked_rows=0)
     try:
-        import_kind, ctx, rows = _prepare(run, progress)
+        import_kind, ctx, rows = _prepare(run, run.created_by, progress)
     except TableError as error:  # the reader refused it on upload; kept here for a reader that changed meanwhile
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, failure=str(error))
         run.refresh_from_db()
@@ -263,7 +263,7 @@ def import_run_commit(*, run: ImportRun, acting_user, form_token: str | None = N
                 raise once.AlreadySaved(locked.pk)
             if locked.status not in (ImportRun.Status.CHECKED, ImportRun.Status.COMMITTING) or locked.error_count:
                 raise ValidationError(_("確認で見つかった誤りを直してから取り込んでください。"))
-            import_kind, ctx, rows = _prepare(locked)
+            import_kind, ctx, rows = _prepare(locked, acting_user)
             counts, created = _apply(import_kind, ctx, rows)
             report, errors = _row_report(locked, import_kind, rows)
             if errors:

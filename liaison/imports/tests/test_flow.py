@@ -297,3 +297,14 @@ def test_another_stations_run_is_not_found_and_a_role_without_the_permission_is_
     upload(client_for("koban_chief"), "members", "m.csv", chuzaisho_csv)
     assert last_run().error_count == 0
     assert ImportRun.objects.count() == 2
+
+
+def test_the_officer_who_commits_is_the_one_the_actions_record(world, council, client_for):
+    """Issue 11: a file uploaded by one officer and committed by another is recorded (appointments, audit entries)
+    as the committing officer's work."""
+    upload(client_for("community_section"), "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows()))
+    run = last_run()
+    commit(client_for("deputy"), run)
+    deputy = world.user("deputy")
+    assert set(Membership.objects.values_list("created_by", flat=True)) == {deputy.pk}
+    assert AuditEntry.objects.get(action="imports.commit").user == deputy
