@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liaison.access.policy import visible_to
 from liaison.audit.log import japanese, record, record_export
@@ -280,7 +281,7 @@ def import_run_commit(*, run: ImportRun, acting_user, form_token: str | None = N
                 user=acting_user,
                 action="imports.commit",
                 summary=f"{locked.file_name}から{japanese(locked.get_kind_display)}を取り込みました"
-                f"（{len(rows)}行: " + "、".join(f"{COUNT_LABELS[k]}{v}件" for k, v in counts.items()) + "）",
+                f"（{len(rows)}行: " + "、".join(f"{japanese(COUNT_LABELS[k])}{v}件" for k, v in counts.items()) + "）",
                 obj=locked,
                 personal_data=True,
                 detail={"file_name": locked.file_name, "kind": locked.kind, "rows": len(rows), "counts": counts},
@@ -297,10 +298,10 @@ def import_run_commit(*, run: ImportRun, acting_user, form_token: str | None = N
 
 
 COUNT_LABELS = {
-    "created": "新規登録",
-    "linked": "既存の記録に結び付け",
-    "appointed": "委嘱",
-    "registered": "連絡員登録",
+    "created": gettext_lazy("新規登録"),
+    "linked": gettext_lazy("既存の記録に結び付け"),
+    "appointed": gettext_lazy("委嘱"),
+    "registered": gettext_lazy("連絡員登録"),
 }
 
 
