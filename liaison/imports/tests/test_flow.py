@@ -308,3 +308,11 @@ def test_the_officer_who_commits_is_the_one_the_actions_record(world, council, c
     deputy = world.user("deputy")
     assert set(Membership.objects.values_list("created_by", flat=True)) == {deputy.pk}
     assert AuditEntry.objects.get(action="imports.commit").user == deputy
+
+
+def test_a_koban_chief_may_not_commit_an_import_of_the_station_section(world, council, client_for):
+    """X2: koban-level roles work on their own koban's imports only; the commit of another's is refused (403)."""
+    upload(client_for("community_section"), "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows()))
+    run = last_run()
+    response = client_for("koban_chief").post(reverse("imports:commit", args=[run.pk]), {"form_token": "t" * 20})
+    assert response.status_code == 403 and not Membership.objects.exists()
