@@ -76,10 +76,13 @@ __all__ = [
 
 MAX_COLUMNS = 100
 
-# A workbook is a zip of XML parts that openpyxl inflates and then holds as one object per cell. 30 MB of XML is
-# several times what 5,000 rows of 100 columns of names and addresses take, and openpyxl keeps the memory of such a
-# sheet in the low hundreds of MB; a zip bomb (a few KB that inflate to GBs) is refused before anything is inflated.
-XLSX_MAX_UNCOMPRESSED = 30 * 1024 * 1024
+# A workbook is a zip of XML parts that openpyxl inflates and then holds as one object per cell, every sheet of it:
+# about 12 s of CPU and 200 MB for a million cells. So before openpyxl sees a workbook, the inflated size of its
+# parts (a zip bomb is a few KB that inflate to GBs) and the number of cells of its sheets (empty formatted cells
+# included) are bounded: 20 MB of XML is several times 5,000 rows of names and addresses, and 60 cells a row allows
+# wide sheets while keeping the load within a few seconds.
+XLSX_MAX_UNCOMPRESSED = 20 * 1024 * 1024
+XLSX_CELLS_PER_ROW = 60
 XLSX_MAX_PARTS = 1000  # a workbook from Excel has a dozen or two
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -109,9 +112,10 @@ class Table:
 # --- Reading ------------------------------------------------------------------------------------------------------
 
 
-def _megabytes(size: int) -> str:
-    mb = size / (1024 * 1024)
-    return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
+def _size_text(size: int) -> str:
+    """``5242880`` → ``"5 MB"``, ``1572864`` → ``"1.5 MB"``, ``2048`` → ``"2 KB"``."""
+    value, unit = (size / (1024 * 1024), "MB") if size >= 1024 * 1024 else (size / 1024, "KB")
+    return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
 def read_table(data: bytes, filename: str, *, max_bytes: int = 5 * 1024 * 1024, max_rows: int = 5000) -> Table:
@@ -122,8 +126,8 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = 5 * 1024 * 1024, 
         raise TableError(_("ファイルを読み取れませんでした。もう一度選んでください。"))
     if len(data) > max_bytes:
         raise TableError(
-            _("ファイルが大きすぎます（上限 %(limit)s MB）。行を分けて、いくつかのファイルにしてください。")
-            % {"limit": _megabytes(max_bytes)}
+            _("ファイルが大きすぎます（上限 %(limit)s）。行を分けて、いくつかのファイルにしてください。")
+            % {"limit": _size_text(max_bytes)}
         )
     if not data.strip():
         raise TableError(_("ファイルが空です。1行目に見出し、2行目から1行に1件ずつ入力してください。"))
@@ -170,12 +174,21 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
+# A header row made only of numbers and dates is a data row: the file has no header.
+_NOT_A_HEADER_RE = re.compile(r"^[\d\s\-/.:,()+]*$")
+
+
 def _table(grid: Grid, encoding: str, sheet: str) -> Table:
     if not grid:
         raise TableError(_("ファイルが空です。1行目に見出し、2行目から1行に1件ずつ入力してください。"))
+    headers = grid[0][1]
+    if all(_NOT_A_HEADER_RE.match(unicodedata.normalize("NFKC", header)) for header in headers):
+        raise TableError(
+            _("%(row)s行目に見出しがありません（数字や日付だけです）。1行目に各列の見出しを入れてください。")
+            % {"row": grid[0][0]}
+        )
     if len(grid) == 1:
         raise TableError(_("見出しの行だけで、データの行がありません。2行目から1行に1件ずつ入力してください。"))
-    headers = grid[0][1]
     width = max(len(cells) for _number, cells in grid)
     long_rows = tuple(number for number, cells in grid[1:] if len(cells) > len(headers))
     pad = [""] * width
@@ -245,20 +258,37 @@ def _corrupt_xlsx() -> TableError:
     return TableError(_("Excel ファイル（.xlsx）として読めません。ファイルが壊れていないか確かめてください。"))
 
 
-def _check_xlsx_parts(data: bytes) -> None:
-    """Refuse a zip bomb and XML with a DTD (entity expansion) before openpyxl inflates anything."""
+_CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s/>]")
+
+
+def _check_xlsx_parts(data: bytes, max_rows: int) -> None:
+    """Refuse a zip bomb, too many cells and XML with a DTD (entity expansion) before openpyxl reads anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > XLSX_MAX_PARTS or sum(info.file_size for info in infos) > XLSX_MAX_UNCOMPRESSED:
                 raise TableError(
-                    _("Excel ファイルの中身が大きすぎます（展開して %(limit)s MB まで）。ファイルを分けてください。")
-                    % {"limit": _megabytes(XLSX_MAX_UNCOMPRESSED)}
+                    _("Excel ファイルの中身が大きすぎます（展開して %(limit)s まで）。ファイルを分けてください。")
+                    % {"limit": _size_text(XLSX_MAX_UNCOMPRESSED)}
                 )
+            cells = 0
             for info in infos:
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
                 # Reading stops at the declared size (zipfile checks it and the CRC), so the bound above holds.
-                if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(info).upper():
+                part = archive.read(info)
+                if b"<!DOCTYPE" in part.upper():
                     raise _corrupt_xlsx()  # Excel never writes a DTD; one is there only to expand entities
+                if info.filename.startswith("xl/worksheets/"):
+                    cells += sum(1 for _match in _CELL_TAG_RE.finditer(part))
+            if cells > (max_rows + 1) * XLSX_CELLS_PER_ROW:
+                raise TableError(
+                    _(
+                        "Excel ファイルのセルが多すぎます（%(limit)s 行 × %(columns)s 列まで）。"
+                        "使っていないシート、書式だけの行や列を削除するか、ファイルを分けてください。"
+                    )
+                    % {"limit": max_rows, "columns": XLSX_CELLS_PER_ROW}
+                )
     except TableError:
         raise
     except Exception:
@@ -271,7 +301,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[Grid, str]:
     import openpyxl  # only uploads need it; keeps the import of this module light
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-    _check_xlsx_parts(data)
+    _check_xlsx_parts(data, max_rows)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
