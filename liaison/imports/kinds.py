@@ -562,11 +562,15 @@ class ContactsKind(ImportKind):
             visible_to(user, ContactPerson)
             .filter(station=station)
             .select_related("person", "koban", "officer")
-            .prefetch_related("roles")
+            .prefetch_related("roles", "consent_history")
             .order_by("person__sort_key", "pk")
         )
         rows = []
         for c in contacts:
+            # The date of the current state: the consent date, or the day of the latest step (依頼中, 辞退), which
+            # the import needs to record that state again.
+            history = list(c.consent_history.all())
+            day = c.consent_on or (history[-1].on if history else None)
             roles = "、".join(
                 f"{r.get_kind_display()}:{r.detail}" if r.detail else str(r.get_kind_display()) for r in c.roles.all()
             )
@@ -579,7 +583,7 @@ class ContactsKind(ImportKind):
                     str(c.get_source_display()),
                     c.source_detail,
                     str(c.get_consent_display()),
-                    c.consent_on.isoformat() if c.consent_on else "",
+                    day.isoformat() if day else "",
                     str(c.get_consent_method_display()) if c.consent_method else "",
                     c.officer.full_name if c.officer else "",
                     str(_WAY_LABEL.get(c.contact_way, "")),

@@ -225,3 +225,50 @@ def test_a_hq_user_without_import_rights_cannot_upload(world, client_for):
     """X2: HQ roles record no people, so they import nothing."""
     response = upload(client_for("hq_admin"), "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows()))
     assert response.status_code == 403
+
+
+def test_contacts_round_trip_keeps_koban_roles_and_consent(world, client_for):
+    """Issue 11, N4.2: contact persons exported in the import layout and imported into another station come back
+    with their area, roles, consent state and its date."""
+    from liaison.network.actions import contacts as contact_actions
+    from liaison.network.models import ContactPerson
+    from liaison.testing import make_person
+
+    user = world.user("community_section")
+    for i, consent in enumerate(["candidate", "asked", "consented"]):
+        person = make_person(world.station_a, "連絡", f"員{i}", "レンラク", f"イン{'アイウ'[i]}")
+        contact = contact_actions.contact_create(
+            station=world.station_a,
+            person=person,
+            values={"district": f"地区{i}", "source": "group"},
+            roles=[("neighbourhood_head", "一番町町内会")],
+            on=datetime.date(2025, 4, 1),
+            acting_user=user,
+        )
+        if consent != "candidate":
+            contact_actions.consent_change(
+                contact=contact, consent=consent, on=datetime.date(2025, 5, 1), method="document", acting_user=user
+            )
+    content = client_for("community_section").get(reverse("imports:export", args=["contacts", "csv"])).content
+    client_b = client_for(world.chief_b.user)
+    upload(client_b, "contacts", "contacts.csv", content)
+    run = last_run()
+    assert run.error_count == 0, run.rows
+    page = client_b.get(reverse("imports:preview", args=[run.pk])).content.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    client_b.post(reverse("imports:commit", args=[run.pk]), {"form_token": token})
+
+    def facts(station):
+        return sorted(
+            (
+                c.person.full_name,
+                c.district,
+                c.source,
+                c.consent,
+                c.consent_on,
+                [(r.kind, r.detail) for r in c.roles.all()],
+            )
+            for c in ContactPerson.objects.filter(station=station)
+        )
+
+    assert facts(world.station_b) == facts(world.station_a) and len(facts(world.station_b)) == 3
