@@ -316,3 +316,21 @@ def test_a_koban_chief_may_not_commit_an_import_of_the_station_section(world, co
     run = last_run()
     response = client_for("koban_chief").post(reverse("imports:commit", args=[run.pk]), {"form_token": "t" * 20})
     assert response.status_code == 403 and not Membership.objects.exists()
+
+
+def test_a_user_who_sees_every_station_picks_the_station_to_import_into(world, client_for, monkeypatch):
+    """Issue 11, X2: station users import into their own station (no choice offered); a prefecture-wide role that
+    may record people chooses the station. (No HQ role records people today: the role is widened for the test.)"""
+    from liaison.access.permissions import ROLE_PERMISSIONS, Perm
+    from liaison.access.roles import Role
+
+    assert "id_station" not in client_for("community_section").get(reverse("imports:start")).content.decode()
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.HQ_ADMIN, ROLE_PERMISSIONS[Role.HQ_ADMIN] | {Perm.MANAGE_PEOPLE})
+    client = client_for("hq_admin")
+    assert "id_station" in client.get(reverse("imports:start")).content.decode()
+    data = csv_bytes(["姓", "名", "セイ", "メイ"], [["山田", "太郎", "ヤマダ", "タロウ"]])
+    upload(client, "people", "p.csv", data, station=str(world.station_b.pk))
+    run = last_run()
+    assert run.station == world.station_b and run.error_count == 0
+    commit(client, run)
+    assert Person.objects.get(family_name="山田").station == world.station_b
