@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "liaison.meetings",
     "liaison.network",
     "liaison.reports",
+    "liaison.imports",
     # After liaison.reports, whose db_worker (this app's worker plus a heartbeat) takes the place of this app's own.
     "django_tasks_db",
     "liaison.dashboard",

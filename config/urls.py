@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/", include("liaison.cases.urls")),
     path("network/", include("liaison.network.urls")),
     path("reports/", include("liaison.reports.urls")),
+    path("imports/", include("liaison.imports.urls")),
 ]

@@ -20,6 +20,7 @@ NAVIGATION = [
     (pgettext_lazy("navigation", "地域安全情報"), "network:info_list", Perm.VIEW_CONTACTS),
     (pgettext_lazy("navigation", "ネットワークの状況"), "network:figures", Perm.VIEW_NETWORK_FIGURES),
     (pgettext_lazy("navigation", "住民等"), "people:list", Perm.VIEW_PEOPLE),
+    (pgettext_lazy("navigation", "取り込み"), "imports:list", Perm.MANAGE_PEOPLE),
     (pgettext_lazy("navigation", "警察署"), "org:stations", Perm.VIEW_STATION),
     (pgettext_lazy("navigation", "職員"), "org:officers", Perm.VIEW_STATION),
     (pgettext_lazy("navigation", "再編整備"), "org:reorganisations", Perm.MANAGE_ORGANISATION),

@@ -433,6 +433,24 @@ def _contact(world, koban="own"):
     )
 
 
+# Imports of rosters (issue 11): whoever appoints members, keeps contact persons or records people.
+IMPORTERS = PEOPLE_MANAGERS
+
+
+def _import_run(world, by="koban_chief"):
+    """A checked import of people into station A, by its koban chief unless said (so every importer may open it)."""
+    from liaison.imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        station=world.station_a,
+        kind="people",
+        file_name="people.csv",
+        data=b"x",
+        status=ImportRun.Status.CHECKED,
+        created_by=world.user(by),
+    )
+
+
 # url name → (kwargs builder for an object of station A, roles allowed, does a station-B user get 404?[, GET status
 # for allowed roles when not 200])
 URLS: dict[str, tuple] = {
@@ -592,6 +610,13 @@ URLS: dict[str, tuple] = {
     "network:contact_edit": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
     "network:contact_consent": (lambda w: {"pk": _contact(w).pk}, CONTACT_KEEPERS, True),
     "reports:contact_list_pdf": (_none, CONTACT_READERS, False),
+    "imports:list": (_none, IMPORTERS, False),
+    "imports:start": (_none, IMPORTERS, False),
+    "imports:template": (lambda w: {"kind": "people", "fmt": "xlsx"}, IMPORTERS, False),
+    "imports:export": (lambda w: {"kind": "people", "fmt": "xlsx"}, IMPORTERS, False),
+    "imports:detail": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
+    "imports:preview": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
+    "imports:commit": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, False, 405),  # POST only
 }
 
 
@@ -689,6 +714,9 @@ OTHER_KOBAN: dict[str, object] = {
     "reports:good_practice_edit": lambda w: {"pk": _good_practice(w, koban=w.chuzaisho_a).pk},
     "network:contact_edit": lambda w: {"pk": _contact(w, w.chuzaisho_a).pk},
     "network:contact_consent": lambda w: {"pk": _contact(w, w.chuzaisho_a).pk},
+    # A koban chief works on the imports of the officers of the own koban only (ImportRun.koban_scope).
+    "imports:detail": lambda w: {"pk": _import_run(w, by="community_section").pk},
+    "imports:preview": lambda w: {"pk": _import_run(w, by="community_section").pk},
 }
 
 # URLs with a parameter that koban-level roles open station-wide, because they only read the object (reads stay
@@ -728,6 +756,9 @@ KOBAN_UNSCOPED = {
     "network:delivery_shared",
     "network:safety_meeting_detail",  # a read: every officer of the station reads the station's 地域安全の会
     "network:contact_detail",  # a read: the list is shared station-wide (N2.4)
+    "imports:commit",  # POST only; the same koban check as the preview (tested in the imports tests)
+    "imports:template",  # the parameter is a kind of roster, no record
+    "imports:export",  # a kind of roster; the station's records in the import layout, a read like the lists
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
