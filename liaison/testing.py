@@ -185,3 +185,18 @@ def _make_council(station, koban, acting_user, start, count, name):
             acting_user=acting_user,
         )
     return council, people
+
+
+def export_rows(response) -> list[list[str]]:
+    """The rows of a list export (.xlsx or .csv, any encoding) as text, header first, for tests to read back."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data.startswith(b"PK"):
+        sheet = load_workbook(io.BytesIO(data), read_only=True).active
+        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    text = data.decode("utf-8-sig") if "Shift_JIS" not in response["Content-Type"] else data.decode("cp932")
+    return list(csv.reader(io.StringIO(text)))

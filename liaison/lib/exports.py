@@ -38,7 +38,7 @@ from liaison.lib.xlsxio import TEXT_FORMAT, cell_value, era_date_format
 
 __all__ = ["CHUNK", "FORMATS", "Column", "Table", "Unencodable", "write_csv", "write_file", "write_xlsx"]
 
-CHUNK = 2000  # rows read from the database at a time: a few MB whatever the length of the list
+CHUNK = 500  # rows read from the database at a time: about 1 MB of objects whatever the length of the list
 SPOOL = 1024 * 1024  # a file up to this size stays in memory; a larger one goes to the system's temporary directory
 FORMATS = {"xlsx": "xlsx", "csv": "csv"}
 CSV_ENCODINGS = ("utf-8-sig", "cp932")
