@@ -200,3 +200,21 @@ def export_rows(response) -> list[list[str]]:
         return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     text = data.decode("utf-8-sig") if "Shift_JIS" not in response["Content-Type"] else data.decode("cp932")
     return list(csv.reader(io.StringIO(text)))
+
+
+def export_queries(client, url: str, params: dict) -> int:
+    """How many queries a list export takes (after one request to warm the session), for tests that it does not
+    grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    export_rows(client.get(url, params))
+    with CaptureQueriesContext(connection) as captured:
+        export_rows(client.get(url, params))
+    return len(captured)
+
+
+def column_of(rows: list[list[str]], title: str) -> list[str]:
+    """One column of an export's rows (without the header)."""
+    index = rows[0].index(title)
+    return [row[index] for row in rows[1:]]

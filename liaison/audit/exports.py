@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 
-from liaison.access.policy import has_perm
+from liaison.access.policy import has_perm, officer_of
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
 from liaison.lib.exports import CHUNK, FORMATS, Table, Unencodable, write_file
@@ -58,9 +58,13 @@ def export_list(
     """The list as a file in the format asked (default ``fmt``), audited; ``perm`` is needed beyond the list's own;
     ``back`` is the list's URL when the export has one of its own (a CP932 error returns there).
 
-    ``rows`` is the list's queryset (read in chunks here) or any iterable of row objects."""
+    ``rows`` is the list's queryset (read in chunks here) or any iterable of row objects; ``station`` (whose chief
+    sees the entry) defaults to the exporting officer's."""
     if perm is not None and not has_perm(request.user, perm):
         raise PermissionDenied
+    if station is None:  # the entry goes to the exporting officer's station, so its chief sees it
+        officer = officer_of(request.user)
+        station = officer.station_id if officer is not None else None
     fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else (fmt or "xlsx")
     encoding = "cp932" if fmt == "csv" and request.GET.get("encoding", "").lower() == "cp932" else "utf-8-sig"
     if isinstance(rows, QuerySet):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -36,7 +36,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from liaison.lib.csvio import encode_csv
 from liaison.lib.xlsxio import TEXT_FORMAT, cell_value, era_date_format
 
-__all__ = ["CHUNK", "FORMATS", "Column", "Table", "Unencodable", "write_csv", "write_file", "write_xlsx"]
+__all__ = [
+    "CHUNK",
+    "FORMATS",
+    "Column",
+    "Table",
+    "Unencodable",
+    "in_chunks",
+    "write_csv",
+    "write_file",
+    "write_xlsx",
+]
 
 CHUNK = 500  # rows read from the database at a time: about 1 MB of objects whatever the length of the list
 SPOOL = 1024 * 1024  # a file up to this size stays in memory; a larger one goes to the system's temporary directory
@@ -81,6 +91,22 @@ class Unencodable(ValueError):
     def __init__(self, message: str, *, char: str, row: int, column: str):
         self.char, self.row, self.column = char, row, column
         super().__init__(f"{message}（{row}行目「{column}」）")
+
+
+def in_chunks(queryset, add: Callable[[list], object]) -> Iterator[object]:
+    """The rows of ``queryset`` read ``CHUNK`` at a time, with ``add(chunk)`` run on each chunk before its rows are
+    written: what a list reads per page in one query (counts, stored findings) is read per chunk the same way, so
+    the number of queries grows with the chunks, never with the rows."""
+    chunk: list = []
+    for row in queryset.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            add(chunk)
+            yield from chunk
+            chunk = []
+    if chunk:
+        add(chunk)
+        yield from chunk
 
 
 def write_xlsx(table: Table, rows: Iterable[object], out: IO[bytes]) -> int:
