@@ -77,7 +77,7 @@ def export_list(
         for key in NOT_FILTERS:
             query.pop(key, None)
         return HttpResponseRedirect((back or request.path) + (f"?{query.urlencode()}" if query else ""))
-    summary = f"{table.title}を{'Excel' if fmt == 'xlsx' else 'CSV'}で出力しました（{count}件）"
+    summary = f"{table.title}を{'Excel' if fmt == 'xlsx' else 'CSV'}で出力しました（{count}{table.unit}）"
     detail = {
         "list": table.title,
         "format": fmt if fmt == "xlsx" else f"csv ({encoding})",

@@ -67,11 +67,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """What a list exports: a title (the sheet's name and the file's) and its columns, in order."""
+    """What a list exports: a title (the sheet's name and the file's), its columns in order, and the counter word of
+    its rows in the audit entry (件, or 人 for a list of people, as its other exports of the same list say)."""
 
     title: str
     columns: Sequence[Column]
     landscape: bool = True
+    unit: str = "件"
     headers: list[str] = field(init=False)
 
     def __post_init__(self):

@@ -61,8 +61,9 @@ def has_personal(columns: Iterable[Column]) -> bool:
 
 
 def contact_table(columns: list[Column]) -> Table:
-    """The list as the one list-to-file helper writes it (Excel or CSV), A4 landscape, the header on every page."""
-    return Table("連絡員一覧表", columns)
+    """The list as the one list-to-file helper writes it (Excel or CSV), A4 landscape, the header on every page; its
+    audit entry counts people (人), as the PDF's does (``record_contact_export``)."""
+    return Table("連絡員一覧表", columns, unit="人")
 
 
 def record_contact_export(*, user, station, filters: dict, count: int, columns: list[Column], kind: str) -> None:

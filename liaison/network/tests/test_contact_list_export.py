@@ -45,3 +45,18 @@ def test_x3_contact_list_export_query_count_does_not_grow_with_the_rows(world, c
         )
     assert len(export_rows(client.get(LIST, {"format": "xlsx"}))) == 51
     assert export_queries(client, LIST, {"format": "xlsx"}) == one
+
+
+def test_x3_contact_list_audit_counts_people_alike_in_excel_csv_and_pdf(world, client_for):
+    """X2: every export of the list says how many people it held with the same word (人), whatever the format."""
+    _contacts(world)
+    client = client_for("community_section")
+    client.get(LIST, {"format": "csv", "consent": "declined"})
+    client.get(LIST, {"format": "xlsx", "consent": "declined"})
+    client.get(reverse("reports:contact_list_pdf"), {"consent": "declined"})
+    summaries = AuditEntry.objects.filter(action__startswith="network.contact_export_").values_list("action", "summary")
+    assert {action: summary[-4:] for action, summary in summaries} == {
+        "network.contact_export_csv": "（1人）",
+        "network.contact_export_excel": "（1人）",
+        "network.contact_export_pdf": "（1人）",
+    }
