@@ -592,6 +592,13 @@ def renewals(request):
         page = request.GET.get("page", "")
         back = f"&page={page}" if page.isdigit() else ""
         return redirect(f"{reverse('councils:renewals')}?from={start.isoformat()}&to={end.isoformat()}{back}")
+    if wants_export(request) and not errors:  # an unreadable period shows the screen with its reason, not a file
+        return export_list(
+            request,
+            RENEWAL_TABLE,
+            queries.memberships_ending(memberships, start, end),
+            action="council.renewals_export",
+        )
     # Paged: a station may have thousands of terms ending; the page shows 50 and says how many there are.
     ending = Paginator(queries.memberships_ending(memberships, start, end), RENEWALS_PAGE).get_page(
         request.GET.get("page")
@@ -613,6 +620,20 @@ def renewals(request):
 
 
 RENEWALS_PAGE = 50
+# What the workbench shows of a term: the member's name and post are what everyone who sees the council sees
+# (access.personal_data ON_DUTY), so the file is not one of personal data.
+RENEWAL_TABLE = Table(
+    "任期更新",
+    [
+        Column("警察署", 14, lambda m: m.council.station.name),
+        Column("協議会", 30, lambda m: m.council.name),
+        Column("氏名", 16, lambda m: m.person.full_name),
+        Column("役職", 12, lambda m: m.post_label),
+        Column("任期開始", 16, lambda m: m.start_date),
+        Column("任期満了", 16, lambda m: m.end_date),
+    ],
+    unit="人",
+)
 
 
 @require(Perm.VIEW_COUNCILS)
