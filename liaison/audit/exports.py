@@ -51,6 +51,7 @@ def export_list(
     *,
     action: str,
     station=None,
+    obj=None,
     perm=None,
     fmt: str | None = None,
     back: str | None = None,
@@ -59,10 +60,11 @@ def export_list(
     ``back`` is the list's URL when the export has one of its own (a CP932 error returns there).
 
     ``rows`` is the list's queryset (read in chunks here) or any iterable of row objects; ``station`` (whose chief
-    sees the entry) defaults to the exporting officer's."""
+    sees the entry) defaults to ``obj``'s or else the exporting officer's; ``obj`` is what the list is of, when it is one record's
+    (a council's activities)."""
     if perm is not None and not has_perm(request.user, perm):
         raise PermissionDenied
-    if station is None:  # the entry goes to the exporting officer's station, so its chief sees it
+    if station is None and obj is None:  # the entry goes to the exporting officer's station, so its chief sees it
         officer = officer_of(request.user)
         station = officer.station_id if officer is not None else None
     fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else (fmt or "xlsx")
@@ -86,13 +88,14 @@ def export_list(
         "columns": [str(title) for title in table.headers],
     }
     if table.personal:
-        record_export(user=request.user, action=action, summary=summary, station=station, detail=detail)
+        record_export(user=request.user, action=action, summary=summary, obj=obj, station=station, detail=detail)
     else:
         record(
             user=request.user,
             kind=AuditEntry.Kind.EXPORT,
             action=action,
             summary=summary,
+            obj=obj,
             station=station,
             detail=detail,
         )
