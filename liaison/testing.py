@@ -185,3 +185,36 @@ def _make_council(station, koban, acting_user, start, count, name):
             acting_user=acting_user,
         )
     return council, people
+
+
+def export_rows(response) -> list[list[str]]:
+    """The rows of a list export (.xlsx or .csv, any encoding) as text, header first, for tests to read back."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data.startswith(b"PK"):
+        sheet = load_workbook(io.BytesIO(data), read_only=True).active
+        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    text = data.decode("utf-8-sig") if "Shift_JIS" not in response["Content-Type"] else data.decode("cp932")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def export_queries(client, url: str, params: dict) -> int:
+    """How many queries a list export takes (after one request to warm the session), for tests that it does not
+    grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    export_rows(client.get(url, params))
+    with CaptureQueriesContext(connection) as captured:
+        export_rows(client.get(url, params))
+    return len(captured)
+
+
+def column_of(rows: list[list[str]], title: str) -> list[str]:
+    """One column of an export's rows (without the header)."""
+    index = rows[0].index(title)
+    return [row[index] for row in rows[1:]]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
@@ -19,21 +20,19 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
-from liaison.audit.log import record_export
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
-from liaison.lib.downloads import download_response
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, Officer, Section, Station
 
 from . import actions, queries
 from . import findings as case_findings
-from .export import cases_xlsx
+from .export import case_table
 from .forms import CaseFilterForm, CaseForm, ProgressForm, ToldForm
 from .models import Case
 
 PAGE = 50
-EXPORT_LIMIT = 20000  # one workbook; beyond this the filters narrow it (a prefecture's year is far below)
 
 
 def _station_scope(request):
@@ -68,7 +67,10 @@ def case_list(request):
     station = _station_scope(request)
     cases, form = _filter_form(request, station)
     filters = form.filters()
-    page = Paginator(queries.for_list(queries.filtered(cases, filters)), PAGE).get_page(request.GET.get("page"))
+    selected = queries.for_list(queries.filtered(cases, filters))
+    if wants_export(request):
+        return _export(request, selected, station)
+    page = Paginator(selected, PAGE).get_page(request.GET.get("page"))
     found = case_findings.stored([c.pk for c in page.object_list])
     rows = [{"case": c, "findings": found.get(c.pk, [])} for c in page.object_list]
     return render(
@@ -91,22 +93,17 @@ def case_list(request):
 
 @require(Perm.VIEW_STATION)
 def case_export(request):
-    """The filtered list as Excel: an audited export (with the raisers' names for those who may see them)."""
+    """The filtered list as a file (Excel unless ``?format=csv``): the list's own export, at its older address."""
     station = _station_scope(request)
     cases, form = _filter_form(request, station)
-    filters = form.filters()
-    selected = queries.for_list(queries.filtered(cases, filters))[:EXPORT_LIMIT]
-    with_names = has_perm(request.user, Perm.VIEW_PEOPLE)
-    rows = list(selected)
-    content = cases_xlsx(rows, with_names=with_names)
-    record_export(
-        user=request.user,
-        action="case.export",
-        summary=f"意見・要望の一覧をExcelに出力しました（{len(rows)}件）",
-        station=station,
-        detail={"filters": {k: str(v.pk if hasattr(v, "pk") else v) for k, v in filters.items()}, "count": len(rows)},
-    )
-    return download_response(content, f"意見・要望_{today_tokyo().isoformat()}.xlsx")
+    selected = queries.for_list(queries.filtered(cases, form.filters()))
+    return _export(request, selected, station, back=reverse("cases:list"))
+
+
+def _export(request, cases, station, back=None):
+    """Every case the filtered list shows, streamed; audited (of personal data when the raisers' names are in it)."""
+    table = case_table(with_names=has_perm(request.user, Perm.VIEW_PEOPLE))
+    return export_list(request, table, cases, action="case.export", station=station, back=back)
 
 
 def _case(request, pk):

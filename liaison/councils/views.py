@@ -20,11 +20,13 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.audit.log import record_view
 from liaison.findings.panels import first_rows
 from liaison.lib import once
 from liaison.lib.dates import parse_date_input, today_tokyo
 from liaison.lib.downloads import download_response
+from liaison.lib.exports import Column, Table, in_chunks
 from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.pagination import CappedPaginator
 from liaison.lib.versioning import StaleEdit, show_conflict
@@ -60,6 +62,36 @@ def _kobans_for(user, station=None):
     return kobans
 
 
+COUNCIL_TABLE = Table(
+    "連絡協議会",
+    [
+        Column("名称", 30, lambda c: c.name),
+        Column("警察署", 14, lambda c: c.station.name),
+        Column("種別", 14, lambda c: c.kind_label),
+        Column("交番・駐在所", 24, lambda c: "、".join(k.name for k in c.kobans.all())),
+        Column("委員", 6, lambda c: c.export_size),
+        Column(
+            "確認事項",
+            50,
+            lambda c: "\n".join(f.message for f in c.export_findings if f.severity != "info"),
+        ),
+    ],
+)
+
+
+def _export_councils(request, councils, hidden):
+    """The filtered list, every page, with each council's member count and findings read per chunk as per page."""
+    today = today_tokyo()
+
+    def add(chunk):
+        ids = [c.pk for c in chunk]
+        sizes, found = queries.member_counts(ids, today), council_findings.stored(ids, hidden=hidden)
+        for council in chunk:
+            council.export_size, council.export_findings = sizes.get(council.pk, 0), found.get(council.pk, [])
+
+    return export_list(request, COUNCIL_TABLE, in_chunks(councils, add), action="council.list_export")
+
+
 @require(Perm.VIEW_COUNCILS)
 def council_list(request):
     """Councils with their findings; filters by station, koban, kind and findings; kobans without a council (C3.1).
@@ -86,6 +118,8 @@ def council_list(request):
         .prefetch_related("kobans")
         .order_by("station__order", "station__code", "name", "pk")
     )
+    if wants_export(request):
+        return _export_councils(request, councils, hidden)
     # Counted up to a cap (「1,000件以上」): an exact count would read every council HQ sees; filters narrow it.
     page = CappedPaginator(councils, COUNCIL_PAGE).get_page(request.GET.get("page"))
     ids = [c.pk for c in page.object_list]
@@ -558,6 +592,13 @@ def renewals(request):
         page = request.GET.get("page", "")
         back = f"&page={page}" if page.isdigit() else ""
         return redirect(f"{reverse('councils:renewals')}?from={start.isoformat()}&to={end.isoformat()}{back}")
+    if wants_export(request) and not errors:  # an unreadable period shows the screen with its reason, not a file
+        return export_list(
+            request,
+            RENEWAL_TABLE,
+            queries.memberships_ending(memberships, start, end),
+            action="council.renewals_export",
+        )
     # Paged: a station may have thousands of terms ending; the page shows 50 and says how many there are.
     ending = Paginator(queries.memberships_ending(memberships, start, end), RENEWALS_PAGE).get_page(
         request.GET.get("page")
@@ -579,6 +620,20 @@ def renewals(request):
 
 
 RENEWALS_PAGE = 50
+# What the workbench shows of a term: the member's name and post are what everyone who sees the council sees
+# (access.personal_data ON_DUTY), so the file is not one of personal data.
+RENEWAL_TABLE = Table(
+    "任期更新",
+    [
+        Column("警察署", 14, lambda m: m.council.station.name),
+        Column("協議会", 30, lambda m: m.council.name),
+        Column("氏名", 16, lambda m: m.person.full_name),
+        Column("役職", 12, lambda m: m.post_label),
+        Column("任期開始", 16, lambda m: m.start_date),
+        Column("任期満了", 16, lambda m: m.end_date),
+    ],
+    unit="人",
+)
 
 
 @require(Perm.VIEW_COUNCILS)

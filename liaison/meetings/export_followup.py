@@ -1,27 +1,11 @@
-"""A council's problem-solving activities as an Excel workbook (C8.2), through the one Excel writer."""
+"""A council's problem-solving activities as a file (C8.2): the list's table for the one list-to-file helper."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.conf import settings
-from django.utils import translation
-
+from liaison.lib.exports import Column, Table
 from liaison.lib.wareki import to_wareki
-from liaison.lib.xlsxio import ExcelWriter
 
 from .models import Activity
-
-COLUMNS = [
-    ("件名", 28),
-    ("開始日", 12),
-    ("状態", 8),
-    ("計画", 40),
-    ("中間連絡（期限・連絡日）", 36),
-    ("関連する意見・要望", 10),
-    ("終了日", 12),
-    ("結果", 40),
-]
 
 
 def _interim(activity: Activity) -> str:
@@ -32,26 +16,20 @@ def _interim(activity: Activity) -> str:
     return "、".join(parts)
 
 
-def activities_xlsx(council_name: str, activities: Iterable[Activity]) -> bytes:
-    """One sheet: each activity with its interim reports and outcome, in the list's order (a record: in Japanese)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        writer = ExcelWriter()
-        sheet = writer.sheet("問題解決活動", landscape=True)
-        sheet.append([f"{council_name} 問題解決活動"], bold=True)
-        header = sheet.append([title for title, _width in COLUMNS], bold=True, center=True)
-        for a in activities:
-            sheet.append(
-                [
-                    a.title,
-                    a.started_on,
-                    a.get_status_display(),
-                    a.plan,
-                    _interim(a),
-                    len(a.cases.all()),
-                    a.closed_on,
-                    a.outcome,
-                ]
-            )
-        sheet.column_widths([width for _title, width in COLUMNS])
-        sheet.repeat_rows(header)
-        return writer.to_bytes()
+def activity_table(council_name: str) -> Table:
+    """Each activity with its interim reports, findings and outcome; rows carry ``case_count`` (annotated) and
+    ``export_findings`` (read per chunk)."""
+    return Table(
+        f"問題解決活動_{council_name}",
+        [
+            Column("件名", 28, lambda a: a.title),
+            Column("開始日", 16, lambda a: a.started_on),
+            Column("状態", 8, lambda a: a.get_status_display()),
+            Column("計画", 40, lambda a: a.plan),
+            Column("中間連絡（期限・連絡日）", 36, _interim),
+            Column("関連する意見・要望", 10, lambda a: a.case_count),
+            Column("確認事項", 40, lambda a: "\n".join(f.message for f in a.export_findings)),
+            Column("終了日", 16, lambda a: a.closed_on),
+            Column("結果", 40, lambda a: a.outcome),
+        ],
+    )

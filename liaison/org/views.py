@@ -8,7 +8,9 @@ from django.views.decorators.cache import never_cache
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
+from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.lib.picker import found_message
 from liaison.lib.text import search_text
@@ -28,6 +30,39 @@ from .forms import (
 )
 from .models import HQDivision, Koban, Officer, PrefectureSettings, Reorganisation, Section, Station
 
+# The organisation's lists as files: police staff and offices, no civilian's data.
+STATION_TABLE = Table(
+    "警察署",
+    [
+        Column("署名", 16, lambda s: s.name),
+        Column("交番", 8, lambda s: s.koban_count),
+        Column("駐在所", 8, lambda s: s.chuzaisho_count),
+        Column("職員", 8, lambda s: s.officer_count),
+        Column("状態", 20, lambda s: "現存" if s.active else f"{s.merged_into.name if s.merged_into else ''}に統合"),
+    ],
+)
+OFFICER_TABLE = Table(
+    "職員",
+    [
+        Column("氏名", 16, lambda o: o.full_name),
+        Column("読み", 18, lambda o: f"{o.family_kana} {o.given_kana}".strip()),
+        Column("階級", 10, lambda o: o.get_rank_display()),
+        Column("職名", 14, lambda o: o.title),
+        Column("所属", 24, lambda o: o.affiliation),
+        Column("役割", 16, lambda o: o.get_role_display()),
+        Column("在職", 6, lambda o: "" if o.active else "退職"),
+    ],
+    unit="人",
+)
+HQ_DIVISION_TABLE = Table(
+    "本部所属",
+    [
+        Column("所属名", 24, lambda d: d.name),
+        Column("本部地域課", 10, lambda d: "本部地域課" if d.is_community else ""),
+        Column("職員", 8, lambda d: d.officer_count),
+    ],
+)
+
 
 @require(Perm.VIEW_STATION)
 def station_list(request):
@@ -38,6 +73,8 @@ def station_list(request):
         ),
         officer_count=Count("officers", filter=Q(officers__active=True), distinct=True),
     )
+    if wants_export(request):
+        return export_list(request, STATION_TABLE, stations.select_related("merged_into"), action="org.station_export")
     return render(request, "org/station_list.html", {"stations": stations})
 
 
@@ -79,6 +116,8 @@ def officer_list(request):
         )
     if request.GET.get("retired") != "1":
         officers = officers.filter(active=True)
+    if wants_export(request):
+        return export_list(request, OFFICER_TABLE, officers, action="org.officer_export")
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -274,6 +313,8 @@ def section_edit(request, pk):
 @require(Perm.MANAGE_ORGANISATION)
 def hq_division_list(request):
     divisions = HQDivision.objects.annotate(officer_count=Count("officers", filter=Q(officers__active=True)))
+    if wants_export(request):
+        return export_list(request, HQ_DIVISION_TABLE, divisions, action="org.hq_division_export")
     return render(request, "org/hq_division_list.html", {"divisions": divisions})
 
 

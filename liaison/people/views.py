@@ -14,8 +14,10 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.audit.log import record_view
 from liaison.lib import once
+from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.lib.pagination import CappedPaginator
 from liaison.lib.picker import found_message
@@ -29,6 +31,21 @@ from .models import Person
 PAGE_SIZE = 50
 
 
+# The list's columns; it is shown only to holders of the people permission, who see every field (access.personal_data).
+PERSON_TABLE = Table(
+    "住民等",
+    [
+        Column("氏名", 16, lambda p: p.full_name, personal=True),
+        Column("読み", 18, lambda p: p.full_kana, personal=True),
+        Column("生年月日", 16, lambda p: p.birth_date, personal=True),
+        Column("年齢", 6, lambda p: p.age(), personal=True),
+        Column("電話番号", 16, lambda p: p.phone_display, personal=True),
+        Column("団体名・役職", 24, lambda p: f"{p.organisation} {p.organisation_title}".strip(), personal=True),
+        Column("登録した警察署", 14, lambda p: p.station.name),
+    ],
+)
+
+
 @require(Perm.VIEW_PEOPLE)
 def person_list(request):
     people = queries.current(visible_to(request.user, Person)).select_related("station")
@@ -38,7 +55,10 @@ def person_list(request):
         found = queries.search_in_order(people, query, one_station=not sees_all_stations(request.user))
         paginator = CappedPaginator(found, PAGE_SIZE)
     else:  # the whole list is capped too: an exact count would read every person of the prefecture
-        paginator = CappedPaginator(people.order_by("sort_key", "pk"), PAGE_SIZE)
+        found = people.order_by("sort_key", "pk")
+        paginator = CappedPaginator(found, PAGE_SIZE)
+    if wants_export(request):  # every match, beyond the screen's cap: a file is read in full
+        return export_list(request, PERSON_TABLE, found, action="person.list_export")
     page = paginator.get_page(request.GET.get("page"))
     officer = officer_of(request.user)
     record_view(

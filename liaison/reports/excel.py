@@ -1,16 +1,20 @@
-"""Council rosters as Excel workbooks (X3: Excel out), the way stations keep them today, through the safe writer."""
+"""Council rosters as Excel workbooks (X3: Excel out), the way stations keep them today, through the safe writer;
+the good-practice list as the one list-to-file helper writes it (Excel or CSV)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from liaison.councils.models import Council, Membership
+from liaison.lib.exports import Column, Table
 from liaison.lib.wareki import to_wareki
 from liaison.lib.xlsxio import ExcelWriter
 
 from .documents import in_official_language
+from .models import Submission
 
 ROSTER_COLUMNS = [
     ("氏名", 16),
@@ -62,40 +66,28 @@ def council_roster_xlsx(council: Council, memberships: list[Membership], day: da
     return writer.to_bytes()
 
 
-GOOD_PRACTICE_COLUMNS = [
-    ("警察署", 14),
-    ("交番・駐在所", 14),
-    ("実施日", 16),
-    ("件名", 30),
-    ("内容", 60),
-    ("添付", 6),
-    ("本部への報告", 14),
-    ("提出日時", 18),
-]
+def _status(status: str | None) -> str:
+    """The report state as the list shows it; a report never sent has no submission."""
+    return str(dict(Submission.Status.choices).get(status, _("未提出")))
 
 
-@in_official_language
-def good_practice_xlsx(practices: list, statuses: dict) -> bytes:
-    """C11.1(2): good-practice reports as listed (annotated with their report state and attachment count)."""
-    writer = ExcelWriter()
-    sheet = writer.sheet("好事例", landscape=True)
-    sheet.append(["好事例一覧"], bold=True, size=14)
-    sheet.append([])
-    header = sheet.append([title for title, _width in GOOD_PRACTICE_COLUMNS], bold=True, center=True)
-    for p in practices:
-        submitted = getattr(p, "submitted_at", None)
-        sheet.append(
-            [
-                p.station.name,
-                p.koban.name if p.koban else "",
-                p.occurred_on,
-                p.title,
-                p.text,
-                getattr(p, "attachment_count", 0),
-                str(statuses.get(getattr(p, "report_status", None), "未提出")),
-                timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
-            ]
-        )
-    sheet.column_widths([width for _title, width in GOOD_PRACTICE_COLUMNS])
-    sheet.repeat_rows(header)
-    return writer.to_bytes()
+def _submitted(practice):
+    submitted = getattr(practice, "submitted_at", None)
+    # A file has no time zone: the time as it was in Japan (a CSV would otherwise show UTC with its offset).
+    return timezone.localtime(submitted).replace(tzinfo=None) if submitted else None
+
+
+# C11.1(2): good-practice reports as listed, annotated with their report state, submission time and attachment count.
+GOOD_PRACTICE_TABLE = Table(
+    "好事例一覧",
+    [
+        Column("警察署", 14, lambda p: p.station.name),
+        Column("交番・駐在所", 14, lambda p: p.koban.name if p.koban_id else ""),
+        Column("実施日", 16, lambda p: p.occurred_on),
+        Column("件名", 30, lambda p: p.title),
+        Column("内容", 60, lambda p: p.text),
+        Column("添付", 6, lambda p: p.attachment_count),
+        Column("本部への報告", 14, lambda p: _status(p.report_status)),
+        Column("提出日時", 18, _submitted),
+    ],
+)

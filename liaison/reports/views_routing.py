@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,19 +27,16 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
-from liaison.audit.log import record
-from liaison.audit.models import AuditEntry
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
 from liaison.meetings.models import Meeting
 from liaison.org.models import Station
 
 from . import actions, routing
-from .excel import good_practice_xlsx
+from .excel import GOOD_PRACTICE_TABLE
 from .forms import DecisionForm, GoodPracticeForm, SubmitReportForm
 from .models import GoodPractice, GoodPracticeAttachment, Submission
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Those who submit or decide some kind of report: the decisions screen lists their work and their returned reports.
 ROUTING_PERMS = (
@@ -209,6 +207,8 @@ def _practice_list(request):
 def good_practice_list(request):
     """C11.1(2): good-practice reports: HQ sees every station's, a station its own; by station and fiscal year."""
     practices, params = _practice_list(request)
+    if wants_export(request):
+        return _export_practices(request, practices)
     page = Paginator(practices, 50).get_page(request.GET.get("page"))
     statuses = dict(Submission.Status.choices)
     rows = [{"p": p, "status": statuses.get(p.report_status, _("未提出"))} for p in page.object_list]
@@ -235,19 +235,14 @@ def _years() -> list[int]:
 
 @require_any(*GOOD_PRACTICE_READERS)
 def good_practice_xlsx_view(request):
-    """The good-practice list as filtered, as an Excel workbook (through the safe writer)."""
-    practices, params = _practice_list(request)
-    rows = list(practices[:5000])
-    statuses = dict(Submission.Status.choices)
-    content = good_practice_xlsx(rows, statuses)
-    record(
-        user=request.user,
-        action="good_practice.xlsx",
-        summary=f"好事例の一覧（Excel）を出力しました（{len(rows)}件）",
-        kind=AuditEntry.Kind.EXPORT,
-        detail={"filters": params, "good_practice_ids": [p.pk for p in rows]},
-    )
-    return download_response(content, "好事例一覧.xlsx", XLSX)
+    """The good-practice list's export at its older address (Excel unless ``?format=csv``): the same file."""
+    practices, _params = _practice_list(request)
+    return _export_practices(request, practices, back=reverse("reports:good_practice_list"))
+
+
+def _export_practices(request, practices, back=None):
+    """Every good-practice report the filtered list shows, with its state as the list shows it; audited."""
+    return export_list(request, GOOD_PRACTICE_TABLE, practices, action="good_practice.list_export", back=back)
 
 
 @require(Perm.REPORT_GOOD_PRACTICE)

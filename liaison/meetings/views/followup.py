@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,21 +15,21 @@ from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import can_change, get_visible_or_404, require, require_change, visible_to
-from liaison.audit.log import record
-from liaison.audit.models import AuditEntry
+from liaison.audit.exports import export_list, wants_export
 from liaison.cases.models import Case
 from liaison.councils.models import Council
 from liaison.councils.queries import current_memberships
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
+from liaison.lib.exports import Column, Table, in_chunks
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Officer, Section
 from liaison.people.models import Person
 
 from .. import findings_followup
 from ..actions import followup as actions
-from ..export_followup import activities_xlsx
+from ..export_followup import activity_table
 from ..forms_followup import (
     ActivityCloseForm,
     ActivityForm,
@@ -102,20 +103,14 @@ def opinion_new(request, pk):
 
 @require(Perm.VIEW_COUNCILS)
 def council_activities(request, pk):
-    """A council's problem-solving activities, open ones first, each with its findings (an overdue interim report)."""
+    """A council's problem-solving activities, open ones first, each with its findings (an overdue interim report);
+    ``?format=xlsx`` or ``csv`` exports them."""
     council = _council(request, pk)
-    activities = list(
-        council.activities.prefetch_related("interim_reports", "cases").order_by("-status", "-started_on", "-pk")
-    )  # "open" sorts after "closed": descending puts the open ones first
-    if request.GET.get("format") == "xlsx":
-        record(
-            user=request.user,
-            kind=AuditEntry.Kind.EXPORT,
-            action="activity.export",
-            summary=f"問題解決活動の一覧をExcelに出力しました（{council.name}、{len(activities)}件）",
-            obj=council,
-        )
-        return download_response(activities_xlsx(council.name, activities), f"問題解決活動_{council.name}.xlsx")
+    # "open" sorts after "closed": descending puts the open ones first
+    activities = council.activities.order_by("-status", "-started_on", "-pk")
+    if wants_export(request):
+        return _export_activities(request, council, activities)
+    activities = list(activities.prefetch_related("interim_reports", "cases"))
     found = findings_followup.stored([a.pk for a in activities])
     return render(
         request,
@@ -125,6 +120,20 @@ def council_activities(request, pk):
             "rows": [{"activity": a, "findings": found.get(a.pk, [])} for a in activities],
             "may_change": can_change(request.user, council, Perm.MANAGE_CASES),
         },
+    )
+
+
+def _export_activities(request, council, activities):
+    """Every activity of the list with its findings, read per chunk as the screen reads them for its rows."""
+
+    def add(chunk):
+        found = findings_followup.stored([a.pk for a in chunk])
+        for activity in chunk:
+            activity.export_findings = found.get(activity.pk, [])
+
+    rows = activities.prefetch_related("interim_reports").annotate(case_count=Count("cases"))
+    return export_list(
+        request, activity_table(council.name), in_chunks(rows, add), action="activity.export", obj=council
     )
 
 
@@ -289,20 +298,53 @@ def activity_close(request, pk):
 # --- information from members (C9.1) --------------------------------------------------------------------------------
 
 
-def _information_page(request, items):
+def _information_listed(request, items):
+    """The items the list shows (reported or not, as filtered), newest first, with what a row shows joined in."""
     state = request.GET.get("reported", "")
     if state == "no":
         items = items.filter(reported_on__isnull=True)
     elif state == "yes":
         items = items.filter(reported_on__isnull=False)
-    items = items.select_related("council", "person", "meeting", "reported_by__officer").order_by("-received_on", "-pk")
+    items = items.select_related("council", "person", "meeting__council", "reported_by__officer")
+    return items.order_by("-received_on", "-pk"), state
+
+
+def _information_page(request, items):
+    items, state = _information_listed(request, items)
     return Paginator(items, PAGE).get_page(request.GET.get("page")), state
+
+
+# 委員 is a member's name, which everyone who sees the council sees (access.personal_data ON_DUTY): not personal data.
+INFORMATION_TABLE = Table(
+    "委員からの情報",
+    [
+        Column("受理日", 16, lambda i: i.received_on),
+        Column("協議会", 30, lambda i: i.council.name),
+        Column("委員", 16, lambda i: i.person.full_name if i.person_id else ""),
+        Column("会議", 30, lambda i: str(i.meeting) if i.meeting_id else ""),
+        Column("内容", 60, lambda i: i.content),
+        Column("資料", 8, lambda i: "あり" if i.file else ""),
+        Column("署長への報告日", 16, lambda i: i.reported_on),
+        Column(
+            "報告した職員",
+            16,
+            lambda i: i.reported_by.officer.full_name if i.reported_by and hasattr(i.reported_by, "officer") else "",
+        ),
+    ],
+)
+
+
+def _export_information(request, items, council=None):
+    items, _state = _information_listed(request, items)
+    return export_list(request, INFORMATION_TABLE, items, action="information.list_export", obj=council)
 
 
 @require(Perm.VIEW_COUNCILS)
 def council_information(request, pk):
     """C9.1: what the council's members handed over, reported to the station chief or not yet."""
     council = _council(request, pk)
+    if wants_export(request):
+        return _export_information(request, council.member_information.all(), council)
     page, state = _information_page(request, council.member_information.all())
     may_change = can_change(request.user, council, Perm.MANAGE_MEETINGS)
     unreported = council.member_information.filter(reported_on__isnull=True)
@@ -324,6 +366,8 @@ def council_information(request, pk):
 @require(Perm.VIEW_COUNCILS)
 def station_information(request):
     """C9.1: the station chief's list of information from every council's members, unreported first."""
+    if wants_export(request):
+        return _export_information(request, visible_to(request.user, MemberInformation))
     page, state = _information_page(request, visible_to(request.user, MemberInformation))
     return render(request, "meetings/followup/information_list.html", {"page": page, "state": state})
 

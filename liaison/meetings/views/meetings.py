@@ -31,15 +31,15 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
-from liaison.audit.log import record_export
+from liaison.audit.exports import export_list, wants_export
 from liaison.councils.models import Council
 from liaison.lib import once
 from liaison.lib.dates import check_office_date, parse_date_input, today_tokyo
 from liaison.lib.downloads import download_response
+from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.lib.wareki import to_wareki
-from liaison.lib.xlsxio import ExcelWriter
 from liaison.org.models import Koban, Officer
 
 from .. import ical as ics
@@ -57,7 +57,6 @@ from ..models import CalendarFeed, ElectionPeriod, Material, Meeting
 from ..queries_followup import open_activities
 
 PAGE_SIZE = 50
-EXPORT_MAX = 5000  # rows in one Excel export: a station's meetings over many years; filter for more
 
 
 def _meeting(request, pk) -> Meeting:
@@ -90,7 +89,7 @@ def meeting_list(request):
         year=_year(params["year"]),
     )
     meetings = queries.for_list(meetings)
-    if request.GET.get("format") == "xlsx":
+    if wants_export(request):
         return _export(request, meetings)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     one_station = not sees_all_stations(request.user)
@@ -107,49 +106,33 @@ def meeting_list(request):
             "statuses": Meeting.Status.choices,
             "years": list(range(this_year + 1, this_year - 5, -1)),
             "can_schedule": has_perm(request.user, Perm.MANAGE_MEETINGS),
-            "export_query": request.GET.urlencode(),
         },
     )
 
 
+MEETING_TABLE = Table(
+    "会議一覧",
+    [
+        Column("開催日時", 18, lambda m: timezone.localtime(m.starts_at)),
+        Column("警察署", 12, lambda m: m.council.station.name),
+        Column("協議会", 24, lambda m: m.council.name),
+        Column("会議種別", 10, lambda m: m.get_kind_display()),
+        Column("回", 5, lambda m: m.number),
+        Column("状態", 8, lambda m: m.get_status_display()),
+        Column("開催場所", 24, lambda m: f"{m.get_venue_kind_display()} {m.venue_name}"),
+        Column("参加委員数", 8, lambda m: m.member_count),
+        Column("委員以外", 8, lambda m: m.guest_count),
+        Column("参加警察官数", 8, lambda m: m.police_count),
+        Column("テーマ", 30, lambda m: "、".join(str(dict(Meeting.Theme.choices).get(t, t)) for t in m.themes or [])),
+        Column("備考", 30, lambda m: m.remarks),
+    ],
+)
+
+
 def _export(request, meetings):
-    """The filtered list as Excel. It names councils, venues and counts, no civilian: no personal data, but exports
-    are audited all the same, as the record of who took the list away."""
-    rows = list(meetings[:EXPORT_MAX])
-    writer = ExcelWriter()
-    sheet = writer.sheet(_("会議一覧"), landscape=True)
-    header = [_("開催日時"), _("警察署"), _("協議会"), _("会議種別"), _("回"), _("状態"), _("開催場所")]
-    header += [_("参加委員数"), _("委員以外"), _("参加警察官数"), _("テーマ"), _("備考")]
-    sheet.append(header, bold=True)
-    themes = dict(Meeting.Theme.choices)
-    for m in rows:
-        sheet.append(
-            [
-                timezone.localtime(m.starts_at),
-                m.council.station.name,
-                m.council.name,
-                m.get_kind_display(),
-                m.number,
-                m.get_status_display(),
-                f"{m.get_venue_kind_display()} {m.venue_name}",
-                m.member_count,
-                m.guest_count,
-                m.police_count,
-                "、".join(str(themes.get(t, t)) for t in m.themes or []),
-                m.remarks,
-            ]
-        )
-    sheet.repeat_rows(1)
-    sheet.column_widths([18, 12, 24, 10, 5, 8, 24, 8, 8, 8, 30, 30])
-    sheet.finish()
-    record_export(
-        user=request.user,
-        action="meeting.export",
-        summary=f"会議一覧をExcelで出力しました（{len(rows)}件）。",
-        station=officer_of(request.user).station_id if not sees_all_stations(request.user) else None,
-        detail={"query": request.GET.urlencode(), "count": len(rows)},
-    )
-    return download_response(writer.to_bytes(), f"meetings-{today_tokyo().isoformat()}.xlsx")
+    """The filtered list, every page, as Excel or CSV. It names councils, venues and counts, no civilian: no personal
+    data, but exports are audited all the same, as the record of who took the list away."""
+    return export_list(request, MEETING_TABLE, meetings, action="meeting.export")
 
 
 @require(Perm.VIEW_COUNCILS)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
@@ -27,9 +28,9 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
-from liaison.lib.downloads import download_response
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, Officer, Station
 from liaison.people.models import Person
@@ -39,7 +40,7 @@ from liaison.people.queries import likely_duplicates
 from .. import queries_contacts as queries
 from .. import rules, sections
 from ..actions import contacts as actions
-from ..export_contacts import columns_for, contacts_xlsx, record_contact_export
+from ..export_contacts import columns_for, contact_table
 from ..forms_contacts import ConsentForm, ContactCreateForm, ContactForm, NewContactPersonForm
 from ..models import ContactPerson
 
@@ -51,6 +52,8 @@ def contact_list(request):
     """N2.4: the station's contact persons in 五十音順, filtered and paged in the database (a fixed number of queries
     whatever their number)."""
     station, form, filters, contacts = queries.listed(request.user, request.GET)
+    if wants_export(request):
+        return _export(request, station, contacts)
     page = Paginator(contacts, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,16 +76,17 @@ def contact_list(request):
 
 @require(Perm.VIEW_CONTACTS)
 def contact_export(request):
-    """The filtered list as Excel (A4 landscape, the header on every page), with the columns the reader may see; an
-    audited export (of personal data when personal fields are in it)."""
-    station, _form, filters, contacts = queries.listed(request.user, request.GET)
-    rows = list(contacts[: queries.EXPORT_LIMIT])
-    columns = columns_for(may_see(request.user), with_station=station is None)
-    content = contacts_xlsx(rows, columns)
-    record_contact_export(
-        user=request.user, station=station, filters=filters, count=len(rows), columns=columns, kind="Excel"
-    )
-    return download_response(content, f"連絡員一覧表_{today_tokyo().isoformat()}.xlsx")
+    """The filtered list as a file (Excel unless ``?format=csv``): the list's own export, at its older address."""
+    station, _form, _filters, contacts = queries.listed(request.user, request.GET)
+    return _export(request, station, contacts, back=reverse("network:contact_list"))
+
+
+def _export(request, station, contacts, back=None):
+    """Every contact person the filtered list shows, with the columns the reader may see; an audited export (of
+    personal data when personal fields are in it)."""
+    table = contact_table(columns_for(may_see(request.user), with_station=station is None))
+    action = "network.contact_export_csv" if request.GET.get("format") == "csv" else "network.contact_export_excel"
+    return export_list(request, table, contacts, action=action, station=station, back=back)
 
 
 def _contact(request, pk):

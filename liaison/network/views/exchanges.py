@@ -16,8 +16,10 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
+from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.org.models import Koban, Officer, Section, Station
 
@@ -27,6 +29,21 @@ from ..forms_exchanges import ExchangeFilterForm, ExchangeForm, OpinionFormSet, 
 from ..models import Exchange, ExchangeMaterial
 
 PAGE = 50
+
+# Contact persons by name, as on the screen (access.personal_data ON_DUTY): not an export of personal data.
+EXCHANGE_TABLE = Table(
+    "情報交換",
+    [
+        Column("日付", 16, lambda e: e.on),
+        Column("警察署", 14, lambda e: e.station.name),
+        Column("方法", 12, lambda e: e.get_kind_display()),
+        Column("警察官", 14, lambda e: e.officer.full_name if e.officer_id else ""),
+        Column("課", 12, lambda e: e.section.name if e.section_id else ""),
+        Column("交番・駐在所", 16, lambda e: e.koban.name if e.koban_id else ""),
+        Column("連絡員", 30, lambda e: "、".join(c.person.full_name for c in e.contacts.all())),
+        Column("意見・要望", 8, lambda e: e.case_count),
+    ],
+)
 
 
 def _station_scope(request):
@@ -53,9 +70,10 @@ def exchange_list(request):
         kobans=Koban.objects.filter(station=station) if station else Koban.objects.none(),
         months=queries.months(exchanges, today_tokyo()),
     )
-    page = Paginator(queries.for_list(queries.filtered(exchanges, form.filters())), PAGE).get_page(
-        request.GET.get("page")
-    )
+    listed = queries.for_list(queries.filtered(exchanges, form.filters()))
+    if wants_export(request):
+        return export_list(request, EXCHANGE_TABLE, listed, action="network.exchange_list_export")
+    page = Paginator(listed, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "network/exchanges/exchange_list.html",

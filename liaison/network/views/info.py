@@ -23,9 +23,11 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
+from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, Station
@@ -36,6 +38,27 @@ from ..forms_info import DistributeForm, InfoForm, PassOnForm, RecipientFilterFo
 from ..models import Delivery, Distribution, SafetyInfo, SafetyInfoAttachment
 
 PAGE = 50
+
+INFO_TABLE = Table(
+    "地域安全情報",
+    [
+        Column("発信日", 16, lambda i: i.published_on),
+        Column("件名", 36, lambda i: i.title),
+        Column("伝達", 6, lambda i: "伝達" if i.passed_on_from_id else ""),
+        Column(
+            "発信元",
+            20,
+            lambda i: (
+                i.publisher_station.name
+                if i.publisher_station_id
+                else (i.publisher_division.name if i.publisher_division_id else "")
+            ),
+        ),
+        Column("対象地域", 20, lambda i: i.area),
+        Column("掲載期限", 16, lambda i: i.valid_until),
+        Column("状態", 10, lambda i: "掲載中" if i.is_current else "期限切れ"),
+    ],
+)
 
 
 def _item(request, pk) -> SafetyInfo:
@@ -55,6 +78,8 @@ def info_list(request):
     """N3.1エ: the items the user may read, current ones first, paged in the database."""
     today = today_tokyo()
     items = queries.for_list(visible_to(request.user, SafetyInfo), today)
+    if wants_export(request):
+        return export_list(request, INFO_TABLE, items, action="network.info_list_export")
     page = Paginator(items, PAGE).get_page(request.GET.get("page"))
     return render(
         request,

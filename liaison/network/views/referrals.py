@@ -19,9 +19,11 @@ from liaison.access.policy import (
     require_change,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.cases.rules import fiscal_year_of, fiscal_year_range
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
+from liaison.lib.exports import Column, Table
 from liaison.org.models import Koban
 from liaison.people.models import Person
 
@@ -33,11 +35,45 @@ from ..models import Referral
 PAGE = 50
 
 
+def _candidate(referral: Referral) -> str:
+    return referral.person.full_name if referral.person_id else f"{referral.family_name} {referral.given_name}".strip()
+
+
+def _outcome(referral: Referral) -> str:
+    if referral.status == Referral.Status.DECLINED:
+        return referral.decline_reason
+    if referral.status == Referral.Status.ACCEPTED and referral.contact_id:
+        return referral.contact.get_consent_display()
+    return ""
+
+
+# The candidate's name only, as on the screen (access.personal_data ON_DUTY): not an export of personal data.
+_REFERRAL_COLUMNS = [
+    Column("連絡日", 16, lambda r: r.referred_on),
+    Column("候補者", 16, _candidate),
+    Column("把握した機会", 16, lambda r: r.get_met_at_display()),
+    Column("状況", 10, lambda r: r.get_status_display()),
+    Column("結果", 40, _outcome),
+]
+_REFERRER = [
+    Column("連絡した課", 14, lambda r: r.section.name if r.section_id else ""),
+    Column("連絡した職員", 14, lambda r: r.referrer.full_name if r.referrer_id else ""),
+]
+# 地域課 (deciding) sees who referred each candidate; a referrer's own list does not need it.
+REFERRAL_TABLE = Table("連絡員候補の連絡", _REFERRAL_COLUMNS, unit="人")
+REFERRAL_QUEUE_TABLE = Table(
+    "連絡員候補の連絡", [*_REFERRAL_COLUMNS[:2], *_REFERRER, *_REFERRAL_COLUMNS[2:]], unit="人"
+)
+
+
 @require(Perm.REFER_CANDIDATES)
 def referral_list(request):
     """地域課's queue (pending first, then decided) or a referrer's own referrals with their outcome, paged in the
     database; for those who see the network's figures, the recruitment by section of this fiscal year (N4.1)."""
     officer = officer_of(request.user)
+    if wants_export(request):
+        table = REFERRAL_QUEUE_TABLE if has_perm(request.user, Perm.DECIDE_REFERRALS) else REFERRAL_TABLE
+        return export_list(request, table, queries.queue(request.user), action="network.referral_list_export")
     page = Paginator(queries.queue(request.user), PAGE).get_page(request.GET.get("page"))
     figures = None
     if has_perm(request.user, Perm.VIEW_NETWORK_FIGURES) and officer.station_id is not None:

@@ -19,7 +19,9 @@ from liaison.access.policy import (
     require_change,
     visible_to,
 )
+from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
+from liaison.lib.exports import Column, Table
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Section
 from liaison.people.models import Person
@@ -29,6 +31,17 @@ from ..forms_safety_meetings import SafetyMeetingForm, SafetyMeetingOpinionForm
 from ..models import ContactPerson, SafetyMeeting, SafetyMeetingCase
 
 PAGE = 30
+SAFETY_MEETING_TABLE = Table(
+    "地域安全の会",
+    [
+        Column("開催日", 16, lambda m: m.held_on),
+        Column("警察署", 14, lambda m: m.station.name),
+        Column("会場", 24, lambda m: m.venue),
+        Column("合わせて開催した会合", 24, lambda m: m.held_with),
+        Column("出席した連絡員", 10, lambda m: m.attendee_count),
+        Column("意見・要望", 8, lambda m: m.case_count),
+    ],
+)
 
 
 def _count(model, link: str):
@@ -48,6 +61,8 @@ def safety_meeting_list(request):
         .annotate(attendee_count=_count(attendees, "safetymeeting"), case_count=_count(SafetyMeetingCase, "meeting"))
         .order_by("-held_on", "-pk")
     )
+    if wants_export(request):
+        return export_list(request, SAFETY_MEETING_TABLE, meetings, action="network.safety_meeting_list_export")
     page = Paginator(meetings, PAGE).get_page(request.GET.get("page"))
     officer = officer_of(request.user)
     return render(

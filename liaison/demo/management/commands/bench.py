@@ -172,6 +172,13 @@ class Command(BaseCommand):
             "--database-url",
             help="使い捨てのデータベースの代わりに使う空のデータベース（例 postgres://…）。計測後もデータが残る。",
         )
+        parser.add_argument(
+            "--export-cases",
+            type=int,
+            default=0,
+            help="デモの計測の後、意見・要望をこの件数まで一括作成し、全件のExcel・CSV出力の時間と最大RSSを表示する"
+            "（例 300000）。",
+        )
         parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--task", choices=["demo", "plan", "page", "batch"], default="demo", help=argparse.SUPPRESS)
         parser.add_argument("--user", help=argparse.SUPPRESS)
@@ -196,7 +203,9 @@ class Command(BaseCommand):
                 results = []
                 for scale in scales:
                     if scale == "demo":
-                        self.spawn(runs, quick, database_url or self.demo_database(cluster_url))
+                        self.spawn(
+                            runs, quick, database_url or self.demo_database(cluster_url), options["export_cases"]
+                        )
                         continue
                     try:
                         results.append(
@@ -248,6 +257,10 @@ class Command(BaseCommand):
 
         if task == "demo":
             self.bench(runs, quick)
+            if options["export_cases"]:
+                from liaison.demo.exportbench import measure_case_export
+
+                measure_case_export(options["export_cases"], self.line)
         elif task == "plan":
             self.facts()
             planned = scalebench.plan(today_tokyo())
@@ -268,7 +281,7 @@ class Command(BaseCommand):
 
     # --- outer process: a child with its own database -------------------------------------------------------
 
-    def spawn(self, runs: int, quick: bool, database_url: str | None) -> None:
+    def spawn(self, runs: int, quick: bool, database_url: str | None, export_cases: int = 0) -> None:
         with tempfile.TemporaryDirectory(prefix="liaison-bench-") as tmp:
             env = dict(os.environ)
             env.update(
@@ -287,6 +300,7 @@ class Command(BaseCommand):
                 env["DJANGO_SETTINGS_MODULE"] = settings_module
             command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--inside"]
             command += ["--runs", str(runs)] + (["--quick"] if quick else [])
+            command += ["--export-cases", str(export_cases)] if export_cases else []
             with subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, text=True, encoding="utf-8"
             ) as child:
