@@ -1,5 +1,7 @@
 """Writing audit entries. Actions call ``record`` inside their own transaction so the entry and the change land together."""
 
+import ipaddress
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
@@ -117,8 +119,6 @@ def append(**fields) -> AuditEntry:
 
 def _normal_ip(value):
     # An address the database cannot store (a forged X-Forwarded-For) must not stop the audited action.
-    import ipaddress
-
     if not value:
         return None
     try:

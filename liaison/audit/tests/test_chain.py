@@ -58,6 +58,12 @@ def test_x2_hash_survives_the_database_round_trip_of_odd_values(world):
         record(user=None, action="test.odd", summary="値", detail={"b": [1.0, 1e20, "é"], "a": {"z": None, "y": 0.1}})
     finally:
         current_ip.reset(token)
+    token = current_ip.set("not-an-address")  # a forged X-Forwarded-For: kept out, the entry still written
+    try:
+        forged = record(user=None, action="test.forged", summary="値")
+    finally:
+        current_ip.reset(token)
+    assert AuditEntry.objects.get(pk=forged.pk).ip_address is None
     assert verify_chain().ok
 
 
