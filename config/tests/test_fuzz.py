@@ -246,7 +246,8 @@ def app_models():
 
 
 def snapshot() -> tuple[int, ...]:
-    """Row counts of every table of the app, in one query; audit entries without the audited failed logins."""
+    """Row counts of every table of the app, in one query; audit entries without the audited failed logins and
+    refusals (an id of another station's record is refused, and the refusal is audited)."""
     from django.db import connection
 
     from liaison.audit.models import AuditEntry
@@ -255,10 +256,11 @@ def snapshot() -> tuple[int, ...]:
     counts = [f"(SELECT COUNT(*) FROM {quote_name(m._meta.db_table)})" for m in app_models() if m is not AuditEntry]
     auth = AuditEntry._meta
     counts.append(
-        f"(SELECT COUNT(*) FROM {quote_name(auth.db_table)} WHERE {quote_name(auth.get_field('kind').column)} <> %s)"
+        f"(SELECT COUNT(*) FROM {quote_name(auth.db_table)}"
+        f" WHERE {quote_name(auth.get_field('kind').column)} NOT IN (%s, %s))"
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counts)}", [AuditEntry.Kind.AUTH])
+        cursor.execute(f"SELECT {', '.join(counts)}", [AuditEntry.Kind.AUTH, AuditEntry.Kind.DENIED])
         return tuple(cursor.fetchone())
 
 

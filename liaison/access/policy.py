@@ -26,6 +26,7 @@ from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from .permissions import ROLE_PERMISSIONS, Perm
+from .signals import hidden_object_requested
 
 _UNSET = object()
 
@@ -84,10 +85,18 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
 
 
 def get_visible_or_404(user, queryset: QuerySet | type[Model], **lookup):
-    """One object the user may see; 404 when it is missing *or* belongs to another station (the two look the same)."""
+    """One object the user may see; 404 when it is missing *or* belongs to another station (the two look the same).
+
+    The second case is a refusal and is audited (``signals.hidden_object_requested``); it costs one more query, on
+    the 404 only.
+    """
     try:
         return visible_to(user, queryset).get(**lookup)
     except (queryset.model if isinstance(queryset, QuerySet) else queryset).DoesNotExist as exc:
+        qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
+        hidden = qs.filter(**lookup).order_by("pk").first()
+        if hidden is not None:
+            hidden_object_requested.send(sender=type(hidden), user=user, obj=hidden)
         raise Http404 from exc
 
 

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 
 from .forms import LoginForm
 from .policy import logged_in, public
+from .signals import password_changed
 
 
 @public
@@ -16,7 +17,18 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
-password_change = logged_in(auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed.send(sender=type(self.request.user), user=self.request.user)  # audited
+        return response
+
+
+password_change = logged_in(PasswordChangeView.as_view())
 password_change_done = logged_in(
     auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
 )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,12 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One audited event. Rows are written once and never changed; a database trigger refuses UPDATE as well."""
+    """One audited event. Rows are written once and never changed; database triggers refuse UPDATE and DELETE.
+
+    Entries form a hash chain (``chain.py``): ``seq`` counts them without gaps, ``previous_hash`` is the hash of the
+    entry before, ``hash`` this entry's own. ``manage.py verify_audit`` walks it. Write entries only through
+    ``log.record`` (and friends), which chains them under a lock on the chain head.
+    """
 
     STATION_PATH = "station"
 
@@ -23,8 +29,10 @@ class AuditEntry(models.Model):
         VIEW = "view", _("閲覧")
         EXPORT = "export", _("出力")
         AUTH = "auth", _("認証")
+        DENIED = "denied", _("拒否")
 
-    at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+    # Set by ``log.append`` before the hash is computed (auto_now_add would set it later, inside save).
+    at = models.DateTimeField(_("日時"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -41,6 +49,9 @@ class AuditEntry(models.Model):
     personal_data = models.BooleanField(_("個人情報"), default=False)
     ip_address = models.GenericIPAddressField(_("接続元"), null=True, blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    seq = models.PositiveBigIntegerField(_("通し番号"), unique=True)
+    previous_hash = models.CharField(_("前の記録のハッシュ"), max_length=64)
+    hash = models.CharField(_("ハッシュ"), max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -59,3 +70,20 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: how many entries there are and the hash of the last one. One row (pk 1).
+
+    Appending locks this row, so two transactions never chain on the same predecessor; and because the head is kept
+    apart from the entries, entries removed from the end (or a TRUNCATE) leave it pointing past what is left.
+    """
+
+    count = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("監査記録の末尾")
+
+    def __str__(self):
+        return f"{self.count} {self.last_hash}"

@@ -1,9 +1,14 @@
-"""Logins, logouts and failed logins are audited too."""
+"""Logins, logouts, failed logins, lock-outs, password changes and requests for another station's records are
+audited too."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .log import record
+from liaison.access.policy import station_id_of
+from liaison.access.signals import hidden_object_requested, password_changed
+
+from .log import japanese, record, record_refusal
 from .models import AuditEntry
 
 
@@ -30,6 +35,49 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:50]
     record(user=None, action="auth.failed", summary=f"ログインに失敗しました（{username}）", kind=AuditEntry.Kind.AUTH)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    # Sent for the attempt that reaches the limit and for every attempt while locked out (the password is never kept).
+    username = str(username or "")[:50]
+    record(
+        user=None,
+        action="auth.locked_out",
+        summary=f"ログインを一時停止しています（{username}）",
+        kind=AuditEntry.Kind.AUTH,
+        detail={"username": username},
+    )
+
+
+@receiver(password_changed)
+def _password_changed(sender, user, **kwargs):
+    record(
+        user=user,
+        action="auth.password_change",
+        summary="パスワードを変更しました",
+        kind=AuditEntry.Kind.AUTH,
+        station=_station(user),
+    )
+
+
+@receiver(hidden_object_requested)
+def _hidden_object_requested(sender, user, obj, **kwargs):
+    # Kind and id only: the record may be a resident's, and the log must not copy their name. The entry goes to the
+    # station that owns the record, whose chief should see who tried to open it.
+    try:
+        station = station_id_of(obj)
+    except TypeError:
+        station = None
+    record_refusal(
+        user=user,
+        action="access.hidden",
+        summary=f"他の警察署の記録（{japanese(obj._meta.verbose_name)} #{obj.pk}）の閲覧を拒否しました",
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        station=station,
+        detail={"user_station": _station(user) if user is not None and user.is_authenticated else None},
+    )
 
 
 def _station(user):

@@ -290,3 +290,12 @@ def test_c11_2_held_meetings_were_reported_and_decided_but_the_koban_s_latest(de
     latest = Meeting.objects.filter(council__kobans=koban, status="held").order_by("-starts_at", "-pk").first()
     missing = Finding.objects.filter(subject__source="meeting_report")
     assert list(missing.values_list("subject__object_id", flat=True)) == [latest.pk]
+
+
+def test_x2_the_demo_leaves_an_unbroken_audit_chain(demo):
+    """X2 (issue 12): every entry the demo loader writes (through the actions) is chained; verify_audit finds no break."""
+    from liaison.audit.models import AuditEntry
+    from liaison.audit.verify import verify_chain
+
+    verdict = verify_chain()
+    assert verdict.ok and verdict.count == AuditEntry.objects.count() > 0

@@ -216,3 +216,7 @@ def test_the_ical_feed_is_rate_limited(world, client_for, client):
     statuses = [client.get(url).status_code for _ in range(32)]
     assert statuses[:30] == [200] * 30 and statuses[-1] == 429
     cache.clear()
+    # X2 (issue 12): the throttle is audited once a minute, naming whose feed it is and not its address.
+    throttled = AuditEntry.objects.get(action="auth.throttled")
+    assert throttled.detail == {"officer": world.officers["koban_staff"].pk}
+    assert throttled.station_id == world.station_a.pk and token not in f"{throttled.summary} {throttled.detail}"

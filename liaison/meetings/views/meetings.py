@@ -32,6 +32,8 @@ from liaison.access.policy import (
     visible_to,
 )
 from liaison.audit.exports import export_list, wants_export
+from liaison.audit.log import record
+from liaison.audit.models import AuditEntry
 from liaison.councils.models import Council
 from liaison.lib import once
 from liaison.lib.dates import check_office_date, parse_date_input, today_tokyo
@@ -510,6 +512,19 @@ def calendar_feed(request):
     return render(request, "meetings/calendar_feed.html", {"feed": feed, "new_url": new_url})
 
 
+def _audit_feed_throttled(digest: str) -> None:
+    # The address is the feed's key and is never logged; the entry names whose feed it is.
+    feed = CalendarFeed.objects.select_related("officer").filter(token_hash=digest).first()
+    record(
+        user=None,
+        action="auth.throttled",
+        summary="カレンダー配信への要求が多すぎるため、一時的に断りました",
+        kind=AuditEntry.Kind.AUTH,
+        station=feed.officer.station_id if feed is not None else None,
+        detail={"officer": feed.officer_id if feed is not None else None},
+    )
+
+
 @public
 def ical(request, token):
     """The iCalendar feed of one officer: the meetings of the councils they may see for work, from 90 days back.
@@ -528,6 +543,8 @@ def ical(request, token):
         cache.add(key, 1, timeout=60)
         hits = 1
     if hits > FEED_RATE:
+        if hits == FEED_RATE + 1:  # audited once a minute per address, not once per refused request
+            _audit_feed_throttled(digest)
         return HttpResponse(status=429, headers={"Retry-After": "60"})
     feed = CalendarFeed.objects.select_related("officer__user").filter(token_hash=digest).first()
     if feed is None or not feed.officer.active or not feed.officer.user.is_active:

@@ -1,0 +1,10 @@
+"""Signals other apps listen to, so that access never imports them (the audit app sits above it)."""
+
+from django.dispatch import Signal
+
+# Sent by ``get_visible_or_404`` when the object looked up exists but this user may not see it (another station's
+# record), with user=…, obj=…. The request ends in a 404 that looks like a missing object; the audit log records it.
+hidden_object_requested = Signal()
+
+# Sent by the password change page after the user changed their own password, with user=….
+password_changed = Signal()
