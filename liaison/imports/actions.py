@@ -161,8 +161,11 @@ def _row_report(run: ImportRun, import_kind, rows) -> tuple[list[dict], int]:
     return report, errors
 
 
-def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
+def import_run_check(*, run: ImportRun, acting_user, background: bool = False) -> ImportRun:
     """The dry run: every row through the forms, then through the actions in a transaction that is rolled back.
+
+    The rows are checked as ``acting_user``, the officer who asked for the check (the uploader, or whoever changed
+    the mapping or the choices since): which councils, kobans and people a row may name depends on who acts.
 
     Progress is written during the first pass only, each time in its own short transaction: what is written inside
     the second pass's transaction is invisible to other connections until it ends (and on SQLite the write lock
@@ -175,7 +178,7 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
 
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CHECKING, checked_rows=0)
     try:
-        import_kind, ctx, rows = _prepare(run, run.created_by, progress)
+        import_kind, ctx, rows = _prepare(run, acting_user, progress)
     except TableError as error:  # the reader refused it on upload; kept here for a reader that changed meanwhile
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, failure=str(error))
         run.refresh_from_db()
@@ -195,7 +198,7 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
 def import_run_start_check(*, run: ImportRun) -> ImportRun:
     """Check a received file: at once when it is small, else queued for the background worker (see tasks)."""
     if run.total_rows <= BACKGROUND_ROWS:
-        return import_run_check(run=run)
+        return import_run_check(run=run, acting_user=run.created_by)
     from .tasks import check_import  # the tasks call these actions
 
     result = check_import.enqueue(run.pk)
@@ -234,7 +237,7 @@ def import_run_remap(*, run: ImportRun, mapping: dict[int, str], acting_user) ->
         raise ValidationError(_("同じ項目に二つの列を対応させることはできません。"))
     ImportRun.objects.filter(pk=run.pk).update(mapping={str(i): key for i, key in chosen.items()})
     run.refresh_from_db()
-    return import_run_check(run=run)
+    return import_run_check(run=run, acting_user=acting_user)
 
 
 def import_run_choose(*, run: ImportRun, choices: dict[int, str | int], acting_user) -> ImportRun:
@@ -250,7 +253,7 @@ def import_run_choose(*, run: ImportRun, choices: dict[int, str | int], acting_u
             kept[str(number)] = choice
     ImportRun.objects.filter(pk=run.pk).update(choices=kept)
     run.refresh_from_db()
-    return import_run_check(run=run)
+    return import_run_check(run=run, acting_user=acting_user)
 
 
 def import_run_commit(*, run: ImportRun, acting_user, form_token: str | None = None) -> ImportRun:
