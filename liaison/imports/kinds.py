@@ -131,6 +131,8 @@ class Row:
     values: dict = field(default_factory=dict)  # the kind's own values for its action
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (person id, label) of likely duplicates
     link: Person | None = None  # the recorded person chosen instead of creating one
+    same_as: int | None = None  # the number of an earlier row of the file with the same new person
+    recorded: Person | None = None  # the person the row's action recorded or used (for the rows ``same_as`` it)
 
     def error(self, key: str, message) -> None:
         self.errors.append((key, str(message)))
@@ -219,6 +221,17 @@ def _form_errors(row: Row, form, keys: dict[str, str] | None = None) -> None:
             row.error(key, message)
 
 
+def same_person(earlier: dict, later: dict) -> bool:
+    """Whether two rows of one file describe the same new person: the same names and readings as typed, and birth
+    dates that do not contradict each other (equal, or missing on one row). Names are compared as given, never
+    normalised (DESIGN: 髙 and 高 are different names)."""
+    names = ("family_name", "given_name", "family_kana", "given_kana")
+    if any((earlier.get(k) or "") != (later.get(k) or "") for k in names):
+        return False
+    born, born_later = earlier.get("birth_date"), later.get("birth_date")
+    return born is None or born_later is None or born == born_later
+
+
 def prepare_person(row: Row) -> None:
     """The person fields of a row through the people app's own form; ``row.person`` when they are valid."""
     cells = row.cells
@@ -275,6 +288,8 @@ class ImportKind:
     title = ""  # the template's and export's file title
     columns: list[Column] = []
     permissions: tuple[Perm, ...] = ()
+    # Shown on a row whose person is an earlier row's new person (``Row.same_as``).
+    repeat_note = gettext_lazy("%(n)s行目と同じ人として登録します")
 
     def may_import(self, user) -> bool:
         return all(has_perm(user, p) for p in self.permissions)
@@ -296,6 +311,10 @@ class ImportKind:
         raise NotImplementedError
 
 
+def _count(counts: dict, key: str) -> None:
+    counts[key] = counts.get(key, 0) + 1
+
+
 def person_cells(person: Person) -> list[str]:
     """A person's template cells, in ``TEMPLATE_PERSON_KEYS`` order, as the import reads them back."""
     out = []
@@ -315,14 +334,19 @@ class PeopleKind(ImportKind):
     title = "住民等"
     columns: list[Column] = []
     permissions = (Perm.MANAGE_PEOPLE,)
+    repeat_note = gettext_lazy("%(n)s行目と同じ人の繰り返しのため、登録しません")
 
     def apply(self, row, ctx, counts):
-        if row.link is not None:
-            counts["linked"] = counts.get("linked", 0) + 1  # already recorded: nothing to create
+        if row.same_as is not None:
+            _count(counts, "repeated")  # the earlier row records the person
             return None
-        person = people_actions.person_create(data=row.person, station=ctx.station, acting_user=ctx.user)
-        counts["created"] = counts.get("created", 0) + 1
-        return person.pk
+        if row.link is not None:
+            row.recorded = row.link
+            _count(counts, "linked")  # already recorded: nothing to create
+            return None
+        row.recorded = people_actions.person_create(data=row.person, station=ctx.station, acting_user=ctx.user)
+        _count(counts, "created")
+        return row.recorded.pk
 
     def export_rows(self, station, user):
         people = current_people(visible_to(user, Person)).filter(station=station).order_by("sort_key", "pk")
@@ -399,13 +423,14 @@ class MembersKind(ImportKind):
             membership = council_actions.membership_appoint(
                 council=council, person=row.link, acting_user=ctx.user, **term
             )
-            counts["linked"] = counts.get("linked", 0) + 1
+            _count(counts, "repeated" if row.same_as is not None else "linked")
         else:
             membership = council_actions.person_record_and_appoint(
                 person_data=row.person, council=council, acting_user=ctx.user, **term
             )
-            counts["created"] = counts.get("created", 0) + 1
-        counts["appointed"] = counts.get("appointed", 0) + 1
+            _count(counts, "created")
+        _count(counts, "appointed")
+        row.recorded = membership.person
         return membership.pk
 
     def export_rows(self, station, user):
@@ -544,17 +569,18 @@ class ContactsKind(ImportKind):
                 on=first_day,
                 acting_user=ctx.user,
             )
-            counts["linked"] = counts.get("linked", 0) + 1
+            _count(counts, "repeated" if row.same_as is not None else "linked")
         else:
             contact = contact_actions.person_record_and_register(
                 person_data=row.person, station=ctx.station, values=v["values"], roles=v["roles"], acting_user=ctx.user
             )
-            counts["created"] = counts.get("created", 0) + 1
+            _count(counts, "created")
+        row.recorded = contact.person
         if v["consent"] != ContactPerson.Consent.CANDIDATE:
             contact = contact_actions.consent_change(
                 contact=contact, consent=v["consent"], on=v["on"], method=v["method"], acting_user=ctx.user
             )
-        counts["registered"] = counts.get("registered", 0) + 1
+        _count(counts, "registered")
         return contact.pk
 
     def export_rows(self, station, user):
