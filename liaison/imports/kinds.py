@@ -88,8 +88,9 @@ CONTACT_COLUMNS = [
     Column("roles", "兼任の役割", ("役割",), help=gettext_lazy("例: 自治会長:○○町内会、少年警察補導員")),
     Column("source", "依頼の経緯", (), help=gettext_lazy("空欄は「その他」")),
     Column("source_detail", "団体名・経緯の詳細", ("団体名",)),
-    Column("consent", "承諾の状況", ("状況",), help=gettext_lazy("候補・依頼中・承諾・辞退（空欄は候補）")),
-    Column("consent_on", "状況の日付", ("承諾日",)),
+    Column("consent", "承諾の状況", ("状況",), help=gettext_lazy("候補・依頼中・承諾・辞退・辞任（空欄は候補）")),
+    Column("consent_on", "状況の日付", (), help=gettext_lazy("辞任のときは辞任した日（必須）")),
+    Column("consented_on", "承諾日", (), help=gettext_lazy("辞任した人が承諾した日")),
     Column("consent_method", "承諾の方法", ()),
     Column("officer", "担当警察官", ("担当者",)),
     Column("contact_way", "希望する連絡方法", ("連絡方法",)),
@@ -103,9 +104,10 @@ _LEADERS = [
     *((v, letter) for v, letter in (("a", "ア"), ("i", "イ"), ("u", "ウ"), ("e", "エ"))),
     *((v, f"({letter})") for v, letter in (("a", "ア"), ("i", "イ"), ("u", "ウ"), ("e", "エ"))),
 ]
-_CONSENTS = [
-    (v, label) for v, label in ContactPerson.Consent.choices if v != ContactPerson.Consent.WITHDRAWN
-]  # an import registers people; withdrawing is a later step of someone already registered
+_CONSENTS = ContactPerson.Consent.choices
+# Kept on the consent step of a withdrawn person whose file gives no consent date: the step had to be recorded
+# (辞任 follows 承諾 only) and this says why its date is the withdrawal's.
+UNDATED_CONSENT_NOTE = "取り込んだファイルに承諾日がないため、辞任の日付で記録"
 _METHODS = [*ContactPerson.ConsentMethod.choices, ("in_person", "面談"), ("phone", "電話"), ("document", "文書")]
 _YES = {"希望", "希望する", "する", "はい", "有", "あり", "○", "〇", "◯", "1", "yes", "true"}
 _NO = {"", "希望しない", "しない", "いいえ", "無", "なし", "×", "-", "0", "no", "false"}
@@ -171,6 +173,7 @@ _FED_BY = {
     "address_town": ("address", "address_town"),
     "address_rest": ("address", "address_rest"),
     "on": ("consent_on",),
+    "consented_on": ("consented_on",),
     "method": ("consent_method",),
 }
 
@@ -545,7 +548,16 @@ class ContactsKind(ImportKind):
             _form_errors(row, form)
         consent = _choice(row, "consent", _CONSENTS, default=ContactPerson.Consent.CANDIDATE)
         on = _date(row, "consent_on")
+        consented_on = _date(row, "consented_on")
         method = _choice(row, "consent_method", _METHODS)
+        if consent == ContactPerson.Consent.WITHDRAWN:
+            # 辞任 follows 承諾 (network.rules): both steps are recorded, 辞任 on the date of the state.
+            if on is None and "consent_on" not in {key for key, _message in row.errors}:
+                row.error("consent_on", _("辞任の行には、辞任した日を「状況の日付」に入力してください。"))
+            elif on is not None and consented_on is not None and consented_on > on:
+                row.error("consented_on", _("承諾日が辞任した日より後になっています。"))
+        else:
+            on = on or consented_on  # a file whose only date column is 承諾日
         if row.person and data.get("wants_email") and not (row.person.get("email") or "").strip():
             row.error("wants_email", contact_actions.EMAIL_REQUIRED)
         if not row.errors:
@@ -554,6 +566,7 @@ class ContactsKind(ImportKind):
                 "roles": form.roles(),
                 "consent": consent,
                 "on": on,
+                "consented_on": consented_on,
                 "method": method,
             }
 
@@ -576,12 +589,34 @@ class ContactsKind(ImportKind):
             )
             _count(counts, "created")
         row.recorded = contact.person
-        if v["consent"] != ContactPerson.Consent.CANDIDATE:
+        if v["consent"] == ContactPerson.Consent.WITHDRAWN:
+            contact = self._consent_step(contact, v, ctx)
+            contact = contact_actions.consent_change(
+                contact=contact, consent=v["consent"], on=v["on"], acting_user=ctx.user
+            )
+        elif v["consent"] != ContactPerson.Consent.CANDIDATE:
             contact = contact_actions.consent_change(
                 contact=contact, consent=v["consent"], on=v["on"], method=v["method"], acting_user=ctx.user
             )
         _count(counts, "registered")
         return contact.pk
+
+    def _consent_step(self, contact, v, ctx):
+        """The 承諾 before a 辞任: on the consent date when the file gives it, else on the withdrawal's, saying so."""
+        consented_on = v["consented_on"]
+        try:
+            return contact_actions.consent_change(
+                contact=contact,
+                consent=ContactPerson.Consent.CONSENTED,
+                on=consented_on or v["on"],
+                method=v["method"],
+                note="" if consented_on else UNDATED_CONSENT_NOTE,
+                acting_user=ctx.user,
+            )
+        except ValidationError as error:
+            if consented_on and hasattr(error, "error_dict") and "on" in error.error_dict:
+                error.error_dict["consented_on"] = error.error_dict.pop("on")
+            raise
 
     def export_rows(self, station, user):
         contacts = (
@@ -593,10 +628,18 @@ class ContactsKind(ImportKind):
         )
         rows = []
         for c in contacts:
-            # The date of the current state: the consent date, or the day of the latest step (依頼中, 辞退), which
-            # the import needs to record that state again.
-            history = list(c.consent_history.all())
-            day = c.consent_on or (history[-1].on if history else None)
+            # The date of the current state: the consent date, or the day of the latest step into it (依頼中, 辞退,
+            # 辞任), which the import needs to record that state again; a withdrawn person's consent date besides.
+            if c.consent == ContactPerson.Consent.CONSENTED:
+                day = c.consent_on
+            else:
+                steps = [h for h in c.consent_history.all() if h.consent == c.consent]
+                day = max(steps, key=lambda h: h.pk).on if steps else None
+            consented = (
+                c.consent_on
+                if c.consent in (ContactPerson.Consent.CONSENTED, ContactPerson.Consent.WITHDRAWN)
+                else None
+            )
             roles = "、".join(
                 f"{r.get_kind_display()}:{r.detail}" if r.detail else str(r.get_kind_display()) for r in c.roles.all()
             )
@@ -610,6 +653,7 @@ class ContactsKind(ImportKind):
                     c.source_detail,
                     str(c.get_consent_display()),
                     day.isoformat() if day else "",
+                    consented.isoformat() if consented else "",
                     str(c.get_consent_method_display()) if c.consent_method else "",
                     c.officer.full_name if c.officer else "",
                     str(_WAY_LABEL.get(c.contact_way, "")),
