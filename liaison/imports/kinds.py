@@ -227,7 +227,7 @@ def _form_errors(row: Row, form, keys: dict[str, str] | None = None) -> None:
 def same_person(earlier: dict, later: dict) -> bool:
     """Whether two rows of one file describe the same new person: the same names and readings as typed, and birth
     dates that do not contradict each other (equal, or missing on one row). Names are compared as given, never
-    normalised (DESIGN: 髙 and 高 are different names)."""
+    normalised (DESIGN: never NFKC a name), so 髙橋 and 高橋 stay two people."""
     names = ("family_name", "given_name", "family_kana", "given_kana")
     if any((earlier.get(k) or "") != (later.get(k) or "") for k in names):
         return False
