@@ -90,11 +90,18 @@ def _prepare(run: ImportRun, user, progress: Callable[[int], None] | None = None
     ctx = kinds.Context(station=run.station, user=user)
     people = visible_to(user, Person)
     rows = []
+    new_people: list[tuple[kinds.Row, dict]] = []  # the rows that record a new person, with what is known of them
     for n, (number, cells) in enumerate(zip(table.row_numbers, table.rows, strict=True), start=1):
         row = kinds.Row(number=number, cells=_cells(cells, run.mapping))
         rows.append(row)
         import_kind.prepare(row, ctx)
-        if row.person and not row.errors:
+        earlier = _earlier_row_of(row, new_people) if row.person and not row.errors else None
+        if earlier is not None:
+            # The same new person on a second row (one resident on two councils): the earlier row's person is
+            # used, whether it is created or linked there, so the row needs no duplicate choice of its own.
+            row.same_as = earlier.number
+        elif row.person and not row.errors:
+            new_people.append((row, dict(row.person)))
             found = likely_duplicates(
                 family_kana=row.person["family_kana"],
                 given_kana=row.person["given_kana"],
@@ -118,6 +125,18 @@ def _prepare(run: ImportRun, user, progress: Callable[[int], None] | None = None
     return import_kind, ctx, rows
 
 
+def _earlier_row_of(row: kinds.Row, new_people: list[tuple[kinds.Row, dict]]) -> kinds.Row | None:
+    """The first earlier row whose new person is this row's person. A birth date missing on that row but given on
+    this one becomes known for the rows after, so that a third row with another birth date is another person (the
+    person is still recorded from the first row's cells)."""
+    for earlier, known in new_people:
+        if kinds.same_person(known, row.person):
+            if known.get("birth_date") is None:
+                known["birth_date"] = row.person.get("birth_date")
+            return earlier
+    return None
+
+
 def _person_label(person: Person) -> str:
     born = f"、{person.birth_date:%Y-%m-%d}生" if person.birth_date else ""
     return f"{person.full_name}（{person.family_kana} {person.given_kana}{born}、{person.station.name}）"
@@ -127,10 +146,14 @@ def _apply(import_kind, ctx, rows) -> tuple[dict, list[int]]:
     """Run each row's action, each in a savepoint so that one refusal does not hide the next row's."""
     counts: dict[str, int] = {}
     created: list[int] = []
+    by_number = {row.number: row for row in rows}
     with deferred():  # each council's findings refreshed once, at the end, not once per member
         for row in rows:
             if row.errors:
                 continue
+            if row.same_as is not None:
+                # The earlier row's person (None when that row was refused: this row then stands alone).
+                row.link = by_number[row.same_as].recorded
             try:
                 with transaction.atomic():
                     pk = import_kind.apply(row, ctx, counts)
@@ -156,13 +179,17 @@ def _row_report(run: ImportRun, import_kind, rows) -> tuple[list[dict], int]:
                 "errors": [[headers.get(key) or column_headers.get(key, ""), message] for key, message in row.errors],
                 "duplicates": row.duplicates,
                 "choice": run.choices.get(str(row.number)),
+                "note": str(import_kind.repeat_note % {"n": row.same_as}) if row.same_as is not None else "",
             }
         )
     return report, errors
 
 
-def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
+def import_run_check(*, run: ImportRun, acting_user, background: bool = False) -> ImportRun:
     """The dry run: every row through the forms, then through the actions in a transaction that is rolled back.
+
+    The rows are checked as ``acting_user``, the officer who asked for the check (the uploader, or whoever changed
+    the mapping or the choices since): which councils, kobans and people a row may name depends on who acts.
 
     Progress is written during the first pass only, each time in its own short transaction: what is written inside
     the second pass's transaction is invisible to other connections until it ends (and on SQLite the write lock
@@ -175,7 +202,7 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
 
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CHECKING, checked_rows=0)
     try:
-        import_kind, ctx, rows = _prepare(run, run.created_by, progress)
+        import_kind, ctx, rows = _prepare(run, acting_user, progress)
     except TableError as error:  # the reader refused it on upload; kept here for a reader that changed meanwhile
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, failure=str(error))
         run.refresh_from_db()
@@ -195,7 +222,7 @@ def import_run_check(*, run: ImportRun, background: bool = False) -> ImportRun:
 def import_run_start_check(*, run: ImportRun) -> ImportRun:
     """Check a received file: at once when it is small, else queued for the background worker (see tasks)."""
     if run.total_rows <= BACKGROUND_ROWS:
-        return import_run_check(run=run)
+        return import_run_check(run=run, acting_user=run.created_by)
     from .tasks import check_import  # the tasks call these actions
 
     result = check_import.enqueue(run.pk)
@@ -234,7 +261,7 @@ def import_run_remap(*, run: ImportRun, mapping: dict[int, str], acting_user) ->
         raise ValidationError(_("同じ項目に二つの列を対応させることはできません。"))
     ImportRun.objects.filter(pk=run.pk).update(mapping={str(i): key for i, key in chosen.items()})
     run.refresh_from_db()
-    return import_run_check(run=run)
+    return import_run_check(run=run, acting_user=acting_user)
 
 
 def import_run_choose(*, run: ImportRun, choices: dict[int, str | int], acting_user) -> ImportRun:
@@ -250,7 +277,7 @@ def import_run_choose(*, run: ImportRun, choices: dict[int, str | int], acting_u
             kept[str(number)] = choice
     ImportRun.objects.filter(pk=run.pk).update(choices=kept)
     run.refresh_from_db()
-    return import_run_check(run=run)
+    return import_run_check(run=run, acting_user=acting_user)
 
 
 def import_run_commit(*, run: ImportRun, acting_user, form_token: str | None = None) -> ImportRun:
@@ -302,6 +329,7 @@ COUNT_LABELS = {
     "linked": gettext_lazy("既存の記録に結び付け"),
     "appointed": gettext_lazy("委嘱"),
     "registered": gettext_lazy("連絡員登録"),
+    "repeated": gettext_lazy("同じ人の2行目以降"),
 }
 
 

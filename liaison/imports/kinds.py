@@ -88,8 +88,9 @@ CONTACT_COLUMNS = [
     Column("roles", "兼任の役割", ("役割",), help=gettext_lazy("例: 自治会長:○○町内会、少年警察補導員")),
     Column("source", "依頼の経緯", (), help=gettext_lazy("空欄は「その他」")),
     Column("source_detail", "団体名・経緯の詳細", ("団体名",)),
-    Column("consent", "承諾の状況", ("状況",), help=gettext_lazy("候補・依頼中・承諾・辞退（空欄は候補）")),
-    Column("consent_on", "状況の日付", ("承諾日",)),
+    Column("consent", "承諾の状況", ("状況",), help=gettext_lazy("候補・依頼中・承諾・辞退・辞任（空欄は候補）")),
+    Column("consent_on", "状況の日付", (), help=gettext_lazy("辞任のときは辞任した日（必須）")),
+    Column("consented_on", "承諾日", (), help=gettext_lazy("辞任した人が承諾した日")),
     Column("consent_method", "承諾の方法", ()),
     Column("officer", "担当警察官", ("担当者",)),
     Column("contact_way", "希望する連絡方法", ("連絡方法",)),
@@ -103,9 +104,10 @@ _LEADERS = [
     *((v, letter) for v, letter in (("a", "ア"), ("i", "イ"), ("u", "ウ"), ("e", "エ"))),
     *((v, f"({letter})") for v, letter in (("a", "ア"), ("i", "イ"), ("u", "ウ"), ("e", "エ"))),
 ]
-_CONSENTS = [
-    (v, label) for v, label in ContactPerson.Consent.choices if v != ContactPerson.Consent.WITHDRAWN
-]  # an import registers people; withdrawing is a later step of someone already registered
+_CONSENTS = ContactPerson.Consent.choices
+# Kept on the consent step of a withdrawn person whose file gives no consent date: the step had to be recorded
+# (辞任 follows 承諾 only) and this says why its date is the withdrawal's.
+UNDATED_CONSENT_NOTE = "取り込んだファイルに承諾日がないため、辞任の日付で記録"
 _METHODS = [*ContactPerson.ConsentMethod.choices, ("in_person", "面談"), ("phone", "電話"), ("document", "文書")]
 _YES = {"希望", "希望する", "する", "はい", "有", "あり", "○", "〇", "◯", "1", "yes", "true"}
 _NO = {"", "希望しない", "しない", "いいえ", "無", "なし", "×", "-", "0", "no", "false"}
@@ -131,6 +133,8 @@ class Row:
     values: dict = field(default_factory=dict)  # the kind's own values for its action
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (person id, label) of likely duplicates
     link: Person | None = None  # the recorded person chosen instead of creating one
+    same_as: int | None = None  # the number of an earlier row of the file with the same new person
+    recorded: Person | None = None  # the person the row's action recorded or used (for the rows ``same_as`` it)
 
     def error(self, key: str, message) -> None:
         self.errors.append((key, str(message)))
@@ -169,6 +173,7 @@ _FED_BY = {
     "address_town": ("address", "address_town"),
     "address_rest": ("address", "address_rest"),
     "on": ("consent_on",),
+    "consented_on": ("consented_on",),
     "method": ("consent_method",),
 }
 
@@ -217,6 +222,17 @@ def _form_errors(row: Row, form, keys: dict[str, str] | None = None) -> None:
         key = "" if name == "__all__" else column_of((keys or {}).get(name, name), row.cells)
         for message in messages:
             row.error(key, message)
+
+
+def same_person(earlier: dict, later: dict) -> bool:
+    """Whether two rows of one file describe the same new person: the same names and readings as typed, and birth
+    dates that do not contradict each other (equal, or missing on one row). Names are compared as given, never
+    normalised (DESIGN: never NFKC a name), so 髙橋 and 高橋 stay two people."""
+    names = ("family_name", "given_name", "family_kana", "given_kana")
+    if any((earlier.get(k) or "") != (later.get(k) or "") for k in names):
+        return False
+    born, born_later = earlier.get("birth_date"), later.get("birth_date")
+    return born is None or born_later is None or born == born_later
 
 
 def prepare_person(row: Row) -> None:
@@ -275,6 +291,8 @@ class ImportKind:
     title = ""  # the template's and export's file title
     columns: list[Column] = []
     permissions: tuple[Perm, ...] = ()
+    # Shown on a row whose person is an earlier row's new person (``Row.same_as``).
+    repeat_note = gettext_lazy("%(n)s行目と同じ人として登録します")
 
     def may_import(self, user) -> bool:
         return all(has_perm(user, p) for p in self.permissions)
@@ -296,6 +314,10 @@ class ImportKind:
         raise NotImplementedError
 
 
+def _count(counts: dict, key: str) -> None:
+    counts[key] = counts.get(key, 0) + 1
+
+
 def person_cells(person: Person) -> list[str]:
     """A person's template cells, in ``TEMPLATE_PERSON_KEYS`` order, as the import reads them back."""
     out = []
@@ -315,14 +337,19 @@ class PeopleKind(ImportKind):
     title = "住民等"
     columns: list[Column] = []
     permissions = (Perm.MANAGE_PEOPLE,)
+    repeat_note = gettext_lazy("%(n)s行目と同じ人の繰り返しのため、登録しません")
 
     def apply(self, row, ctx, counts):
-        if row.link is not None:
-            counts["linked"] = counts.get("linked", 0) + 1  # already recorded: nothing to create
+        if row.same_as is not None:
+            _count(counts, "repeated")  # the earlier row records the person
             return None
-        person = people_actions.person_create(data=row.person, station=ctx.station, acting_user=ctx.user)
-        counts["created"] = counts.get("created", 0) + 1
-        return person.pk
+        if row.link is not None:
+            row.recorded = row.link
+            _count(counts, "linked")  # already recorded: nothing to create
+            return None
+        row.recorded = people_actions.person_create(data=row.person, station=ctx.station, acting_user=ctx.user)
+        _count(counts, "created")
+        return row.recorded.pk
 
     def export_rows(self, station, user):
         people = current_people(visible_to(user, Person)).filter(station=station).order_by("sort_key", "pk")
@@ -399,13 +426,14 @@ class MembersKind(ImportKind):
             membership = council_actions.membership_appoint(
                 council=council, person=row.link, acting_user=ctx.user, **term
             )
-            counts["linked"] = counts.get("linked", 0) + 1
+            _count(counts, "repeated" if row.same_as is not None else "linked")
         else:
             membership = council_actions.person_record_and_appoint(
                 person_data=row.person, council=council, acting_user=ctx.user, **term
             )
-            counts["created"] = counts.get("created", 0) + 1
-        counts["appointed"] = counts.get("appointed", 0) + 1
+            _count(counts, "created")
+        _count(counts, "appointed")
+        row.recorded = membership.person
         return membership.pk
 
     def export_rows(self, station, user):
@@ -520,7 +548,16 @@ class ContactsKind(ImportKind):
             _form_errors(row, form)
         consent = _choice(row, "consent", _CONSENTS, default=ContactPerson.Consent.CANDIDATE)
         on = _date(row, "consent_on")
+        consented_on = _date(row, "consented_on")
         method = _choice(row, "consent_method", _METHODS)
+        if consent == ContactPerson.Consent.WITHDRAWN:
+            # 辞任 follows 承諾 (network.rules): both steps are recorded, 辞任 on the date of the state.
+            if on is None and "consent_on" not in {key for key, _message in row.errors}:
+                row.error("consent_on", _("辞任の行には、辞任した日を「状況の日付」に入力してください。"))
+            elif on is not None and consented_on is not None and consented_on > on:
+                row.error("consented_on", _("承諾日が辞任した日より後になっています。"))
+        else:
+            on = on or consented_on  # a file whose only date column is 承諾日
         if row.person and data.get("wants_email") and not (row.person.get("email") or "").strip():
             row.error("wants_email", contact_actions.EMAIL_REQUIRED)
         if not row.errors:
@@ -529,6 +566,7 @@ class ContactsKind(ImportKind):
                 "roles": form.roles(),
                 "consent": consent,
                 "on": on,
+                "consented_on": consented_on,
                 "method": method,
             }
 
@@ -544,18 +582,41 @@ class ContactsKind(ImportKind):
                 on=first_day,
                 acting_user=ctx.user,
             )
-            counts["linked"] = counts.get("linked", 0) + 1
+            _count(counts, "repeated" if row.same_as is not None else "linked")
         else:
             contact = contact_actions.person_record_and_register(
                 person_data=row.person, station=ctx.station, values=v["values"], roles=v["roles"], acting_user=ctx.user
             )
-            counts["created"] = counts.get("created", 0) + 1
-        if v["consent"] != ContactPerson.Consent.CANDIDATE:
+            _count(counts, "created")
+        row.recorded = contact.person
+        if v["consent"] == ContactPerson.Consent.WITHDRAWN:
+            contact = self._consent_step(contact, v, ctx)
+            contact = contact_actions.consent_change(
+                contact=contact, consent=v["consent"], on=v["on"], acting_user=ctx.user
+            )
+        elif v["consent"] != ContactPerson.Consent.CANDIDATE:
             contact = contact_actions.consent_change(
                 contact=contact, consent=v["consent"], on=v["on"], method=v["method"], acting_user=ctx.user
             )
-        counts["registered"] = counts.get("registered", 0) + 1
+        _count(counts, "registered")
         return contact.pk
+
+    def _consent_step(self, contact, v, ctx):
+        """The 承諾 before a 辞任: on the consent date when the file gives it, else on the withdrawal's, saying so."""
+        consented_on = v["consented_on"]
+        try:
+            return contact_actions.consent_change(
+                contact=contact,
+                consent=ContactPerson.Consent.CONSENTED,
+                on=consented_on or v["on"],
+                method=v["method"],
+                note="" if consented_on else UNDATED_CONSENT_NOTE,
+                acting_user=ctx.user,
+            )
+        except ValidationError as error:
+            if consented_on and hasattr(error, "error_dict") and "on" in error.error_dict:
+                error.error_dict["consented_on"] = error.error_dict.pop("on")
+            raise
 
     def export_rows(self, station, user):
         contacts = (
@@ -567,10 +628,18 @@ class ContactsKind(ImportKind):
         )
         rows = []
         for c in contacts:
-            # The date of the current state: the consent date, or the day of the latest step (依頼中, 辞退), which
-            # the import needs to record that state again.
-            history = list(c.consent_history.all())
-            day = c.consent_on or (history[-1].on if history else None)
+            # The date of the current state: the consent date, or the day of the latest step into it (依頼中, 辞退,
+            # 辞任), which the import needs to record that state again; a withdrawn person's consent date besides.
+            if c.consent == ContactPerson.Consent.CONSENTED:
+                day = c.consent_on
+            else:
+                steps = [h for h in c.consent_history.all() if h.consent == c.consent]
+                day = max(steps, key=lambda h: h.pk).on if steps else None
+            consented = (
+                c.consent_on
+                if c.consent in (ContactPerson.Consent.CONSENTED, ContactPerson.Consent.WITHDRAWN)
+                else None
+            )
             roles = "、".join(
                 f"{r.get_kind_display()}:{r.detail}" if r.detail else str(r.get_kind_display()) for r in c.roles.all()
             )
@@ -584,6 +653,7 @@ class ContactsKind(ImportKind):
                     c.source_detail,
                     str(c.get_consent_display()),
                     day.isoformat() if day else "",
+                    consented.isoformat() if consented else "",
                     str(c.get_consent_method_display()) if c.consent_method else "",
                     c.officer.full_name if c.officer else "",
                     str(_WAY_LABEL.get(c.contact_way, "")),

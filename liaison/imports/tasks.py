@@ -18,7 +18,7 @@ def check_import(run_id: int) -> None:
     if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.CHECKING):
         return
     try:
-        actions.import_run_check(run=run, background=True)
+        actions.import_run_check(run=run, acting_user=run.created_by, background=True)
     except Exception as exc:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, failure=str(exc)[:2000])
         raise

@@ -229,14 +229,15 @@ def test_a_hq_user_without_import_rights_cannot_upload(world, client_for):
 
 def test_contacts_round_trip_keeps_koban_roles_and_consent(world, client_for):
     """Issue 11, N4.2: contact persons exported in the import layout and imported into another station come back
-    with their area, roles, consent state and its date."""
+    with their area, roles, consent state and its date; a withdrawn one (辞任) with its consent and withdrawal
+    taken as the same dated steps."""
     from liaison.network.actions import contacts as contact_actions
     from liaison.network.models import ContactPerson
     from liaison.testing import make_person
 
     user = world.user("community_section")
-    for i, consent in enumerate(["candidate", "asked", "consented"]):
-        person = make_person(world.station_a, "連絡", f"員{i}", "レンラク", f"イン{'アイウ'[i]}")
+    for i, consent in enumerate(["candidate", "asked", "consented", "withdrawn"]):
+        person = make_person(world.station_a, "連絡", f"員{i}", "レンラク", f"イン{'アイウエ'[i]}")
         contact = contact_actions.contact_create(
             station=world.station_a,
             person=person,
@@ -245,7 +246,14 @@ def test_contacts_round_trip_keeps_koban_roles_and_consent(world, client_for):
             on=datetime.date(2025, 4, 1),
             acting_user=user,
         )
-        if consent != "candidate":
+        if consent == "withdrawn":
+            contact = contact_actions.consent_change(
+                contact=contact, consent="consented", on=datetime.date(2025, 5, 1), method="phone", acting_user=user
+            )
+            contact_actions.consent_change(
+                contact=contact, consent=consent, on=datetime.date(2025, 9, 30), acting_user=user
+            )
+        elif consent != "candidate":
             contact_actions.consent_change(
                 contact=contact, consent=consent, on=datetime.date(2025, 5, 1), method="document", acting_user=user
             )
@@ -266,9 +274,16 @@ def test_contacts_round_trip_keeps_koban_roles_and_consent(world, client_for):
                 c.source,
                 c.consent,
                 c.consent_on,
+                c.consent_method,
                 [(r.kind, r.detail) for r in c.roles.all()],
+                [(h.consent, h.on) for h in c.consent_history.order_by("pk") if h.consent != "candidate"],
             )
             for c in ContactPerson.objects.filter(station=station)
         )
 
-    assert facts(world.station_b) == facts(world.station_a) and len(facts(world.station_b)) == 3
+    assert facts(world.station_b) == facts(world.station_a) and len(facts(world.station_b)) == 4
+    withdrawn = ContactPerson.objects.get(station=world.station_b, consent="withdrawn")
+    assert [(h.consent, h.on) for h in withdrawn.consent_history.order_by("pk")][1:] == [
+        ("consented", datetime.date(2025, 5, 1)),
+        ("withdrawn", datetime.date(2025, 9, 30)),
+    ]

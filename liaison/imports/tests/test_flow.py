@@ -334,3 +334,54 @@ def test_a_user_who_sees_every_station_picks_the_station_to_import_into(world, c
     assert run.station == world.station_b and run.error_count == 0
     commit(client, run)
     assert Person.objects.get(family_name="山田").station == world.station_b
+
+
+def test_a_recheck_runs_as_the_officer_who_asks_for_it_not_the_uploader(world, council, client_for):
+    """Issue 11, X2: a koban chief's file naming the council of another koban is refused row by row; when the
+    community section of the same station changes the mapping or a duplicate choice, the file is checked again as
+    that officer, who may appoint to every council of the station."""
+    from liaison.councils.models import Council
+
+    council_actions.council_create(
+        station=world.station_a,
+        values={
+            "name": "作並駐在所連絡協議会",
+            "kind": Council.Kind.JURISDICTION,
+            "coverage": Council.Coverage.WHOLE,
+            "established_on": datetime.date(2010, 4, 1),
+            "reason": "所管区の住民の意見・要望を把握するため",
+        },
+        kobans=[world.chuzaisho_a],
+        acting_user=world.user("community_section"),
+    )
+    upload(client_for("koban_chief"), "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows("作並駐在所連絡協議会")))
+    run = last_run()
+    assert run.error_count == 10
+    section = client_for("community_section")
+    remap = {"remap": "1", **{f"map-col_{i}": key for i, key in run.mapping.items()}}
+    assert section.post(reverse("imports:preview", args=[run.pk]), remap).status_code == 302
+    run.refresh_from_db()
+    assert run.error_count == 0, run.rows
+
+    # The uploader asks again (an empty duplicate choice): checked as the koban chief, the rows are refused again.
+    assert client_for("koban_chief").post(reverse("imports:preview", args=[run.pk]), {"choose": "1"}).status_code == 302
+    run.refresh_from_db()
+    assert run.error_count == 10
+    assert section.post(reverse("imports:preview", args=[run.pk]), {"choose": "1"}).status_code == 302
+    run.refresh_from_db()
+    assert run.error_count == 0
+
+
+def test_an_officer_who_may_not_import_the_kind_cannot_remap_or_choose(world, council, client_for):
+    """X2: officers of the same station who may not import members (署各課, a koban's staff) are refused the
+    mapping and the duplicate choices of another's import, and the run is not checked again."""
+    upload(client_for("community_section"), "members", "m.csv", csv_bytes(MEMBER_HEADER, member_rows()))
+    run = last_run()
+    checked_at = run.checked_at
+    remap = {"remap": "1", **{f"map-col_{i}": key for i, key in run.mapping.items()}, "map-col_0": ""}
+    for role in ("section_staff", "koban_staff"):
+        client = client_for(role)
+        assert client.post(reverse("imports:preview", args=[run.pk]), remap).status_code in (403, 404)
+        assert client.post(reverse("imports:preview", args=[run.pk]), {"choose": "1"}).status_code in (403, 404)
+    run.refresh_from_db()
+    assert run.mapping["0"] == "council" and run.checked_at == checked_at and run.error_count == 0
