@@ -248,6 +248,10 @@ def prepare_person(row: Row) -> None:
         try:
             data["family_kana"], data["given_kana"] = split_full_name(cells["full_kana"])
         except ValueError as error:
+            try:
+                parse_reading_cell(cells["full_kana"])
+            except ValueError as reading_error:
+                error = reading_error  # a reading typed in kanji: say that, not that a space is missing
             row.error("full_kana", error)
     for name in ("family_kana", "given_kana"):
         if data.get(name, "").strip():

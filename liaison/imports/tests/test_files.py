@@ -110,6 +110,16 @@ def test_impossible_dates_and_kanji_readings_are_named_by_row_and_column(world, 
     assert counts() == before
 
 
+def test_a_one_column_reading_typed_in_kanji_is_named_as_a_reading_not_as_a_missing_space(world, client_for):
+    """Issue 11: 「山田花子」 in the ふりがな column is a reading in kanji; the row says so, not 「空白を入れて」."""
+    client = client_for("community_section")
+    rows = [["山田 花子", "山田花子"], ["鈴木 一郎", "すずきいちろう"]]
+    upload(client, "people", "p.csv", csv_bytes(["氏名", "ふりがな"], rows))
+    errors = {r["row"]: r["errors"] for r in last_run().rows if r["errors"]}
+    assert [h for h, _m in errors[2]] == ["ふりがな"] and "かな" in errors[2][0][1] and "空白" not in errors[2][0][1]
+    assert [h for h, _m in errors[3]] == ["ふりがな"] and "空白" in errors[3][0][1]  # kana, but no space to split at
+
+
 VALID_CSV = csv_bytes(
     ["姓", "名", "セイ", "メイ", "生年月日"], [["山田", "太郎", "ヤマダ", "タロウ", "1965-05-20"]] * 3
 )
