@@ -235,6 +235,15 @@ def same_person(earlier: dict, later: dict) -> bool:
     return born is None or born_later is None or born == born_later
 
 
+def _reading_in_kanji(text: str) -> ValueError | None:
+    """The reading rule's own error when ``text`` is not kana at all (then that, not a missing space, is wrong)."""
+    try:
+        parse_reading_cell(text)
+    except ValueError as error:
+        return error
+    return None
+
+
 def prepare_person(row: Row) -> None:
     """The person fields of a row through the people app's own form; ``row.person`` when they are valid."""
     cells = row.cells
@@ -247,12 +256,8 @@ def prepare_person(row: Row) -> None:
     if cells.get("full_kana", "").strip() and not (cells.get("family_kana") or cells.get("given_kana")):
         try:
             data["family_kana"], data["given_kana"] = split_full_name(cells["full_kana"])
-        except ValueError as error:
-            try:
-                parse_reading_cell(cells["full_kana"])
-            except ValueError as reading_error:
-                error = reading_error  # a reading typed in kanji: say that, not that a space is missing
-            row.error("full_kana", error)
+        except ValueError as split_error:
+            row.error("full_kana", _reading_in_kanji(cells["full_kana"]) or split_error)
     for name in ("family_kana", "given_kana"):
         if data.get(name, "").strip():
             try:
