@@ -239,6 +239,8 @@ MEDIA_URL = "media/"
 
 # --- Background work ------------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A list export of more rows than this is written by the worker, not in the request (which the server ends after 60 s).
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "20000"))
 
 # --- Mail -----------------------------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

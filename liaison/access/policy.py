@@ -16,6 +16,9 @@ in one of two ways:
     for a rule a path cannot say (a person, see ``Person.koban_scope``). Checking one object costs one query.
 
 A model with neither belongs to no koban: koban-level roles may change none of its rows.
+
+A model whose rows are one user's own (a background export of a list) names the path to that user in
+``OWNER_PATH``: nobody else sees them, whatever their role or station.
 """
 
 from collections.abc import Callable
@@ -72,6 +75,9 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
     perms = permissions_of(user)
     if not perms:
         return qs.none()
+    owner_path = getattr(qs.model, "OWNER_PATH", None)
+    if owner_path:
+        qs = qs.filter(**{owner_path: user})
     if path is None or Perm.VIEW_ALL_STATIONS in perms:
         return qs
     officer = officer_of(user)

@@ -9,22 +9,33 @@ The list view reads its filters and its queryset as for the screen, then::
 ``export_list`` writes the file (:mod:`liaison.lib.exports`), the audit entry (who, which list, the filters, the
 row count; one of personal data when a personal column is in it) and returns the streamed download. A character
 that CP932 cannot hold brings the list back with a message naming it, and no file.
+
+A list longer than ``settings.EXPORT_INLINE_ROWS`` would take longer than a request may (300,000 cases to Excel take
+minutes; the server ends a request after 60 s), so it is not written in the request: ``export_list`` queues an
+:class:`~liaison.audit.models.ExportJob` and sends the user to its page. The worker (``tasks.run_export_job``) runs
+the same list view as the same user with the same parameters, and ``export_list``, seeing ``request.export_job``,
+writes the file into the job with its progress, and the same audit entry.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 
 from liaison.access.policy import has_perm, officer_of
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
-from liaison.lib.exports import CHUNK, FORMATS, Table, Unencodable, write_file
+from liaison.lib.exports import CHUNK, FORMATS, Table, Unencodable, row_count, write_file
 
+from . import actions
 from .log import record, record_export
-from .models import AuditEntry
+from .models import AuditEntry, ExportJob
 
 # Parameters that choose the file, not the rows: never part of the filters.
 NOT_FILTERS = ("format", "encoding", "page")
@@ -69,11 +80,38 @@ def export_list(
         station = officer.station_id if officer is not None else None
     fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else (fmt or "xlsx")
     encoding = "cp932" if fmt == "csv" and request.GET.get("encoding", "").lower() == "cp932" else "utf-8-sig"
+    job: ExportJob | None = getattr(request, "export_job", None)
+    if job is None:
+        total = row_count(rows)
+        if total is not None and total > settings.EXPORT_INLINE_ROWS:
+            officer = officer_of(request.user)
+            job = actions.export_job_start(
+                user=request.user,
+                station_id=officer.station_id if officer is not None else None,
+                title=table.title,
+                path=request.path,
+                params=[(k, v) for k, values in request.GET.lists() for v in values if k not in NOT_FILTERS],
+                fmt=fmt,
+                encoding=encoding,
+                total=total,
+            )
+            return HttpResponseRedirect(reverse("audit:export_job", args=[job.pk]))
     if isinstance(rows, QuerySet):
         rows = rows.iterator(chunk_size=CHUNK)
+    progress = None
+    if job is not None:
+
+        def progress(count: int) -> None:  # one short UPDATE per chunk, committed at once, for the job's page
+            ExportJob.objects.filter(pk=job.pk).update(done=count)
+
     try:
-        file, count = write_file(table, rows, fmt, encoding)
+        file, count = write_file(table, rows, fmt, encoding, progress=progress)
     except Unencodable as exc:
+        if job is not None:
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.FAILED, error=str(exc), finished_at=timezone.now()
+            )
+            return HttpResponse(status=204)
         messages.error(request, str(exc))
         query = request.GET.copy()
         for key in NOT_FILTERS:
@@ -100,7 +138,18 @@ def export_list(
             detail=detail,
         )
     name = f"{table.title}_{today_tokyo().isoformat()}.{fmt}"
-    content_type = CONTENT_TYPES[fmt] + (
+    if job is not None:
+        with file:
+            job.result.save(name, File(file, name=name), save=False)
+        job.file_name, job.done, job.total, job.status = name, count, count, ExportJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["result", "file_name", "done", "total", "status", "finished_at"])
+        return HttpResponse(status=204)
+    return download_response(file, name, content_type_of(fmt, encoding))
+
+
+def content_type_of(fmt: str, encoding: str) -> str:
+    """The Content-Type of an export (CSV says its encoding, so the browser reads the Japanese right)."""
+    return CONTENT_TYPES[fmt] + (
         "; charset=Shift_JIS" if encoding == "cp932" else "; charset=utf-8" if fmt == "csv" else ""
     )
-    return download_response(file, name, content_type)

@@ -1,5 +1,7 @@
 """Append-only audit entries: who did what to which record, when and from where (X2)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -87,3 +89,56 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"{self.count} {self.last_hash}"
+
+
+def _export_file_name(job, filename):
+    # A random name: the file is a list of personal data, reached only through the job's download view.
+    return f"export_jobs/{uuid.uuid4().hex}.{job.fmt}"
+
+
+class ExportJob(models.Model):
+    """A list export too long to write within one request (more rows than ``settings.EXPORT_INLINE_ROWS``): the
+    background worker runs the same list view as the same user with the stored parameters and keeps the file here
+    until its user downloads it. Only its own user sees it (``OWNER_PATH``); finished files go after a day."""
+
+    STATION_PATH = "station"
+    OWNER_PATH = "user"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("作成中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(
+        "org.Station", verbose_name=_("警察署"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("一覧"), max_length=200)
+    path = models.CharField(_("一覧のURL"), max_length=500)
+    # The list's query string as pairs (a filter may repeat), without the page.
+    params = models.JSONField(_("条件"), default=list)
+    fmt = models.CharField(_("形式"), max_length=4)
+    encoding = models.CharField(_("文字コード"), max_length=10, default="utf-8-sig")
+    total = models.PositiveIntegerField(_("件数"), default=0)
+    done = models.PositiveIntegerField(_("作成済み"), default=0)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("エラー"), blank=True)
+    result = models.FileField(_("ファイル"), upload_to=_export_file_name, blank=True)
+    file_name = models.CharField(_("ファイル名"), max_length=255, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("出力ジョブ")
+
+    def __str__(self):
+        return f"{self.title} {self.total}件"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,16 +1,18 @@
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import has_perm, require_any, visible_to
+from liaison.access.policy import get_visible_or_404, has_perm, logged_in, require_any, visible_to
 from liaison.lib.dates import parse_date_input
+from liaison.lib.downloads import download_response
 from liaison.lib.exports import Column, Table
 from liaison.lib.ids import parse_id
 from liaison.lib.text import search_text
 
-from .exports import export_list, wants_export
-from .models import AuditEntry
+from .exports import content_type_of, export_list, wants_export
+from .models import AuditEntry, ExportJob
 
 # The entries as the screen shows them; who did what is staff data, not a civilian's (an export of it is audited too).
 AUDIT_TABLE = Table(
@@ -70,3 +72,21 @@ def audit_list(request):
             "personal": request.GET.get("personal") == "1",
         },
     )
+
+
+@logged_in
+def export_job(request, pk):
+    """A long list export's progress (the page reloads itself every 2 s until it is finished), then its download.
+    Only the user who asked for it sees it (404 for everyone else)."""
+    job = get_visible_or_404(request.user, ExportJob, pk=pk)
+    return render(request, "audit/export_job.html", {"job": job})
+
+
+@logged_in
+def export_download(request, pk):
+    """The finished file of a long list export, for its own user only. Not audited again: the export's entry was
+    written when the file was made, as an export in the request writes it then."""
+    job = get_visible_or_404(request.user, ExportJob, pk=pk)
+    if job.status != ExportJob.Status.DONE or not job.result:
+        raise Http404("まだ作成中です。")
+    return download_response(job.result.open("rb"), job.file_name, content_type_of(job.fmt, job.encoding))

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -39,10 +40,12 @@ from liaison.lib.xlsxio import TEXT_FORMAT, cell_value, era_date_format
 __all__ = [
     "CHUNK",
     "FORMATS",
+    "Chunked",
     "Column",
     "Table",
     "Unencodable",
     "in_chunks",
+    "row_count",
     "write_csv",
     "write_file",
     "write_xlsx",
@@ -95,20 +98,51 @@ class Unencodable(ValueError):
         super().__init__(f"{message}（{row}行目「{column}」）")
 
 
-def in_chunks(queryset, add: Callable[[list], object]) -> Iterator[object]:
+class Chunked:
+    """The rows of a queryset read ``CHUNK`` at a time with ``add(chunk)`` run on each chunk (see :func:`in_chunks`);
+    it keeps its queryset, so the export can count the rows in one query before it writes any."""
+
+    def __init__(self, queryset, add: Callable[[list], object]):
+        self.queryset, self.add = queryset, add
+
+    def __iter__(self) -> Iterator[object]:
+        chunk: list = []
+        for row in self.queryset.iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                self.add(chunk)
+                yield from chunk
+                chunk = []
+        if chunk:
+            self.add(chunk)
+            yield from chunk
+
+
+def in_chunks(queryset, add: Callable[[list], object]) -> Chunked:
     """The rows of ``queryset`` read ``CHUNK`` at a time, with ``add(chunk)`` run on each chunk before its rows are
     written: what a list reads per page in one query (counts, stored findings) is read per chunk the same way, so
     the number of queries grows with the chunks, never with the rows."""
-    chunk: list = []
-    for row in queryset.iterator(chunk_size=CHUNK):
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            add(chunk)
-            yield from chunk
-            chunk = []
-    if chunk:
-        add(chunk)
-        yield from chunk
+    return Chunked(queryset, add)
+
+
+def row_count(rows) -> int | None:
+    """How many rows an export will write, in one query (None for an iterable that cannot say without reading it)."""
+    if isinstance(rows, QuerySet):
+        return rows.count()
+    if isinstance(rows, Chunked):
+        return rows.queryset.count()
+    if isinstance(rows, Sized):
+        return len(rows)
+    return None
+
+
+def _counted(rows: Iterable[object], progress: Callable[[int], object]) -> Iterator[object]:
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count % CHUNK == 0:
+            progress(count)
 
 
 def write_xlsx(table: Table, rows: Iterable[object], out: IO[bytes]) -> int:
@@ -194,9 +228,18 @@ def _encodes(char: str, codec: str) -> bool:
     return True
 
 
-def write_file(table: Table, rows: Iterable[object], fmt: str, encoding: str = "utf-8-sig") -> tuple[IO[bytes], int]:
+def write_file(
+    table: Table,
+    rows: Iterable[object],
+    fmt: str,
+    encoding: str = "utf-8-sig",
+    progress: Callable[[int], object] | None = None,
+) -> tuple[IO[bytes], int]:
     """The whole file in a temporary file (rewound, for streaming) and its row count; headers and text in Japanese
-    whatever the screen language (an official record). On :class:`Unencodable` nothing is kept."""
+    whatever the screen language (an official record). On :class:`Unencodable` nothing is kept. ``progress(count)``,
+    when given, hears of every ``CHUNK`` rows written (a background export shows how far it is)."""
+    if progress is not None:
+        rows = _counted(rows, progress)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115 - closed by the response that streams it
     try:
         with translation.override(settings.LANGUAGE_CODE):

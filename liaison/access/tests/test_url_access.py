@@ -81,6 +81,25 @@ def _print_job(world, done=False, council_of=_print_council):
     return job
 
 
+def _export_job(world, done=False):
+    """A long list export of the community section's officer: theirs alone, whatever the role or station."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from liaison.audit.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=world.user("community_section"), station=world.station_a, title="意見・要望", path="/", fmt="csv"
+    )
+    if done:
+        name = "export_jobs/url-access-test.csv"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(b"a\r\n"))
+        job.result.name, job.file_name, job.status = name, "x.csv", ExportJob.Status.DONE
+        job.save()
+    return job
+
+
 def _report_meeting(world):
     """A held meeting of the koban_a council (Form 3 is printed from it)."""
     import datetime
@@ -485,6 +504,9 @@ URLS: dict[str, tuple] = {
     "org:officer_retire": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False),
     "org:officer_password": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False),
     "audit:list": (_none, {"hq_admin", "station_chief", "deputy"}, False),
+    # Only the user who asked for the export: every other user, of any role or station, gets 404.
+    "audit:export_job": (lambda w: {"pk": _export_job(w).pk}, "own:community_section", True),
+    "audit:export_download": (lambda w: {"pk": _export_job(w, done=True).pk}, "own:community_section", True),
     "people:list": (_none, PEOPLE_READERS, False),
     "people:detail": (lambda w: {"pk": _person(w).pk}, PEOPLE_READERS, True),
     "people:create": (_none, PEOPLE_MANAGERS, False),
@@ -644,7 +666,8 @@ def _url(name, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(URLS))
 def test_url_answers_each_role_as_the_rules_say(name, world, client_for, client):
-    """X2: allowed roles get the page, others 403, logged-out users go to login; other stations get 404."""
+    """X2: allowed roles get the page, others 403 (404 for what is one user's own), logged-out users go to login;
+    other stations get 404."""
     url = _url(name, world)
     allowed, hides_other_station = URLS[name][1], URLS[name][2]
     if allowed == "public":
@@ -658,7 +681,10 @@ def test_url_answers_each_role_as_the_rules_say(name, world, client_for, client)
     ok = URLS[name][3] if len(URLS[name]) > 3 else 200  # 405 for POST-only URLs opened with GET
     for role in ROLES:
         response = client_for(role).get(url)
-        expected = ok if role in allowed else 403
+        if isinstance(allowed, str) and allowed.startswith("own:"):
+            expected = ok if role == allowed.removeprefix("own:") else 404
+        else:
+            expected = ok if role in allowed else 403
         assert response.status_code == expected, f"{role} on {url}: {response.status_code}, expected {expected}"
     if hides_other_station:
         other = client_for(world.chief_b.user).get(url)

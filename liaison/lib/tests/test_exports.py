@@ -11,7 +11,18 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
-from liaison.lib.exports import SPOOL, Column, Table, Unencodable, write_csv, write_file, write_xlsx
+from liaison.lib.exports import (
+    CHUNK,
+    SPOOL,
+    Column,
+    Table,
+    Unencodable,
+    in_chunks,
+    row_count,
+    write_csv,
+    write_file,
+    write_xlsx,
+)
 
 TABLE = Table(
     "名簿",
@@ -132,3 +143,27 @@ def test_memory_stays_flat_as_the_list_grows(fmt):
     small = _export_peak(1_500, fmt)
     large = _export_peak(15_000, fmt)
     assert large < small + SPOOL + 256 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_issue11_write_file_reports_progress_every_chunk(fmt):
+    """Issue 11: a background export hears of every CHUNK rows written, so its page shows how far it is."""
+    seen = []
+    _file, count = write_file(TABLE, (row() for _ in range(2 * CHUNK + 3)), fmt, progress=seen.append)
+    assert count == 2 * CHUNK + 3 and seen == [CHUNK, 2 * CHUNK]
+
+
+@pytest.mark.django_db
+def test_issue11_row_count_counts_a_list_in_one_query(django_assert_num_queries):
+    """Issue 11: the export counts its rows before writing any (to decide on a background job): one query for a
+    queryset, read in chunks or not; a list is counted without one; a generator cannot say."""
+    from django.contrib.auth.models import User
+
+    User.objects.bulk_create(User(username=f"u{i}") for i in range(3))
+    with django_assert_num_queries(1):
+        assert row_count(User.objects.all()) == 3
+    with django_assert_num_queries(1):
+        assert row_count(in_chunks(User.objects.all(), lambda chunk: None)) == 3
+    with django_assert_num_queries(0):
+        assert row_count([row(), row()]) == 2
+        assert row_count(row() for _ in range(2)) is None
