@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "liaison.network",
     "liaison.reports",
     "liaison.imports",
+    "liaison.figures",
+    "liaison.notify",
     # After liaison.reports, whose db_worker (this app's worker plus a heartbeat) takes the place of this app's own.
     "django_tasks_db",
     "liaison.dashboard",

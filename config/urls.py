@@ -22,4 +22,6 @@ urlpatterns = [
     path("network/", include("liaison.network.urls")),
     path("reports/", include("liaison.reports.urls")),
     path("imports/", include("liaison.imports.urls")),
+    path("figures/", include("liaison.figures.urls")),
+    path("notify/", include("liaison.notify.urls")),
 ]

@@ -26,7 +26,11 @@ USES: dict[str, set[str]] = {
     # Rosters from Excel and CSV, recorded through the people, councils and network actions; reports and the
     # dashboard link to it by URL name only.
     "imports": {"councils", "network"},
-    "dashboard": {"reports"},
+    # What supervisors report: aggregates over every programme's records, drilling down to their lists.
+    "figures": {"councils", "cases", "meetings", "network"},
+    # In-app notifications and the daily digest of each officer's new to-do items.
+    "notify": {"reports"},
+    "dashboard": {"reports", "figures", "notify"},
     "demo": {"dashboard"},
 }
 
@@ -125,12 +129,14 @@ def test_the_graph_says_what_design_md_says():
     assert {"people", "cases"} <= may_use["network"]
     assert "councils" not in may_use["network"] and "meetings" not in may_use["network"]
     assert "meetings" not in may_use["cases"] and "network" not in may_use["cases"]
-    below_reports = set(USES) - {"reports", "dashboard", "demo", "imports"}
+    below_reports = set(USES) - {"reports", "dashboard", "demo", "imports", "figures", "notify"}
     assert may_use["reports"] == below_reports
     # The import stands beside reports: it uses the actions below it, and nothing imports it.
     assert may_use["imports"] == below_reports - {"meetings"} and "reports" not in may_use["imports"]
-    assert may_use["dashboard"] == below_reports | {"reports"}
-    assert may_use["demo"] == below_reports | {"reports", "dashboard"}
+    assert may_use["figures"] == below_reports
+    assert may_use["notify"] == below_reports | {"reports"}
+    assert may_use["dashboard"] == below_reports | {"reports", "figures", "notify"}
+    assert may_use["demo"] == below_reports | {"reports", "dashboard", "figures", "notify"}
 
 
 def _app(root: pathlib.Path, name: str, **modules: str) -> None:
