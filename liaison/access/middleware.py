@@ -1,5 +1,6 @@
 """Session limits: logged out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
-seconds after login whatever happens (saving the session every minute would otherwise keep extending it)."""
+seconds after login whatever happens (saving the session every minute would otherwise keep extending it). Also the
+no-store marking of personal pages, and the forced password change after an administrator set the password."""
 
 import time
 
