@@ -12,6 +12,7 @@ test:
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit -c pyproject.toml -r liaison config manage.py --severity-level medium --quiet
 
 format:
 	$(PY) -m ruff check --fix .

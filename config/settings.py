@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "liaison.lib.middleware.RefuseUnreadableInputMiddleware",
     "liaison.access.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "liaison.access.middleware.PasswordChangeRequiredMiddleware",
     "liaison.audit.middleware.RequestContextMiddleware",
     "liaison.org.middleware.PrefectureSettingsOncePerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +162,8 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The officer's own name in kanji, kana and romanised, which the user record does not hold.
+    {"NAME": "liaison.access.passwords.OfficerNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -1,14 +1,19 @@
 """Session limits: logged out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT
-seconds after login whatever happens (saving the session every minute would otherwise keep extending it)."""
+seconds after login whatever happens (saving the session every minute would otherwise keep extending it). Also the
+no-store marking of personal pages, and the forced password change after an administrator set the password."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from .policy import officer_of
 
 LAST_SEEN = "last_seen"
 STARTED = "session_started"
@@ -56,3 +61,32 @@ class NoStoreMiddleware:
         if logged_in or request.user.is_authenticated or response.has_header("Content-Disposition"):
             add_never_cache_headers(response)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """The one place that holds an officer to a forced password change: while an administrator's password is still
+    theirs (``Officer.must_change_password``, set by the officer screens), every page but these answers with a
+    redirect to the password change page, so nothing else can be read or changed with a password someone else knows.
+    The officer record comes with the user, so this costs no query."""
+
+    ALLOWED_VIEWS = frozenset({"password_change", "password_change_done", "logout", "login", "set_language", "healthz"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        officer = officer_of(request.user)
+        if officer is None or not officer.must_change_password:
+            return None
+        if request.resolver_match.view_name in self.ALLOWED_VIEWS:
+            return None
+        url = reverse("password_change")
+        if request.headers.get("HX-Request") == "true":
+            # htmx would swap the redirected page into a fragment; it loads the whole page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)

@@ -6,5 +6,6 @@ from django.dispatch import Signal
 # record), with user=…, obj=…. The request ends in a 404 that looks like a missing object; the audit log records it.
 hidden_object_requested = Signal()
 
-# Sent by the password change page after the user changed their own password, with user=….
+# Sent by the password change page after the user changed their own password, with user=… and required=… (True
+# when it was the change forced after an administrator set the password). Audited; org ends the forced state.
 password_changed = Signal()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 
 from .forms import LoginForm
-from .policy import logged_in, public
+from .policy import logged_in, officer_of, public
 from .signals import password_changed
 
 
@@ -23,8 +23,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
 
     def form_valid(self, form):
+        officer = officer_of(self.request.user)
+        required = bool(officer is not None and officer.must_change_password)
         response = super().form_valid(form)
-        password_changed.send(sender=type(self.request.user), user=self.request.user)  # audited
+        # Audited; org ends a forced change (PasswordChangeRequiredMiddleware) on it.
+        password_changed.send(sender=type(self.request.user), user=self.request.user, required=required)
         return response
 
 

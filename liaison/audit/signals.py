@@ -51,13 +51,15 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
 
 
 @receiver(password_changed)
-def _password_changed(sender, user, **kwargs):
+def _password_changed(sender, user, required=False, **kwargs):
+    # ``required``: the password had been set by an administrator, and this change was the one asked for.
     record(
         user=user,
         action="auth.password_change",
-        summary="パスワードを変更しました",
+        summary="パスワードを変更しました" + ("（管理者が設定したパスワードから）" if required else ""),
         kind=AuditEntry.Kind.AUTH,
         station=_station(user),
+        detail={"required": bool(required)},
     )
 
 

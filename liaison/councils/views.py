@@ -260,7 +260,8 @@ def council_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             actions.council_update(
-                council=Council.objects.get(pk=council.pk),
+                # A fresh copy: the form has written its values into ``council`` already.
+                council=get_visible_or_404(request.user, Council, pk=council.pk),
                 values=form.cleaned_data,
                 kobans=list(form.cleaned_data["kobans"]),
                 version=form.read_version,

@@ -1051,7 +1051,8 @@ class RowWriter:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+                # Table and column names come from the models and are quoted; the values go as parameters.
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # nosec B608
         self.written[model._meta.label] += len(rows)
 
 

@@ -547,14 +547,16 @@ def officer_create(
     user.set_password(password)
     user.save()
     officer.user = user
+    # The administrator knows the first password, typed or generated: the officer replaces it at first login.
+    officer.must_change_password = True
     officer.full_clean()
     officer.save()
     record(
         user=acting_user,
         action="org.officer.create",
-        summary=f"職員 {officer.full_name}（ログインID {username}）を登録しました",
+        summary=f"職員 {officer.full_name}（ログインID {username}）を登録しました（初回ログイン時にパスワード変更）",
         obj=officer,
-        detail=_officer_audit_values(officer),
+        detail={**_officer_audit_values(officer), "must_change_password": True},
     )
     claim.done(officer)
     return officer
@@ -615,7 +617,8 @@ def officer_retire(*, officer: Officer, acting_user) -> Officer:
 
 @transaction.atomic
 def officer_password_reset(*, officer: Officer, password: str, acting_user) -> Officer:
-    """Give an officer a new password (validated as any other); the audit says it was reset, never what it is."""
+    """Give an officer a new password (validated as any other), to be changed at their next login unless they set it
+    themselves; the audit says it was reset, never what it is."""
     officer = Officer.objects.select_related("user").get(pk=officer.pk)
     if not officer.active or not officer.user.is_active:
         raise ValidationError(
@@ -624,18 +627,32 @@ def officer_password_reset(*, officer: Officer, password: str, acting_user) -> O
     _check_password(password, officer.user)
     officer.user.set_password(password)
     officer.user.save(update_fields=["password"])
+    # Another person now knows this password; an administrator who resets their own chose it themselves.
+    must_change = acting_user is None or acting_user.pk != officer.user_id
+    if officer.must_change_password != must_change:
+        officer.must_change_password = must_change
+        officer.save(update_fields=["must_change_password"])
     record(
         user=acting_user,
         action="org.officer.password_reset",
-        summary=f"職員 {officer.full_name} のパスワードを再設定しました",
+        summary=f"職員 {officer.full_name} のパスワードを再設定しました"
+        + ("（次回ログイン時にパスワード変更）" if must_change else ""),
         obj=officer,
+        detail={"must_change_password": must_change},
     )
     return officer
 
 
+def officer_password_changed(*, acting_user) -> None:
+    """The officer chose their own password: a forced change, if one was pending, is done (the password change
+    page's signal audits the change itself)."""
+    Officer.objects.filter(user=acting_user, must_change_password=True).update(must_change_password=False)
+
+
 def generate_password() -> str:
     """A random initial password that passes the validators: 12 letters and digits in groups, easy to read out."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    # No vowels: every romanised Japanese name has one, so no draw can spell a name the name validator refuses.
+    alphabet = "BCDFGHJKLMNPQRSTVWXYZbcdfghjkmnpqrstvwxyz23456789"
     while True:
         raw = "".join(secrets.choice(alphabet) for _ in range(12))
         if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):

@@ -208,6 +208,9 @@ class Officer(Versioned):
         Koban, verbose_name=_("交番・駐在所"), null=True, blank=True, on_delete=models.PROTECT, related_name="officers"
     )
     active = models.BooleanField(_("在職"), default=True)
+    # Set when an administrator sets or generates the password (the administrator knows it); until the officer
+    # chooses their own, they may open only the password change page (access.middleware.PasswordChangeRequired).
+    must_change_password = models.BooleanField(_("パスワード変更が必要"), default=False, editable=False)
 
     class Meta:
         ordering = ["sort_key", "pk"]

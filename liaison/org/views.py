@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -336,7 +336,7 @@ def hq_division_create(request):
 
 @require(Perm.MANAGE_ORGANISATION)
 def hq_division_edit(request, pk):
-    division = get_object_or_404(HQDivision, pk=pk)
+    division = get_visible_or_404(request.user, HQDivision, pk=pk)
     form = HQDivisionForm(request.POST or None, instance=division)
     if request.method == "POST" and form.is_valid():
         if _save(

@@ -254,7 +254,8 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             actions.meeting_update(
-                meeting=Meeting.objects.select_related("council").get(pk=meeting.pk),
+                # A fresh copy: the form has written its values into ``meeting`` already.
+                meeting=get_visible_or_404(request.user, Meeting.objects.select_related("council"), pk=meeting.pk),
                 values=form.values(),
                 version=form.read_version,
                 election_override_reason=form.cleaned_data["election_override_reason"],

@@ -243,7 +243,10 @@ def contact_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             actions.contact_update(
-                contact=ContactPerson.objects.select_related("person", "station").get(pk=contact.pk),
+                # A fresh copy: the form has written its values into ``contact`` already.
+                contact=get_visible_or_404(
+                    request.user, ContactPerson.objects.select_related("person", "station"), pk=contact.pk
+                ),
                 values=form.values(),
                 roles=form.roles(),
                 version=form.read_version,
