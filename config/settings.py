@@ -5,11 +5,11 @@ SECRET_KEY     required when DJANGO_ENV=production; in development one is genera
 DEBUG          "1" to turn on debugging (off by default)
 ALLOWED_HOSTS  comma-separated host names
 DJANGO_ENV     "production" turns on HTTPS-only cookies, HSTS and the other deployment settings
+TRUSTED_PROXIES  comma-separated addresses or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed
 """
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
     "django_htmx",
     "django_tasks",
     "liaison.lib",
@@ -91,7 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
+    # Gives a browser its device cookie after a login, and answers a login held back by the throttle with 429.
+    "liaison.access.devices.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,7 +152,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, reading the officer record with the user (one query instead of two to four a page).
     "liaison.access.backends.OfficerModelBackend",
 ]
@@ -172,11 +171,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Failed logins make the next attempt wait (liaison/access/throttle.py), per login ID, per client address and per
+# registered browser. The client address is REMOTE_ADDR, or, when that is one of these proxies, the right-most
+# X-Forwarded-For address that is not: list the reverse proxy here, or every client looks like the proxy.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# How long a browser an officer logged in from stays registered as theirs (its device cookie), in seconds.
+DEVICE_COOKIE_AGE = int(os.environ.get("DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
 
 # Absolute limit: a session ends 12 hours after login whatever happens; idle limit: 30 minutes without a request.
 SESSION_COOKIE_AGE = 12 * 60 * 60

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from liaison.access import throttle_views
 from liaison.access import views as access_views
 from liaison.access.policy import public
 from liaison.dashboard import views as dashboard_views
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/password/", access_views.password_change, name="password_change"),
     path("accounts/password/done/", access_views.password_change_done, name="password_change_done"),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("accounts/throttles/", throttle_views.login_throttles, name="login_throttles"),
+    path("accounts/throttles/<int:pk>/clear/", throttle_views.login_throttle_clear, name="login_throttle_clear"),
     path("org/", include("liaison.org.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("people/", include("liaison.people.urls")),

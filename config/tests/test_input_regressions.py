@@ -270,11 +270,11 @@ def test_a_very_long_search_term_on_the_merge_page(world, client_for):
 
 def test_a_very_long_login_id_is_refused_before_authentication(world, client):
     """X3: a 100,000-character login ID is a form error; it never reaches the lock-out record (255 characters)."""
-    from axes.models import AccessAttempt
+    from liaison.access.models import LoginThrottle
 
     response = client.post(reverse("login"), {"username": "x" * 100_000, "password": "wrong"})
     assert response.status_code == 200
-    assert not AccessAttempt.objects.exists()
+    assert not LoginThrottle.objects.exists()
 
 
 def test_a_term_of_thousands_of_years_is_refused_in_the_settings(world, client_for, council):

@@ -9,3 +9,10 @@ hidden_object_requested = Signal()
 # Sent by the password change page after the user changed their own password, with user=… and required=… (True
 # when it was the change forced after an administrator set the password). Audited; org ends the forced state.
 password_changed = Signal()
+
+# Sent by the login throttle (``actions``), audited by the audit app: a failure started a wait (throttle=the
+# LoginThrottle row); an attempt was refused unchecked while one ran (refusal=throttle.Refusal, username=…,
+# address=…); an HQ administrator ended one (throttle=the row as it was, acting_user=…).
+login_throttled = Signal()
+login_refused = Signal()
+login_throttle_cleared = Signal()

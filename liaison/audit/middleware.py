@@ -4,18 +4,12 @@ from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 
+from liaison.access.client import client_address
+
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 # Refusals noted during the request (entry fields), written once the response is made: the view's transaction,
 # which the refusal rolled back, is over by then, so the entry survives it.
 pending_refusals: ContextVar[list[dict] | None] = ContextVar("pending_refusals", default=None)
-
-
-def client_ip(request) -> str | None:
-    # Behind the proxy the left-most X-Forwarded-For is the client; the proxy must overwrite, not append, it.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
@@ -23,7 +17,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(client_ip(request))
+        token = current_ip.set(client_address(request))
         refusals: list[dict] = []
         refusals_token = pending_refusals.set(refusals)
         try:

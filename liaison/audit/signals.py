@@ -1,12 +1,17 @@
 """Logins, logouts, failed logins, lock-outs, password changes and requests for another station's records are
 audited too."""
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from liaison.access.policy import station_id_of
-from liaison.access.signals import hidden_object_requested, password_changed
+from liaison.access.signals import (
+    hidden_object_requested,
+    login_refused,
+    login_throttle_cleared,
+    login_throttled,
+    password_changed,
+)
 
 from .log import japanese, record, record_refusal
 from .models import AuditEntry
@@ -37,16 +42,57 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     record(user=None, action="auth.failed", summary=f"ログインに失敗しました（{username}）", kind=AuditEntry.Kind.AUTH)
 
 
-@receiver(user_locked_out)
-def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    # Sent for the attempt that reaches the limit and for every attempt while locked out (the password is never kept).
+def _throttled_what(scope, key, username) -> str:
+    """The counter in words for a summary (the login ID is cut like a failure's; the device token never shown)."""
+    username = str(username or "")[:50]
+    if scope == "address":
+        return f"接続元 {key}、ログインID {username}"
+    if scope == "device":
+        return f"登録済みの端末、ログインID {username}"
+    return f"ログインID {username}"
+
+
+@receiver(login_throttled)
+def _throttled(sender, throttle, **kwargs):
+    # Each failure that makes the next attempt wait (the password is never kept).
+    minutes = max(1, round((throttle.until - throttle.last_failure_at).total_seconds() / 60))
+    record(
+        user=None,
+        action="auth.locked_out",
+        summary=f"ログインの失敗が続いたため、{minutes}分の待ち時間を設けました（"
+        f"{_throttled_what(throttle.scope, throttle.key, throttle.username)}）",
+        kind=AuditEntry.Kind.AUTH,
+        detail={
+            "scope": throttle.scope,
+            "username": str(throttle.username)[:50],
+            "failures": throttle.failures,
+            "until": throttle.until.isoformat(),
+        },
+    )
+
+
+@receiver(login_refused)
+def _refused(sender, refusal, username, address, **kwargs):
+    # Every attempt refused unchecked while a wait runs.
     username = str(username or "")[:50]
     record(
         user=None,
         action="auth.locked_out",
-        summary=f"ログインを一時停止しています（{username}）",
+        summary=f"待ち時間中のログインを拒否しました（ログインID {username}）",
         kind=AuditEntry.Kind.AUTH,
-        detail={"username": username},
+        detail={"scope": refusal.scope, "username": username, "until": refusal.until.isoformat()},
+    )
+
+
+@receiver(login_throttle_cleared)
+def _throttle_cleared(sender, throttle, acting_user, **kwargs):
+    record(
+        user=acting_user,
+        action="auth.throttle_cleared",
+        summary=f"ログインの待ち時間を解除しました（{_throttled_what(throttle.scope, throttle.key, throttle.username)}）",
+        kind=AuditEntry.Kind.AUTH,
+        station=_station(acting_user),
+        detail={"scope": throttle.scope, "username": str(throttle.username)[:50], "failures": throttle.failures},
     )
 
 

@@ -3,20 +3,20 @@
 import time
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
+from liaison.access.throttle import ACCOUNT, RULES
 from liaison.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def test_x2_lockout_after_repeated_failures(world, client):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(RULES[ACCOUNT].free):
         client.post("/accounts/login/", {"username": "station_chief", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "station_chief", "password": PASSWORD})
     assert response.status_code == 429
-    assert "ログインを一時停止しています" in response.content.decode()
+    assert "ログインを一時的に制限しています" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -35,6 +35,17 @@ def _person(world):
     )
 
 
+def _login_throttle():
+    """A login ID held back after enough failed passwords to make it wait."""
+    from liaison.access.actions import login_failure_record
+    from liaison.access.throttle import ACCOUNT, RULES
+
+    return [
+        login_failure_record(username="station_chief", address=f"10.9.9.{i}", device_token=None)
+        for i in range(RULES[ACCOUNT].free)
+    ][-1][0]
+
+
 def _council_of(world, koban, name):
     """A council of station A covering ``koban``, with one member serving today."""
     import datetime
@@ -480,6 +491,9 @@ URLS: dict[str, tuple] = {
     "set_language": (_none, "public-post", False),  # Django's language switch: a POST answered by a redirect
     "password_change": (_none, ALL, False),
     "password_change_done": (_none, ALL, False),
+    # Logins held back by the throttle: the HQ administrator, who manages the officers, lists and clears them.
+    "login_throttles": (_none, {"hq_admin"}, False),
+    "login_throttle_clear": (lambda w: {"pk": _login_throttle().pk}, {"hq_admin"}, False, 405),  # POST only
     "org:stations": (_none, STATION_READERS, False),
     "org:station": (lambda w: {"pk": w.station_a.pk}, STATION_READERS, True),
     "org:koban": (lambda w: {"pk": w.koban_a.pk}, STATION_READERS, True),

@@ -85,7 +85,7 @@ def test_x2_the_app_role_adds_audit_entries_but_cannot_change_delete_or_truncate
     app.execute("UPDATE org_station SET name = %s WHERE id = %s", ["青葉警察署（改称）", station.pk])
     station.refresh_from_db()
     assert station.name == "青葉警察署（改称）"
-    app.execute("DELETE FROM axes_accessattempt")
+    app.execute("DELETE FROM access_loginthrottle")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = %s", [ROLE]

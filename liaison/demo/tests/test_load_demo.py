@@ -95,7 +95,7 @@ def test_demo_logins_are_the_expected_officers(demo):
 
 
 def test_demo_login_through_the_login_backends(demo, rf):
-    # The axes backend needs the request, so authenticate() rather than Client.login().
+    # Through authenticate() with a request, as the login form calls it.
     for username in ("demo_hq_admin", "demo_koban_staff"):
         request = rf.post("/login/")
         user = authenticate(request, username=username, password=DEMO_PASSWORD)

@@ -15,7 +15,7 @@ NEW_PASSWORD = "Sendai-koban-2025"
 
 
 def _login(username, password):
-    """A real login through the form (axes needs the request); a success redirects to the home page."""
+    """A real login through the form (the throttle needs the request); a success redirects to the home page."""
     response = Client().post("/accounts/login/", {"username": username, "password": password})
     return response.status_code == 302 and response["Location"] == "/"
 
