@@ -71,7 +71,7 @@ def report_items(officer):
             _("決裁待ち：%(noun)s「%(label)s」") % {"noun": kinds.get(s.kind, ""), "label": s.label},
             reverse("reports:submission", args=[s.pk]),
         )
-        for s in routing.waiting_for(user).only("pk", "kind", "label")
+        for s in routing.waiting_for(user).select_related(None).only("pk", "kind", "label")
     ]
     items += [
         todo.TodoItem(
@@ -79,7 +79,7 @@ def report_items(officer):
             _("差戻し：%(noun)s「%(label)s」") % {"noun": kinds.get(s.kind, ""), "label": s.label},
             reverse("reports:submission", args=[s.pk]),
         )
-        for s in routing.returned_to(user).only("pk", "kind", "label")
+        for s in routing.returned_to(user).select_related(None).only("pk", "kind", "label")
     ]
     items += [
         todo.TodoItem(f"reports:{f.subject.source}:{f.subject.object_id}:{f.code}", f.message, _link(f))
