@@ -256,3 +256,34 @@ def test_issue13_the_commands_queries_do_not_grow_with_the_number_of_items(world
     assert four == one, (one, four)
     per_officer = one / Officer.objects.count()
     assert per_officer < 25, per_officer
+
+
+def test_c11_2_a_meeting_report_waiting_for_the_chief_is_notified_and_resolved_by_the_decision(world, smtp):
+    """C11.2 as to-do items: Form 3 submitted by the koban staff waits for the station chief (the chief's item, not
+    the deputy's: not routine; never station B's chief); the chief's return resolves it and puts the report on the
+    submitter's list as returned; the submitter's correction resolves that in turn."""
+    from liaison.reports import actions as report_actions
+    from liaison.reports import routing
+    from liaison.reports.tests.conftest import make_council
+    from liaison.reports.tests.test_form3 import make_meeting
+
+    meeting = make_meeting(make_council(world), world)
+    staff, chief = world.officers["koban_staff"], with_email(world.officers["station_chief"])
+    submitted = report_actions.report_submit(kind=routing.FORM3, obj=meeting, acting_user=staff.user)
+    waiting, returned = f"reports:{submitted.pk}:waiting", f"reports:{submitted.pk}:returned"
+    digest()
+    run_worker()
+    assert waiting in keys(chief, resolved_at__isnull=True)
+    assert waiting not in keys(world.officers["deputy"]) and waiting not in keys(world.chief_b)
+    assert f"https://liaison.example.jp/reports/submissions/{submitted.pk}/" in smtp.bodies()[0]
+
+    report_actions.report_decide(
+        submission=submitted, approve=False, comment="確認してください", acting_user=chief.user
+    )
+    digest()
+    assert waiting in keys(chief, resolved_at__isnull=False)
+    assert returned in keys(staff, resolved_at__isnull=True)
+
+    report_actions.report_submit(kind=routing.FORM3, obj=meeting, acting_user=staff.user)
+    digest()
+    assert returned in keys(staff, resolved_at__isnull=False)
