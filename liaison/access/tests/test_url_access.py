@@ -87,7 +87,9 @@ def _notification(world):
     from liaison.notify.models import Notification
 
     officer = world.officers["community_section"]
-    return Notification.objects.create(officer=officer, key="test:1", text="お知らせ", created_at=timezone.now())
+    return Notification.objects.get_or_create(
+        officer=officer, key="test:1", defaults={"text": "お知らせ", "created_at": timezone.now()}
+    )[0]
 
 
 def _export_job(world, done=False):
