@@ -26,18 +26,23 @@ def officers_to_notify():
     return Officer.objects.filter(active=True, user__is_active=True).select_related("user")
 
 
-@transaction.atomic
 def notifications_sync(officers: Iterable[Officer], now: datetime.datetime | None = None) -> dict[str, int]:
     """Make the officers' notifications equal to their to-do items: new keys inserted, items that disappeared marked
     resolved, items that came back opened again (unread, not e-mailed), changed texts rewritten.
 
     Safe to run twice and concurrently: a key is inserted once per officer (the unique constraint, conflicts
-    ignored). The items cost each programme's fixed number of queries per officer; the writes are four bulk queries
-    for the whole batch."""
+    ignored). The items cost each programme's fixed number of queries per officer, read before the write
+    transaction (on SQLite a write transaction holds the one writer's lock); the writes are one read and at most
+    four bulk queries for the whole batch. An item that changes in between is caught by the next run."""
     now = now or timezone.now()
     officers = list(officers)
     with translation.override(settings.LANGUAGE_CODE):  # texts are kept in the site's language, as mailed
         current = {officer.pk: {item.key: item for item in todo.items_for(officer)} for officer in officers}
+    return _write(officers, current, now)
+
+
+@transaction.atomic
+def _write(officers: list[Officer], current: dict, now: datetime.datetime) -> dict[str, int]:
     existing = Notification.objects.filter(officer__in=[o.pk for o in officers]).values_list(
         "pk", "officer_id", "key", "text", "url", "resolved_at"
     )
