@@ -251,6 +251,11 @@ EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "20000"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koban-liaison@localhost")
+# The address of the site as officers open it: links in e-mail are absolute (manage.py send_digest).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# The digest's attempts to reach the mail server in one run, and the pause after the first failure (after the second, twice as long …).
+DIGEST_SEND_ATTEMPTS = int(os.environ.get("DIGEST_SEND_ATTEMPTS", "3"))
+DIGEST_RETRY_SECONDS = float(os.environ.get("DIGEST_RETRY_SECONDS", "10"))
 
 LOGGING = {
     "version": 1,

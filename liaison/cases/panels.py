@@ -4,10 +4,12 @@ cases needing action, counted on the stored findings with a fixed number of quer
 import datetime
 
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, has_perm
-from liaison.findings import store
+from liaison.findings import store, todo
 from liaison.findings.models import Finding
 from liaison.lib.dates import today_tokyo
 from liaison.lib.indexes import InConstants
@@ -61,3 +63,26 @@ def case_todo(request, officer):
         "open_long_count": counts["open_long"],
         "open_long": list(oldest_open_long(cases, today_tokyo())[:SHOWN]) if counts["open_long"] else [],
     }
+
+
+def case_items(officer):
+    """The cases of the officer's work (``for_work``) with a stored finding (not told in time, open too long), one
+    item per case and code, for notifications. Named by number, not by content: a case's text may name residents.
+    One query."""
+    user = officer.user
+    if not has_perm(user, Perm.VIEW_STATION):
+        return []
+    rows = (
+        for_work(user, Finding)
+        .filter(subject__source=findings.SOURCE)
+        .order_by("subject__object_id", "position")
+        .values_list("subject__object_id", "code", "params")
+    )
+    return [
+        todo.TodoItem(
+            f"cases:{case_id}:{code}",
+            _("意見・要望 No.%(number)s：%(message)s") % {"number": case_id, "message": rules.message(code, params)},
+            reverse("cases:detail", args=[case_id]),
+        )
+        for case_id, code, params in rows
+    ]

@@ -7,11 +7,11 @@ class CouncilsConfig(AppConfig):
     label = "councils"
 
     def ready(self):
-        from liaison.findings import panels
+        from liaison.findings import panels, todo
         from liaison.people import current_roles, koban_ties, retention, sections
 
         from . import coverage, findings, signals  # noqa: F401 (signals: receivers connect on import)
-        from .panels import council_figure, council_todo
+        from .panels import council_figure, council_items, council_todo
         from .queries import person_koban_ties, person_roles
         from .retention import persons_holding_since as retention_source
         from .views import person_section
@@ -29,3 +29,4 @@ class CouncilsConfig(AppConfig):
         coverage.register()  # the kobans without a council (C3.1), counted on the home pages
         panels.register("councils.figure", "councils/home_figure.html", council_figure, kind=panels.FIGURE, order=10)
         panels.register("councils.todo", "councils/home_todo.html", council_todo, kind=panels.TODO, order=10)
+        todo.register("councils", council_items)  # the same work item by item, for notifications

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import officer_of, permissions_of
+from liaison.notify.models import Notification
 from liaison.org.models import PrefectureSettings
 
 # (label, url name, permission needed). The first matching permission shows the item; order is screen order.
@@ -43,13 +44,30 @@ def navigation_for(user) -> list[dict]:
     return items
 
 
+def unread_count(officer):
+    """The header's badge: the officer's unread open notifications, counted once when a page shows it (one query on
+    the partial index ``notification_unread``), not on responses that never render the header."""
+    counted = []
+
+    def count() -> int:
+        if not counted:
+            counted.append(
+                Notification.objects.filter(officer=officer, read_at__isnull=True, resolved_at__isnull=True).count()
+            )
+        return counted[0]
+
+    return count
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"prefecture": PrefectureSettings.current()}
+    officer = officer_of(user)
     return {
         "prefecture": PrefectureSettings.current(),
-        "current_officer": officer_of(user),
+        "current_officer": officer,
+        "unread_notifications": unread_count(officer) if officer else 0,
         "navigation": navigation_for(user),
         "user_perms": {p.value for p in permissions_of(user)},
     }

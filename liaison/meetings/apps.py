@@ -9,16 +9,17 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from liaison.councils import sections
-        from liaison.findings import panels
+        from liaison.findings import panels, todo
 
         from . import findings, findings_followup
-        from .panels import meeting_todo
+        from .panels import meeting_items, meeting_todo
         from .panels_followup import followup_todo
         from .views.meetings import council_meetings_section
 
         # The councils without a regular meeting this year (C7.2) are stored findings, shown on the home pages.
         findings.register()
         panels.register("meetings.todo", "meetings/home_todo.html", meeting_todo, kind=panels.TODO, order=20)
+        todo.register("meetings", meeting_items)
 
         # Problem-solving activities are a source of stored findings (an overdue interim report, C8.2); their to-do
         # list, with the information not yet reported to the chief (C9.1), is on the home page.

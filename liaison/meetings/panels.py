@@ -1,10 +1,13 @@
 """The meetings' panel on each role's home page (registered in ``apps.py``): councils with no regular meeting this
 fiscal year (C7.2, from the stored findings) and the meetings of the next two weeks. A fixed number of queries."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, has_perm
 from liaison.councils.models import Council
-from liaison.findings import panels
+from liaison.findings import panels, todo
 from liaison.lib.dates import today_tokyo
 
 from . import findings, queries
@@ -23,3 +26,20 @@ def meeting_todo(request, officer):
     missing_rows, missing_count = panels.first_rows(missing.order_by("station__order", "name", "pk"), SHOWN)
     soon_rows, soon_count = panels.first_rows(queries.upcoming(for_work(user, Meeting), today), SHOWN)
     return {"missing_count": missing_count, "missing": missing_rows, "soon": soon_rows, "soon_count": soon_count}
+
+
+def meeting_items(officer):
+    """The councils of the officer's work (``for_work``) with no regular meeting this fiscal year (C7.2), one item
+    each, for notifications. One query."""
+    user = officer.user
+    if not has_perm(user, Perm.VIEW_COUNCILS):
+        return []
+    missing = for_work(user, Council).filter(status=Council.Status.ACTIVE).filter(findings.having())
+    return [
+        todo.TodoItem(
+            f"meetings:{pk}:no_regular_meeting",
+            _("%(council)s：今年度の定例会議が開催されていません（C7.2）") % {"council": name},
+            reverse("councils:detail", args=[pk]),
+        )
+        for pk, name in missing.order_by("station__order", "name", "pk").values_list("pk", "name")
+    ]

@@ -2,9 +2,12 @@
 ``apps.py``): how many consenting contact persons have not been contacted for N days (N4.4), read from the stored
 findings with a fixed number of queries, linked to the list on the chief's view."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from liaison.access.permissions import Perm
 from liaison.access.policy import has_perm, sees_all_stations, visible_to
-from liaison.findings import panels
+from liaison.findings import panels, todo
 
 from . import findings
 from .models import ContactPerson
@@ -18,7 +21,26 @@ def stale_contacts(request, officer):
     return {"stale_count": count, "stale_days": findings.stale_days()}
 
 
+def stale_items(officer):
+    """One item while any of the officer's station's consenting contact persons is not contacted for N days (the
+    panel's count, N4.4), for notifications. It names nobody: contact persons are the civilians N4.2 protects."""
+    user = officer.user
+    if not has_perm(user, Perm.VIEW_NETWORK_FIGURES) or sees_all_stations(user):
+        return []
+    if not visible_to(user, ContactPerson).filter(findings.having_stale()).exists():
+        return []
+    return [
+        todo.TodoItem(
+            "network:stale_contacts",
+            _("%(days)s日以上情報交換していない承諾済みの地域安全連絡員がいます（N4.4）")
+            % {"days": findings.stale_days()},
+            reverse("network:figures") + "#stale",
+        )
+    ]
+
+
 def register() -> None:
     """The stale-contact findings source and its home panel (called once from ``NetworkConfig.ready``)."""
     findings.register()
     panels.register("network.stale_contacts", "network/figures/home_stale.html", stale_contacts, order=40)
+    todo.register("network", stale_items)

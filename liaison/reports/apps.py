@@ -8,11 +8,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from liaison.councils import sections
-        from liaison.findings import panels
+        from liaison.findings import panels, todo
         from liaison.meetings import sections as meeting_sections
 
         from . import handouts, routing, signals  # noqa: F401 (signals: receivers connect on import; handouts register)
-        from .panels import reports_todo
+        from .panels import report_items, reports_todo
         from .views_routing import council_setup_report_section, meeting_report_section
 
         # The council page shows the state of its Form 2 (C11.1(1)) without the councils app importing reports.
@@ -26,3 +26,4 @@ class ReportsConfig(AppConfig):
         # Rounds of reports are a source of stored findings, and each role's home page shows what waits for it.
         routing.register_findings()
         panels.register("reports.todo", "reports/home_todo.html", reports_todo, kind=panels.TODO, order=20)
+        todo.register("reports", report_items)

@@ -5,10 +5,11 @@ A fixed number of queries whatever the number of reports: counts and the first f
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import for_work, permissions_of
-from liaison.findings import panels
+from liaison.findings import panels, todo
 from liaison.findings.models import Finding
 
 from . import routing
@@ -55,3 +56,33 @@ def reports_todo(request, officer):
         "overdue": [{"message": f.message, "url": _link(f)} for f in overdue],
         "kinds": {k.code: k.noun for k in routing.registered()},
     }
+
+
+def report_items(officer):
+    """The reports waiting for this officer's decision, their own reports returned for correction, and the report
+    findings of their scope, one item each, for notifications. Three queries."""
+    user = officer.user
+    if not routing.may_use_decisions_screen(user):
+        return []
+    kinds = {k.code: k.noun for k in routing.registered()}
+    items = [
+        todo.TodoItem(
+            f"reports:{s.pk}:waiting",
+            _("決裁待ち：%(noun)s「%(label)s」") % {"noun": kinds.get(s.kind, ""), "label": s.label},
+            reverse("reports:submission", args=[s.pk]),
+        )
+        for s in routing.waiting_for(user).select_related(None).only("pk", "kind", "label")
+    ]
+    items += [
+        todo.TodoItem(
+            f"reports:{s.pk}:returned",
+            _("差戻し：%(noun)s「%(label)s」") % {"noun": kinds.get(s.kind, ""), "label": s.label},
+            reverse("reports:submission", args=[s.pk]),
+        )
+        for s in routing.returned_to(user).select_related(None).only("pk", "kind", "label")
+    ]
+    items += [
+        todo.TodoItem(f"reports:{f.subject.source}:{f.subject.object_id}:{f.code}", f.message, _link(f))
+        for f in _overdue(user)
+    ]
+    return items

@@ -92,6 +92,17 @@ def _print_job(world, done=False, council_of=_print_council):
     return job
 
 
+def _notification(world):
+    from django.utils import timezone
+
+    from liaison.notify.models import Notification
+
+    officer = world.officers["community_section"]
+    return Notification.objects.get_or_create(
+        officer=officer, key="test:1", defaults={"text": "お知らせ", "created_at": timezone.now()}
+    )[0]
+
+
 def _export_job(world, done=False):
     """A long list export of the community section's officer: theirs alone, whatever the role or station."""
     from django.core.files.base import ContentFile
@@ -658,6 +669,11 @@ URLS: dict[str, tuple] = {
     "imports:detail": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
     "imports:preview": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, True),
     "imports:commit": (lambda w: {"pk": _import_run(w).pk}, IMPORTERS, False, 405),  # POST only
+    # Each officer's own notifications; the POSTs of another's id answer 404 (tested in liaison/notify/tests).
+    "notify:list": (_none, ALL, False),
+    "notify:read": (lambda w: {"pk": _notification(w).pk}, ALL, False, 405),  # POST only
+    "notify:read_all": (_none, ALL, False, 405),  # POST only
+    "notify:email": (_none, ALL, False, 405),  # POST only
 }
 
 
@@ -782,6 +798,7 @@ KOBAN_UNSCOPED = {
     "meetings:information_file",
     "meetings:council_contacts",
     "councils:notice_read",
+    "notify:read",  # the officer's own notification, whatever the koban
     "reports:meeting_report",  # Form 3 is a read of the meeting record, as the meeting page is
     "meetings:detail",
     "meetings:material_download",
