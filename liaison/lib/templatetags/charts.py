@@ -47,6 +47,7 @@ def chart(context, chart, export=False):
             "chart": chart,
             "prefix": prefix,
             "svg": mark_safe(chart.svg(prefix)),  # noqa: S308 - every label in it is escaped by charts.py
+            "headers": list(zip(chart.headers, chart.numeric, strict=True)),
             "rows": rows,
             "export_url": export_url,
         },

@@ -237,6 +237,7 @@ def test_the_tag_draws_a_figure_then_the_same_numbers_as_a_table_without_inline_
         assert all(part in ids for part in labelled.split())
     assert "開催数 &amp; &lt;計画&gt;" in page and "&lt;b&gt;男性&lt;/b&gt;" in page
     assert '<th scope="row" class="card-title">4月</th>' in page
+    assert '<th scope="col">内訳</th><th scope="col" class="num">人数（人）</th>' in page  # numbers to the right
     assert 'data-label="件数（件）">1,234</td>' in page and 'data-label="計画（件）">2</td>' in page
     # the first chart offers its numbers in Excel, keeping the page's filters but not its page number
     assert 'href="/figures/?station=5&amp;chart=held&amp;format=xlsx"' in page
@@ -249,3 +250,19 @@ def test_asked_picks_the_chart_named_in_the_request():
     assert charts.asked(factory.get("/", {"chart": "held", "format": "xlsx"}), held) is held
     assert charts.asked(factory.get("/", {"chart": "held"}), held) is None
     assert charts.asked(factory.get("/", {"chart": "other", "format": "csv"}), held) is None
+
+
+def test_every_text_is_dark_ink_and_a_label_on_a_bar_sits_on_a_white_box():
+    """What axe cannot measure inside an inline SVG (e2e/pagechecks.py): every text is drawn in dark ink, and a
+    number written on a patterned bar has a white box behind it."""
+    chart = charts.share_bars("mix", "t", rows=[("性別", [("男性", 20), ("女性", 9), ("回答なし", 1)])])
+    root = parse(chart)
+    elements = list(root.iter())
+    for index, element in enumerate(elements):
+        if element.tag != f"{SVG}text":
+            continue
+        assert element.get("fill") == charts.INK
+        box = elements[index - 1]
+        if element.get("class") == "value" and "".join(element.itertext()).startswith(("男性", "女性")):
+            assert box.tag == f"{SVG}rect" and box.get("fill") == "#ffffff"
+            assert float(box.get("width")) >= charts._text_width("".join(element.itertext()), 11)
