@@ -299,16 +299,18 @@ def monthly_bars(
                     f'x2="{x + bar + band * 0.15:.2f}" y2="{ty:.2f}" stroke="{INK}" stroke-width="2.5" '
                     f'stroke-dasharray="5 3"/>'
                 )
-                above = min(above, ty - 2)
             text, size = _number(count), 11.0
             if _text_width(text, size) > band - 2:
                 text = _short(count)
             if _text_width(text, size) > band - 2:
                 size = 9.0
-            parts.append(
-                f'<text class="value" x="{x + bar / 2:.1f}" y="{above - 4:.1f}" font-size="{size}" '
-                f'text-anchor="middle" fill="{INK}">{_esc(text)}</text>'
-            )
+            if target is not None:  # the number stays on its bar; a white box keeps it apart from a plan marker
+                parts.append(_halo(text, cx=x + bar / 2, y=above - 4, size=size))
+            else:
+                parts.append(
+                    f'<text class="value" x="{x + bar / 2:.1f}" y="{above - 4:.1f}" font-size="{size}" '
+                    f'text-anchor="middle" fill="{INK}">{_esc(text)}</text>'
+                )
             parts.append(_label(name, x=x + bar / 2, y=y1 + 16, size=11, width=band - 2, anchor="middle"))
         parts.append(f'<line x1="{x0:.1f}" y1="{y1:.1f}" x2="{x1:.1f}" y2="{y1:.1f}" stroke="{INK}"/>')
         parts.append(f'<line x1="{x0:.1f}" y1="{y0 - 6:.1f}" x2="{x0:.1f}" y2="{y1:.1f}" stroke="{INK}"/>')
