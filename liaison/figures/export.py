@@ -59,7 +59,7 @@ def cases_table() -> Table:
         "分類別の意見・要望",
         [
             Column("分類", 14, lambda r: str(r["label"])),
-            Column("受付", 8, lambda r: r["total"]),
+            Column("件数", 8, lambda r: r["total"]),
             *statuses,
             Column("期限内に連絡", 12, lambda r: r["told_in_time"]),
             Column("期限後に連絡", 12, lambda r: r["told_late"]),
