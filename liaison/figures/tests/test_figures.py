@@ -371,3 +371,25 @@ def test_another_officer_of_the_station_reaches_the_page(world, client_for):
     deputy = make_officer("deputy", station=world.station_b, username="deputy_b")
     response = client_for(deputy.user).get(reverse("figures:index"))
     assert response.context["station"] == world.station_b
+
+
+def test_c10_1_each_hq_number_leads_to_a_list_of_as_many_rows(world, client_for):
+    """C10.1: HQ's numbers drill down to the lists behind them — the station's councils, those needing action, the
+    year's requests, those not told back in time, the consenting contact persons — and each list holds that many."""
+    generate(world, 8)
+    hq = client_for("hq_admin")
+    page = hq.get(reverse("figures:index"))
+    row = next(s for s in page.context["stations"].stations if s.pk == world.station_a.pk)
+    html = page.content.decode()
+    links = {
+        "council_count": f"/councils/?station={row.pk}",
+        "councils_error": f"/councils/?station={row.pk}&amp;finding=error",
+        "case_count": f"/cases/?station={row.pk}&amp;fiscal_year={FY}",
+        "cases_not_told": f"/cases/?station={row.pk}&amp;finding=not_told",
+        "contacts": f"/network/contacts/?station={row.pk}&amp;consent=consented",
+    }
+    for figure, link in links.items():
+        assert f'href="{link}"' in html, figure
+        listed = hq.get(link.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == getattr(row, figure), figure
+    assert f'href="/figures/stations/{row.pk}/?fiscal_year={FY}"' in html
