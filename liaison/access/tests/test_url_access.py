@@ -554,6 +554,11 @@ URLS: dict[str, tuple] = {
     "figures:station": (lambda w: {"pk": w.station_a.pk}, NETWORK_KEEPERS | {"hq_admin"}, True),
     # POST only: GET is refused as 405 before the day is looked up; test_figures posts from station B (404)
     "network:visit_day_delete": (lambda w: {"pk": _visit_day(w).pk}, NETWORK_KEEPERS, False, 405),
+    # Council summaries (aggregates, no names): HQ opens the prefecture; everyone their station and its councils.
+    "figures:summary": (_none, ALL, False, 302),  # to the prefecture (HQ) or the own station
+    "figures:summary_prefecture": (_none, HQ, False),
+    "figures:summary_station": (lambda w: {"pk": w.station_a.pk}, ALL, True),
+    "figures:summary_council": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:council_activities": (lambda w: {"pk": _print_council(w).pk}, ALL, True),
     "meetings:activity_new": (lambda w: {"pk": _print_council(w).pk}, CASE_MANAGERS, True),
     "meetings:activity": (lambda w: {"pk": _activity(w).pk}, ALL, True),
@@ -788,6 +793,8 @@ KOBAN_UNSCOPED = {
     "imports:commit",  # POST only; the same koban check as the preview (tested in the imports tests)
     "imports:template",  # the parameter is a kind of roster, no record
     "imports:export",  # a kind of roster; the station's records in the import layout, a read like the lists
+    "figures:summary_station",  # reads: a station's and a council's summary figures
+    "figures:summary_council",
 }
 
 # Screens of the routing of reports and of good practice: no civilian's personal data, so not exports.
