@@ -4,11 +4,13 @@ is also a file (``?table=…&format=xlsx``). A fixed number of queries whatever 
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
 from liaison.access.personal_data import hidden_finding_codes
 from liaison.access.policy import get_visible_or_404, officer_of, require, sees_all_stations, visible_to
 from liaison.audit.exports import export_list, wants_export
+from liaison.lib import charts
 from liaison.lib.dates import today_tokyo
 from liaison.network.queries_figures import exchanges_by_officer_month
 from liaison.network.queries_referrals import recruitment_by_section
@@ -81,9 +83,18 @@ def _station(request, station):
         "contacts": lambda: (export.contacts_table(), queries.contacts_by_area(station.pk)["rows"]),
         "recruitment": lambda: (export.RECRUITMENT, recruitment_by_section(station.pk, period.start, period.end)),
     }
+    if request.GET.get("chart"):  # one chart's numbers as a file (?chart=…&format=xlsx)
+        drawn = _charts(queries.meetings_by_month(station.pk, period), queries.cases_by_category(station.pk, period))
+        chart = charts.asked(request, *drawn.values())
+        if chart is not None:
+            return export_list(
+                request, chart.table(), chart.rows, action="figures.station_chart_export", station=station
+            )
     if wants_export(request):
         table, rows = tables.get(request.GET.get("table", ""), tables["councils"])()
         return export_list(request, table, rows, action="figures.station_export", station=station)
+    meetings = queries.meetings_by_month(station.pk, period)
+    cases = queries.cases_by_category(station.pk, period)
     context = {
         "station": station,
         "form": form,
@@ -93,13 +104,47 @@ def _station(request, station):
         "query": _query(request),
         "from_hq": sees_all_stations(request.user),
         "councils": list(queries.councils_of_station(station.pk, period, hidden=hidden)),
-        "meetings": queries.meetings_by_month(station.pk, period),
-        "cases": queries.cases_by_category(station.pk, period),
+        "meetings": meetings,
+        "cases": cases,
         "exchanges": exchanges_by_officer_month(station.pk, period),
         "contacts": queries.contacts_by_area(station.pk),
         "recruitment": recruitment_by_section(station.pk, period.start, period.end),
     }
-    return render(request, "figures/station.html", context)
+    return render(request, "figures/station.html", {**context, **_charts(meetings, cases)})
+
+
+def _charts(meetings: dict, cases: dict) -> dict:
+    """The station page's charts (issue 13), from the figures it shows: meetings held per month against those
+    planned, and the year's requests by status, all of them and each category that has any."""
+    statuses = [(str(label), n) for _s, label, n in cases["totals"]["statuses"]]
+    return {
+        "meetings_chart": charts.monthly_bars(
+            "meetings-by-month",
+            _("月別の会議の開催と予定"),
+            labels=[_("%(month)s月") % {"month": r["month"].month} for r in meetings["rows"]],
+            values=[r["held"] for r in meetings["rows"]],
+            targets=[r["scheduled"] for r in meetings["rows"]],
+            unit=_("回"),
+            value_title=_("開催済"),
+            target_title=_("予定・開催"),
+        ),
+        "cases_chart": charts.share_bars(
+            "cases-by-status",
+            _("措置状況別の意見・要望"),
+            rows=[
+                (_("計"), statuses),
+                *[
+                    (str(r["label"]), [(str(label), n) for _s, label, n in r["statuses"]])
+                    for r in cases["rows"]
+                    if r["total"]
+                ],
+            ],
+            unit=_("件"),
+            row_title=_("分類"),
+            part_title=_("措置状況"),
+            value_title=_("件数"),
+        ),
+    }
 
 
 def _exchanges_export(station, period):
