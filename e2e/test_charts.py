@@ -1,6 +1,6 @@
-"""Issue 13 (charts) in the browser: the chief's view of the network with its charts passes axe (closed and with the
-tables opened), the browser reports no Content-Security-Policy violation, and in print each chart fits the width of
-an A4 page's text."""
+"""Issue 13 (charts) in the browser: the chief's view of the network and the figures pages with their charts pass
+axe (with the tables opened), the browser reports no Content-Security-Policy violation, and in print each chart fits
+the width of an A4 page's text."""
 
 import datetime
 
@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from e2e.conftest import login
 from e2e.pagechecks import axe_problems
+from liaison.figures.tests.test_figures import generate
+from liaison.figures.tests.test_summaries import _current_year_council
 from liaison.lib.dates import today_tokyo
 from liaison.network.queries_figures import Period, current_fiscal_year
 from liaison.network.tests.test_figures import _exchange
@@ -46,3 +48,21 @@ def test_issue13_charts_on_the_chiefs_view_pass_axe_csp_and_fit_a4(page, live_se
     for svg in page.locator("figure.chart svg").all():
         box = svg.bounding_box()
         assert 0 < box["width"] <= A4_TEXT_WIDTH_PX + 0.5 and box["height"] > 0
+
+
+def test_issue13_charts_on_the_figures_pages_pass_axe_and_csp(page, live_server):
+    """The station's page (meetings against plan, requests by status) and a council summary (member mix)."""
+    world = World()
+    generate(world, 3)
+    council = _current_year_council(world, world.station_a)
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security" in message.text else None)
+    login(page, live_server, world.user("station_chief").username, PASSWORD)
+    baseline = set(violations)
+    for path, count in ((reverse("figures:index"), 2), (reverse("figures:summary_council", args=[council.pk]), 1)):
+        page.goto(live_server.url + path)
+        assert page.locator("figure.chart svg[role=img]").count() == count, path
+        for summary in page.locator("details.chart-data > summary").all():
+            summary.click()
+        assert axe_problems(page) == [], path
+    assert baseline and [v for v in violations if v not in baseline] == []
