@@ -34,6 +34,11 @@ def axe_problems(page) -> list[str]:
             if kind == "needs review" and item["impact"] not in BLOCKING_IMPACTS:
                 continue
             for node in item["nodes"]:
+                if kind == "needs review" and item["id"] == "color-contrast" and node["html"].startswith("<text"):
+                    # Text in a chart's inline SVG: axe takes the <svg> for an image and cannot find the background
+                    # (or calls a bar's number "too short"), so it can only ask. liaison/lib/charts.py draws every
+                    # text in dark ink on white, which liaison/lib/tests/test_charts.py checks instead.
+                    continue
                 summary = (node.get("failureSummary") or "").replace("\n", " ")
                 found.append(f"{kind} {item['id']} ({item['impact']}) at {node['target']}: {summary}")
     return found

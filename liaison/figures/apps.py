@@ -5,3 +5,9 @@ class FiguresConfig(AppConfig):
     name = "liaison.figures"
     label = "figures"
     verbose_name = "集計"
+
+    def ready(self):
+        from . import panels
+
+        # The figures' card on the home page of station chiefs and HQ, linking to the figures page (C10.1, N4.4).
+        panels.register()

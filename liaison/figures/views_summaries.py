@@ -14,6 +14,7 @@ from liaison.access.personal_data import Field, visible_fields
 from liaison.access.policy import get_visible_or_404, officer_of, require, sees_all_stations, visible_to
 from liaison.audit.exports import export_list, wants_export
 from liaison.councils.models import Council
+from liaison.lib import charts
 from liaison.lib.dates import today_tokyo
 from liaison.lib.exports import Column as ExportColumn
 from liaison.lib.exports import Table
@@ -46,6 +47,16 @@ def _summary(request, template, *, councils, by, units, year, form, scope_name, 
     """The page of one level, or one of its tables as a file when the request asks for it."""
     tell_days = PrefectureSettings.current().case_tell_days
     figures = summaries.figures(councils, year, by, units, tell_days=tell_days, personal=_personal(request.user))
+    member_mix = _member_mix(figures, year)
+    if charts.asked(request, member_mix) is not None:  # the chart's numbers as a file (?chart=…&format=xlsx)
+        return export_list(
+            request,
+            member_mix.table(),
+            member_mix.rows,
+            action="figures.summary_member_mix",
+            station=station,
+            obj=obj,
+        )
     if wants_export(request):
         return _export(
             request,
@@ -67,7 +78,34 @@ def _summary(request, template, *, councils, by, units, year, form, scope_name, 
             "figures": figures,
             **{figure.key: figure for figure in figures},  # each figure's numbers under its own name, for charts
             "export_query": f"year={year.fiscal_year}",
+            "member_mix": member_mix,
         },
+    )
+
+
+def _member_mix(figures, year) -> charts.Chart:
+    """Issue 13: the members by leader category, gender and age band (those the reader may see), from the totals of
+    the same tables, as one chart of shares."""
+    names = {"leaders": _("リーダーの区分"), "gender": _("性別"), "age": _("年齢層")}
+    rows = [
+        (
+            names[figure.key],
+            [
+                (str(column.label), value or 0)
+                for column, value in figure.total.cells
+                if column.key != "members" and column.kind == "count"
+            ],
+        )
+        for figure in figures
+        if figure.key in names
+    ]
+    return charts.share_bars(
+        "member-mix",
+        _("委員の構成（%(year)s）") % {"year": year.label},
+        rows=rows,
+        unit=_("人"),
+        row_title=_("集計"),
+        part_title=_("区分"),
     )
 
 

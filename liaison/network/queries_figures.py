@@ -151,6 +151,19 @@ def coverage_by_area(station_id: int, period: Period) -> list[dict]:
     return [areas[k] for k in sorted(areas)]
 
 
+def contacts_by_consent(station_id: int) -> list[tuple[str, int]]:
+    """The station's contact persons by consent status, every status in its order (those with none too): one
+    GROUP BY."""
+    counts = dict(
+        ContactPerson.objects.filter(station_id=station_id)
+        .values_list("consent")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("consent", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in Consent.choices]
+
+
 def stale_contacts(station_id: int) -> QuerySet:
     """The station's consenting contact persons not contacted for N days (stored findings, N4.4), longest first."""
     return (

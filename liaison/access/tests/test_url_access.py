@@ -574,6 +574,9 @@ URLS: dict[str, tuple] = {
     "network:figures": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
     "network:figures_export": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
     "network:visit_day_plan": (_none, NETWORK_KEEPERS, False),
+    # The station chief's and HQ's figures (C10.1, N4.4): the own station, HQ every station and its rows.
+    "figures:index": (_none, NETWORK_KEEPERS | {"hq_admin"}, False),
+    "figures:station": (lambda w: {"pk": w.station_a.pk}, NETWORK_KEEPERS | {"hq_admin"}, True),
     # POST only: GET is refused as 405 before the day is looked up; test_figures posts from station B (404)
     "network:visit_day_delete": (lambda w: {"pk": _visit_day(w).pk}, NETWORK_KEEPERS, False, 405),
     # Council summaries (aggregates, no names): HQ opens the prefecture; everyone their station and its councils.

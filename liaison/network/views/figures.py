@@ -19,10 +19,13 @@ from liaison.access.policy import (
     sees_all_stations,
     visible_to,
 )
+from liaison.audit.exports import export_list
 from liaison.audit.log import record_export
+from liaison.lib import charts
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
+from liaison.lib.wareki import to_wareki_month
 from liaison.org.models import Koban, Station
 
 from .. import findings, queries_figures, queries_referrals
@@ -59,6 +62,45 @@ def _figures(station, period) -> dict:
     }
 
 
+def _charts(period, figures_: dict, by_consent: list[tuple[str, int]]) -> dict:
+    """The page's charts (issue 13) drawn from the figures it already read: exchanges per month, contact persons by
+    consent, recruitment by section."""
+    span = to_wareki_month(period.start)
+    if (period.start.year, period.start.month) != (period.end.year, period.end.month):
+        span = _("%(start)s〜%(end)s") % {"start": span, "end": to_wareki_month(period.end)}
+    by_month = figures_["by_officer"]
+    return {
+        "exchanges_chart": charts.monthly_bars(
+            "exchanges-by-month",
+            _("月別の情報交換の件数（%(span)s）") % {"span": span},
+            labels=[_("%(month)s月") % {"month": m.month} for m in by_month["months"]],
+            values=by_month["totals"],
+            unit=_("件"),
+            value_title=_("情報交換"),
+        ),
+        "consent_chart": charts.share_bars(
+            "contacts-by-consent",
+            _("承諾の状況別の連絡員"),
+            rows=[(_("連絡員"), by_consent)],
+            unit=_("人"),
+            row_title=_("区分"),
+            part_title=_("承諾の状況"),
+        ),
+        "recruitment_chart": charts.grouped_bars(
+            "recruitment-by-section",
+            _("課別の連絡員候補の連絡（%(span)s）") % {"span": span},
+            labels=[r["section"] for r in figures_["recruitment"]],
+            series=[
+                (_("連絡"), [r["made"] for r in figures_["recruitment"]]),
+                (_("候補として受理"), [r["accepted"] for r in figures_["recruitment"]]),
+                (_("承諾"), [r["consented"] for r in figures_["recruitment"]]),
+            ],
+            unit=_("件"),
+            category_title=_("課"),
+        ),
+    }
+
+
 @require(Perm.VIEW_NETWORK_FIGURES)
 def figures(request):
     """The chief's view of the network for a station and a period (default: this fiscal year). Every figure is an SQL
@@ -73,9 +115,17 @@ def figures(request):
         "query": request.GET.urlencode(),
     }
     if station is not None:
+        figures_ = _figures(station, period)
+        drawn = _charts(period, figures_, queries_figures.contacts_by_consent(station.pk))
+        chart = charts.asked(request, *drawn.values())
+        if chart is not None:  # ?chart=…&format=xlsx: one chart's numbers as a file
+            return export_list(
+                request, chart.table(), chart.rows, action="network.figures_chart_export", station=station
+            )
         stale = Paginator(queries_figures.stale_contacts(station.pk), PAGE).get_page(request.GET.get("page"))
         context.update(
-            _figures(station, period),
+            figures_,
+            **drawn,
             page=stale,
             stale_days=findings.stale_days(),
             may_plan=has_perm(request.user, Perm.PLAN_VISIT_DAYS) and not sees_all_stations(request.user),

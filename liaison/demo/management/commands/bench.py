@@ -433,6 +433,8 @@ class Command(BaseCommand):
         run_page("人物一覧（署長）", chief, "/people/")
         run_page("監査ログ（本部管理者）", hq_admin, "/audit/")
         run_page("警察署一覧（本部管理者）", hq_admin, "/org/stations/")
+        run_page("警察署別の状況（本部管理者）", hq_admin, "/figures/")
+        run_page("署の状況（署長）", chief, "/figures/")
 
         if quick:
             notes.append("--quick: 1回目を省き、PDF の項目を計測しませんでした。")

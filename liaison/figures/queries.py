@@ -1,0 +1,296 @@
+"""The station chief's and HQ's figures (C10.1, C8.2, N4.1, N4.3, N4.4) as SQL aggregates over the stored records and
+findings: each figure is one query, whatever the number of councils, meetings, cases or contact persons; Python only
+lays the aggregated rows out as tables.
+
+The network's own figures (exchanges per officer and month, recruitment by section) are read by
+``liaison.network.queries_figures`` and ``queries_referrals``; this module reuses them rather than counting again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from liaison.cases.models import Case
+from liaison.councils.models import Council
+from liaison.findings.models import Finding
+from liaison.meetings.models import Meeting
+from liaison.network.models import ContactPerson, ExchangeTally, Referral
+from liaison.network.queries_figures import Period, current_fiscal_year
+from liaison.org.models import PrefectureSettings
+
+__all__ = [
+    "Period",
+    "cases_by_category",
+    "contacts_by_area",
+    "councils_of_station",
+    "current_fiscal_year",
+    "meetings_by_month",
+    "stations_overview",
+]
+
+# The stored findings these figures count, by the source and code their programmes register them under.
+COUNCIL_SOURCE = "council"  # liaison.councils.findings.SOURCE
+MEETINGS_SOURCE = "meetings"  # liaison.meetings.findings.SOURCE
+CASE_SOURCE = "case"  # liaison.cases.findings.SOURCE
+NO_REGULAR_MEETING = "no_regular_meeting"  # C7.2: no regular meeting held or planned once the due month began
+NOT_TOLD = "not_told"  # C8.2: settled, the raiser not told within the configured days
+
+SCHEDULED = (Meeting.Status.PLANNED, Meeting.Status.HELD)
+
+
+def _scalar(qs: QuerySet, expression) -> Coalesce:
+    """A correlated subquery's single aggregate, 0 when nothing matches."""
+    return Coalesce(
+        Subquery(qs.order_by().annotate(v=expression).values("v")[:1], output_field=IntegerField()), Value(0)
+    )
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    """Midnight of ``day`` in the office's time zone: meetings are counted in the month they start in Tokyo."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _next_month(first: datetime.date) -> datetime.date:
+    return datetime.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+
+
+def _findings(source: str, *, severity: str | None = None, code: str | None = None, hidden=()) -> QuerySet:
+    found = Finding.objects.filter(subject__source=source)
+    if severity:
+        found = found.filter(severity=severity)
+    if code:
+        found = found.filter(code=code)
+    hidden = list(hidden)
+    return found.exclude(code__in=hidden) if hidden else found
+
+
+# --- HQ: one row per station ---------------------------------------------------------------------------------------
+
+
+def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> QuerySet:
+    """Every station of ``stations`` with its figures for the fiscal year ``period`` (C10.1, C8.2, N4.4), the stations
+    needing attention first. One query: each figure is a correlated aggregate.
+
+    ``attention`` = councils with an error finding + councils behind the meeting plan (no regular meeting once the due
+    month began, C7.2) + requests whose raisers were not told back in time (C8.2), all as stored today.
+    ``hidden`` are finding codes the reader may not see; they do not count.
+    """
+    start, end = _aware(period.start), _aware(period.end + datetime.timedelta(days=1))
+    station = OuterRef("pk")
+    councils = Council.objects.filter(station=station, status=Council.Status.ACTIVE)
+    meetings = Meeting.objects.filter(council__station=station, starts_at__gte=start, starts_at__lt=end)
+    cases = Case.objects.filter(station=station, received_on__range=(period.start, period.end))
+
+    def subjects(found: QuerySet):
+        return _scalar(
+            found.filter(subject__station=station).values("subject__station"), Count("subject", distinct=True)
+        )
+
+    return (
+        stations.filter(active=True)
+        .annotate(
+            council_count=_scalar(councils.values("station"), Count("pk")),
+            councils_error=subjects(_findings(COUNCIL_SOURCE, severity="error", hidden=hidden)),
+            behind_plan=subjects(_findings(MEETINGS_SOURCE, code=NO_REGULAR_MEETING)),
+            meetings_scheduled=_scalar(meetings.filter(status__in=SCHEDULED).values("council__station"), Count("pk")),
+            meetings_held=_scalar(meetings.filter(status=Meeting.Status.HELD).values("council__station"), Count("pk")),
+            case_count=_scalar(cases.values("station"), Count("pk")),
+            cases_not_told=subjects(_findings(CASE_SOURCE, code=NOT_TOLD)),
+            exchanges=_scalar(
+                ExchangeTally.objects.filter(station=station, month__range=(period.start, period.end)).values(
+                    "station"
+                ),
+                Sum("exchanges"),
+            ),
+            contacts=_scalar(
+                ContactPerson.objects.filter(station=station, consent=ContactPerson.Consent.CONSENTED).values(
+                    "station"
+                ),
+                Count("pk"),
+            ),
+            referrals=_scalar(
+                Referral.objects.filter(station=station, referred_on__range=(period.start, period.end)).values(
+                    "station"
+                ),
+                Count("pk"),
+            ),
+        )
+        .annotate(attention=F("councils_error") + F("behind_plan") + F("cases_not_told"))
+        .order_by("-attention", "order", "code", "pk")
+    )
+
+
+# --- One station ---------------------------------------------------------------------------------------------------
+
+
+def councils_of_station(station_id: int, period: Period, *, hidden=()) -> QuerySet:
+    """The station's active councils, each with its stored findings by severity, whether it is behind the meeting plan
+    (C7.2), and its meetings of the fiscal year (C10.1): one query."""
+    fiscal_year = period.start.year
+    council = OuterRef("pk")
+    meetings = Meeting.objects.filter(council=council, fiscal_year=fiscal_year)
+
+    def found(qs: QuerySet):
+        return _scalar(qs.filter(subject__object_id=council).values("subject"), Count("pk"))
+
+    return (
+        Council.objects.filter(station_id=station_id, status=Council.Status.ACTIVE)
+        .annotate(
+            errors=found(_findings(COUNCIL_SOURCE, severity="error", hidden=hidden)),
+            warnings=found(_findings(COUNCIL_SOURCE, severity="warning", hidden=hidden)),
+            behind_plan=found(_findings(MEETINGS_SOURCE, code=NO_REGULAR_MEETING)),
+            regular_scheduled=_scalar(
+                meetings.filter(kind=Meeting.Kind.REGULAR, status__in=SCHEDULED).values("council"), Count("pk")
+            ),
+            regular_held=_scalar(
+                meetings.filter(kind=Meeting.Kind.REGULAR, status=Meeting.Status.HELD).values("council"), Count("pk")
+            ),
+            ad_hoc_held=_scalar(
+                meetings.filter(kind=Meeting.Kind.AD_HOC, status=Meeting.Status.HELD).values("council"), Count("pk")
+            ),
+        )
+        .order_by("-errors", "-behind_plan", "name", "pk")
+    )
+
+
+def meetings_by_month(station_id: int, period: Period) -> dict:
+    """The station's meetings per month of the period (C10.1): scheduled (planned or held, the plan) and held, by the
+    month they start in. One aggregate query."""
+    months = period.months()
+    aggregates = {}
+    for i, first in enumerate(months):
+        in_month = Q(starts_at__gte=_aware(first), starts_at__lt=_aware(_next_month(first)))
+        aggregates[f"s{i}"] = Count("pk", filter=in_month & Q(status__in=SCHEDULED))
+        aggregates[f"h{i}"] = Count("pk", filter=in_month & Q(status=Meeting.Status.HELD))
+    counts = Meeting.objects.filter(
+        council__station_id=station_id,
+        starts_at__gte=_aware(months[0]),
+        starts_at__lt=_aware(_next_month(months[-1])),
+    ).aggregate(**aggregates)
+    rows = [
+        {"month": first, "scheduled": counts[f"s{i}"], "held": counts[f"h{i}"], "fiscal_year": period.start.year}
+        for i, first in enumerate(months)
+    ]
+    return {
+        "rows": rows,
+        "scheduled": sum(r["scheduled"] for r in rows),
+        "held": sum(r["held"] for r in rows),
+    }
+
+
+def cases_by_category(station_id: int, period: Period) -> dict:
+    """The requests received in the period by category (C8.2): how many in each status, how many settled, and of those
+    how many were told back within the configured days, told late, or not told yet. One GROUP BY query (and the
+    prefecture settings, read once per request)."""
+    tell_days = datetime.timedelta(days=PrefectureSettings.current().case_tell_days)
+    waited = ExpressionWrapper(F("told_on") - F("settled_on"), output_field=DurationField())
+    told = Q(told_on__isnull=False)
+    settled = Q(status__in=Case.SETTLED)
+    statuses = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in Case.Status.values}
+    grouped = (
+        Case.objects.filter(station_id=station_id, received_on__range=(period.start, period.end))
+        .annotate(waited=waited)
+        .values("category")
+        .annotate(
+            total=Count("pk"),
+            settled=Count("pk", filter=settled),
+            told_in_time=Count("pk", filter=settled & told & Q(waited__lte=tell_days)),
+            told_late=Count("pk", filter=settled & told & Q(waited__gt=tell_days)),
+            not_told=Count("pk", filter=settled & ~told),
+            **statuses,
+        )
+        .order_by()
+    )
+    by_category = {row["category"]: row for row in grouped}
+    names = ["total", "settled", "told_in_time", "told_late", "not_told", *statuses]
+    rows = []
+    for value, label in Case.Category.choices:
+        row = by_category.get(value, {})
+        counts = {name: row.get(name, 0) for name in names}
+        rows.append(
+            {
+                "category": value,
+                "label": label,
+                **counts,
+                "statuses": [(s, label, counts[f"status_{s}"]) for s, label in Case.Status.choices],
+            }
+        )
+    totals = {name: sum(r[name] for r in rows) for name in names}
+    totals["statuses"] = [(s, label, totals[f"status_{s}"]) for s, label in Case.Status.choices]
+    return {"rows": rows, "totals": totals, "statuses": Case.Status.choices, "tell_days": tell_days.days}
+
+
+def contacts_by_area(station_id: int) -> dict:
+    """The station's contact persons by municipality and 地区 and by consent status, as they stand (N4.2, N4.3). One
+    GROUP BY query."""
+    per_consent = {f"c_{c}": Count("pk", filter=Q(consent=c)) for c in ContactPerson.Consent.values}
+    grouped = (
+        ContactPerson.objects.filter(station_id=station_id)
+        .values("municipality", "district")
+        .annotate(total=Count("pk"), **per_consent)
+        .order_by("municipality", "district")
+    )
+    rows = []
+    for row in grouped:
+        counts = {c: row[f"c_{c}"] for c in ContactPerson.Consent.values}
+        rows.append(
+            {
+                "municipality": row["municipality"],
+                "district": row["district"],
+                "total": row["total"],
+                "counts": counts,
+                "consents": [(c, label, counts[c]) for c, label in ContactPerson.Consent.choices],
+            }
+        )
+    totals = [(c, label, sum(r["counts"][c] for r in rows)) for c, label in ContactPerson.Consent.choices]
+    return {
+        "rows": rows,
+        "totals": totals,
+        "total": sum(r["total"] for r in rows),
+        "consents": ContactPerson.Consent.choices,
+    }
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The prefecture's figures for one fiscal year: the stations and their sums."""
+
+    stations: list
+    totals: dict
+
+
+SUMMED = (
+    "council_count",
+    "councils_error",
+    "behind_plan",
+    "meetings_scheduled",
+    "meetings_held",
+    "case_count",
+    "cases_not_told",
+    "exchanges",
+    "contacts",
+    "referrals",
+)
+
+
+def overview(stations: QuerySet, period: Period, *, hidden=()) -> Overview:
+    """``stations_overview`` read, with the prefecture's totals summed from its rows (no further query)."""
+    rows = list(stations_overview(stations, period, hidden=hidden))
+    return Overview(rows, {name: sum(getattr(s, name) for s in rows) for name in SUMMED})
