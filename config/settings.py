@@ -5,6 +5,7 @@ SECRET_KEY     required when DJANGO_ENV=production; in development one is genera
 DEBUG          "1" to turn on debugging (off by default)
 ALLOWED_HOSTS  comma-separated host names
 DJANGO_ENV     "production" turns on HTTPS-only cookies, HSTS and the other deployment settings
+OTP_REQUIRED   "1" makes every account use a second factor (TOTP); on by default when DJANGO_ENV=production
 """
 
 import os
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks",
     "liaison.lib",
@@ -79,12 +83,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "liaison.access.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before anything reads request.GET/POST for a query: NUL and invalid UTF-8 get a 400 page.
     "liaison.lib.middleware.RefuseUnreadableInputMiddleware",
     "liaison.access.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: a logged-in user who still owes the second factor reaches only its pages.
+    "liaison.access.middleware.SecondFactorMiddleware",
     "liaison.audit.middleware.RequestContextMiddleware",
     "liaison.org.middleware.PrefectureSettingsOncePerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +182,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Second factor (ASVS 5.0 V6, level 2): a TOTP app, with single-use recovery codes. Required of every account in
+# production; a demo or a test run may turn it off (an officer who enrolled still gives a code at login).
+OTP_REQUIRED = os.environ.get("OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Koban Liaison")
+# Wrong codes double the wait before the next try (1, 2, 4 … seconds), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Absolute limit: a session ends 12 hours after login whatever happens; idle limit: 30 minutes without a request.
 SESSION_COOKIE_AGE = 12 * 60 * 60

@@ -2,13 +2,17 @@
 seconds after login whatever happens (saving the session every minute would otherwise keep extending it)."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from .second_factor import owes_code
 
 LAST_SEEN = "last_seen"
 STARTED = "session_started"
@@ -56,3 +60,23 @@ class NoStoreMiddleware:
         if logged_in or request.user.is_authenticated or response.has_header("Content-Disposition"):
             add_never_cache_headers(response)
         return response
+
+
+class SecondFactorMiddleware:
+    """The one place that holds back a user who owes the second factor (``second_factor.owes_code``): every view
+    except the public ones and those marked ``policy.before_second_factor`` answers with a redirect to the code page,
+    so no view can forget to ask for it. Placed after LoginRequiredMiddleware, which sends anonymous users to login.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True) or getattr(view_func, "before_second_factor", False):
+            return None
+        if not owes_code(request):
+            return None
+        return redirect(f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}")
