@@ -299,3 +299,13 @@ def test_x2_a_typed_code_is_checked_before_any_device_is(world, client, required
     assert "英数字8文字" in response.content.decode()
     assert TOTPDevice.objects.get(user=user).throttling_failure_count == 0
     assert actions_of(user) == []
+
+
+@pytest.mark.parametrize("target", ["9223372036854775808", "//evil.example/", "https://evil.example/", "home"])
+def test_x2_the_code_pages_go_on_only_to_a_path_of_this_site(world, client_for, target):
+    """X2: ``next`` is followed only when it is a path here; a bare word (once taken for a URL name, a 500) or
+    another site goes home instead."""
+    client = client_for("station_chief")
+    for url in (CODE_URL, RECOVERY_URL):
+        response = client.get(url, {"next": target})
+        assert response.status_code == 302 and response["Location"] == "/"
