@@ -6,6 +6,7 @@ DEBUG          "1" to turn on debugging (off by default)
 ALLOWED_HOSTS  comma-separated host names
 DJANGO_ENV     "production" turns on HTTPS-only cookies, HSTS and the other deployment settings
 TRUSTED_PROXIES  comma-separated addresses or CIDR blocks of the reverse proxies whose X-Forwarded-For is believed
+OTP_REQUIRED   "1" makes every account use a second factor (TOTP); on by default when DJANGO_ENV=production
 """
 
 import os
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks",
     "liaison.lib",
@@ -78,12 +82,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "liaison.access.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before anything reads request.GET/POST for a query: NUL and invalid UTF-8 get a 400 page.
     "liaison.lib.middleware.RefuseUnreadableInputMiddleware",
     "liaison.access.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: a logged-in user who still owes the second factor reaches only its pages.
+    "liaison.access.middleware.SecondFactorMiddleware",
+    # After the second factor: the forced password change comes once the user is who they say.
     "liaison.access.middleware.PasswordChangeRequiredMiddleware",
     "liaison.audit.middleware.RequestContextMiddleware",
     "liaison.org.middleware.PrefectureSettingsOncePerRequest",
@@ -177,6 +186,14 @@ LOGOUT_REDIRECT_URL = "login"
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 # How long a browser an officer logged in from stays registered as theirs (its device cookie), in seconds.
 DEVICE_COOKIE_AGE = int(os.environ.get("DEVICE_COOKIE_AGE", str(180 * 24 * 60 * 60)))
+
+# Second factor (ASVS 5.0 V6, level 2): a TOTP app, with single-use recovery codes. Required of every account in
+# production; a demo or a test run may turn it off (an officer who enrolled still gives a code at login).
+OTP_REQUIRED = os.environ.get("OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Koban Liaison")
+# Wrong codes double the wait before the next try (1, 2, 4 … seconds), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Absolute limit: a session ends 12 hours after login whatever happens; idle limit: 30 minutes without a request.
 SESSION_COOKIE_AGE = 12 * 60 * 60

@@ -6,4 +6,8 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self):
-        from . import devices  # noqa: F401 — connects the successful-login receiver
+        # The login receiver that asks an officer who enrolled for a code even where OTP_REQUIRED is off.
+        from . import (
+            devices,  # noqa: F401 — connects the successful-login receiver
+            second_factor,  # noqa: F401
+        )

@@ -3,6 +3,7 @@ seconds after login whatever happens (saving the session every minute would othe
 no-store marking of personal pages, and the forced password change after an administrator set the password."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .policy import officer_of
+from .second_factor import owes_code
 
 LAST_SEEN = "last_seen"
 STARTED = "session_started"
@@ -63,6 +65,26 @@ class NoStoreMiddleware:
         return response
 
 
+class SecondFactorMiddleware:
+    """The one place that holds back a user who owes the second factor (``second_factor.owes_code``): every view
+    except the public ones and those marked ``policy.before_second_factor`` answers with a redirect to the code page,
+    so no view can forget to ask for it. Placed after LoginRequiredMiddleware, which sends anonymous users to login.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True) or getattr(view_func, "before_second_factor", False):
+            return None
+        if not owes_code(request):
+            return None
+        return redirect(f"{reverse('second_factor')}?{urlencode({'next': request.get_full_path()})}")
+
+
 class PasswordChangeRequiredMiddleware:
     """The one place that holds an officer to a forced password change: while an administrator's password is still
     theirs (``Officer.must_change_password``, set by the officer screens), every page but these answers with a
@@ -78,6 +100,8 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "before_second_factor", False):
+            return None  # the second factor's own pages come first (SecondFactorMiddleware stands before this one)
         officer = officer_of(request.user)
         if officer is None or not officer.must_change_password:
             return None

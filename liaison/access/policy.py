@@ -245,6 +245,14 @@ def logged_in(view):
     return view
 
 
+def before_second_factor(view):
+    """View decorator for the pages a logged-in user reaches before giving the second factor (the code pages and
+    enrolment); every other page waits for it (``middleware.SecondFactorMiddleware``)."""
+    view.access_rule = ("logged_in",)
+    view.before_second_factor = True
+    return view
+
+
 def public(view):
     """View decorator for the few pages open without login (login itself, health check)."""
     from django.contrib.auth.decorators import login_not_required

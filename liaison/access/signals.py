@@ -16,3 +16,14 @@ password_changed = Signal()
 login_throttled = Signal()
 login_refused = Signal()
 login_throttle_cleared = Signal()
+# The second factor (second_factor.py, actions.py), each with user=…:
+# enrolled in a TOTP app (recovery codes made with it);
+second_factor_enrolled = Signal()
+# made new recovery codes (the old ones stop working);
+recovery_codes_made = Signal()
+# gave a right code, with method="totp" or "recovery" (a recovery code is then used up), and left=… recovery codes;
+second_factor_passed = Signal()
+# gave a wrong code, with method=…;
+second_factor_failed = Signal()
+# tried again too soon after wrong codes and was refused without the code being checked, with until=… (a datetime).
+second_factor_throttled = Signal()

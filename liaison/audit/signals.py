@@ -1,5 +1,5 @@
-"""Logins, logouts, failed logins, lock-outs, password changes and requests for another station's records are
-audited too."""
+"""Logins, logouts, failed logins, lock-outs, password changes, the second factor and requests for another station's
+records are audited too."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -11,6 +11,11 @@ from liaison.access.signals import (
     login_throttle_cleared,
     login_throttled,
     password_changed,
+    recovery_codes_made,
+    second_factor_enrolled,
+    second_factor_failed,
+    second_factor_passed,
+    second_factor_throttled,
 )
 
 from .log import japanese, record, record_refusal
@@ -106,6 +111,49 @@ def _password_changed(sender, user, required=False, **kwargs):
         kind=AuditEntry.Kind.AUTH,
         station=_station(user),
         detail={"required": bool(required)},
+    )
+
+
+def _auth(user, action, summary, detail=None):
+    record(user=user, action=action, summary=summary, kind=AuditEntry.Kind.AUTH, station=_station(user), detail=detail)
+
+
+@receiver(second_factor_enrolled)
+def _second_factor_enrolled(sender, user, **kwargs):
+    _auth(user, "auth.second_factor.enrol", "二要素認証（認証アプリ）を登録し、回復用コードを作りました")
+
+
+@receiver(recovery_codes_made)
+def _recovery_codes_made(sender, user, **kwargs):
+    _auth(user, "auth.second_factor.recovery_codes", "回復用コードを作り直しました（以前のコードは無効）")
+
+
+@receiver(second_factor_passed)
+def _second_factor_passed(sender, user, method, left, **kwargs):
+    if method == "recovery":
+        _auth(
+            user,
+            "auth.second_factor.recovery_used",
+            f"回復用コードで二要素認証をしました（残り{left}個）",
+            {"method": method, "left": left},
+        )
+    else:
+        _auth(user, "auth.second_factor.pass", "二要素認証をしました", {"method": method})
+
+
+@receiver(second_factor_failed)
+def _second_factor_failed(sender, user, method, **kwargs):
+    # The typed code is never kept: only that it was wrong and which kind it looked like.
+    _auth(user, "auth.second_factor.failed", "二要素認証のコードが誤っていました", {"method": method})
+
+
+@receiver(second_factor_throttled)
+def _second_factor_throttled(sender, user, until, **kwargs):
+    _auth(
+        user,
+        "auth.second_factor.throttled",
+        "コードの誤りが続いたため、二要素認証の入力を一時的に受け付けませんでした",
+        {"until": until.isoformat()},
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from liaison.access.actions import second_factor_remove
 from liaison.audit.log import japanese, record
 from liaison.lib import once
 from liaison.lib.dates import require_office_date
@@ -647,6 +648,22 @@ def officer_password_changed(*, acting_user) -> None:
     """The officer chose their own password: a forced change, if one was pending, is done (the password change
     page's signal audits the change itself)."""
     Officer.objects.filter(user=acting_user, must_change_password=True).update(must_change_password=False)
+
+
+@transaction.atomic
+def officer_second_factor_reset(*, officer: Officer, acting_user) -> int:
+    """Remove an officer's second factor (a lost phone): their TOTP app and recovery codes go, and they enrol again
+    at their next login. Audited as who reset whose; returns how many devices went."""
+    officer = Officer.objects.select_related("user").get(pk=officer.pk)
+    removed = second_factor_remove(user=officer.user)
+    record(
+        user=acting_user,
+        action="org.officer.second_factor_reset",
+        summary=f"職員 {officer.full_name} の二要素認証を解除しました（次回ログイン時に再登録）",
+        obj=officer,
+        detail={"officer_user_id": officer.user_id, "devices_removed": removed},
+    )
+    return removed
 
 
 def generate_password() -> str:

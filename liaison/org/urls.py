@@ -26,4 +26,9 @@ urlpatterns = [
     path("officers/<int:pk>/edit/", views.officer_edit, name="officer_edit"),
     path("officers/<int:pk>/retire/", views.officer_retire, name="officer_retire"),
     path("officers/<int:pk>/password/", views.officer_password, name="officer_password"),
+    path(
+        "officers/<int:pk>/second-factor/reset/",
+        views.officer_second_factor_reset,
+        name="officer_second_factor_reset",
+    ),
 ]

@@ -5,9 +5,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from liaison.access.permissions import Perm
 from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.access.second_factor import is_enrolled
 from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.exports import Column, Table
@@ -466,7 +468,8 @@ def officer_edit(request, pk):
         ):
             messages.success(request, _("職員の登録内容を保存しました。"))
             return redirect("org:officer_edit", officer.pk)
-    return render(request, "org/officer_form.html", {"form": form, "title": _("職員の編集"), "officer": officer})
+    context = {"form": form, "title": _("職員の編集"), "officer": officer, "second_factor": is_enrolled(officer.user)}
+    return render(request, "org/officer_form.html", context)
 
 
 @require(Perm.MANAGE_ORGANISATION)
@@ -484,6 +487,20 @@ def officer_retire(request, pk):
             )
             return redirect("org:officers")
     return render(request, "org/officer_retire.html", {"officer": officer})
+
+
+@require(Perm.MANAGE_ORGANISATION)
+@require_POST
+def officer_second_factor_reset(request, pk):
+    """An officer who lost their phone: HQ removes their second factor, and they enrol again at the next login."""
+    officer = get_visible_or_404(request.user, Officer.objects.select_related("user"), pk=pk)
+    actions.officer_second_factor_reset(officer=officer, acting_user=request.user)
+    messages.success(
+        request,
+        _("%(name)s の二要素認証を解除しました。次回のログイン時に認証アプリを登録し直します。")
+        % {"name": officer.full_name},
+    )
+    return redirect("org:officer_edit", officer.pk)
 
 
 @never_cache

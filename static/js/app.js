@@ -99,4 +99,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.dataset.confirm)) ev.preventDefault();
     });
   });
+  // Print buttons (data-print): the recovery codes, shown once, are printed to be kept.
+  document.querySelectorAll("[data-print]").forEach((el) => {
+    el.addEventListener("click", () => window.print());
+  });
 });

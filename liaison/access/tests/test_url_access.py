@@ -505,6 +505,11 @@ URLS: dict[str, tuple] = {
     # Logins held back by the throttle: the HQ administrator, who manages the officers, lists and clears them.
     "login_throttles": (_none, {"hq_admin"}, False),
     "login_throttle_clear": (lambda w: {"pk": _login_throttle().pk}, {"hq_admin"}, False, 405),  # POST only
+    # The second factor: a user who owes no code is sent on from the code pages; new recovery codes are POST only.
+    "second_factor": (_none, ALL, False, 302),
+    "second_factor_recovery": (_none, ALL, False, 302),
+    "second_factor_setup": (_none, ALL, False),
+    "second_factor_recovery_codes": (_none, ALL, False, 405),
     "org:stations": (_none, STATION_READERS, False),
     "org:station": (lambda w: {"pk": w.station_a.pk}, STATION_READERS, True),
     "org:koban": (lambda w: {"pk": w.koban_a.pk}, STATION_READERS, True),
@@ -528,6 +533,7 @@ URLS: dict[str, tuple] = {
     "org:officer_edit": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False),
     "org:officer_retire": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False),
     "org:officer_password": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False),
+    "org:officer_second_factor_reset": (lambda w: {"pk": w.officers["koban_staff"].pk}, {"hq_admin"}, False, 405),
     "audit:list": (_none, {"hq_admin", "station_chief", "deputy"}, False),
     # Only the user who asked for the export: every other user, of any role or station, gets 404.
     "audit:export_job": (lambda w: {"pk": _export_job(w).pk}, "own:community_section", True),
