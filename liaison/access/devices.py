@@ -85,7 +85,11 @@ class LoginThrottleMiddleware:
 def _logged_in(sender, request, user, **kwargs):
     """A successful login (after every step of it) forgets the failures it makes harmless and registers the browser."""
     from .actions import login_success_record
+    from .second_factor import asks_code_at_login
 
     username = user.get_username()
     login_success_record(username=username, device_token=token_for(request, username))
-    note_login(request, username)
+    # A login that still owes the second factor is not done: the browser is registered when the code is accepted
+    # (views._verified), so a password alone never makes a browser exempt from the account's wait.
+    if not asks_code_at_login(user):
+        note_login(request, username)

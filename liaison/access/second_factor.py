@@ -61,6 +61,11 @@ def owes_code(request) -> bool:
     return settings.OTP_REQUIRED or bool(request.session.get(CODE_PENDING))
 
 
+def asks_code_at_login(user) -> bool:
+    """Whether a login by ``user`` goes on to the code step: always with OTP_REQUIRED, else if they enrolled."""
+    return settings.OTP_REQUIRED or is_enrolled(user)
+
+
 @receiver(user_logged_in)
 def _ask_enrolled_users_for_a_code(sender, request, user, **kwargs):
     # With OTP_REQUIRED every login owes a code anyway; otherwise only an officer who enrolled does (one query).

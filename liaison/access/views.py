@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.util import random_hex
 
-from . import actions, second_factor
+from . import actions, devices, second_factor
 from .forms import LoginForm, RecoveryCodeForm, SecondFactorCodeForm
 from .policy import before_second_factor, logged_in, officer_of, public
 from .signals import password_changed
@@ -73,6 +73,7 @@ def _verified(request, device) -> None:
     request.session.cycle_key()
     otp_login(request, device)
     request.session.pop(second_factor.CODE_PENDING, None)
+    devices.note_login(request, request.user.get_username())  # only now is the login done: register the browser
 
 
 def _code_step(request, form_class, template):

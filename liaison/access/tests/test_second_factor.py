@@ -309,3 +309,15 @@ def test_x2_the_code_pages_go_on_only_to_a_path_of_this_site(world, client_for, 
     for url in (CODE_URL, RECOVERY_URL):
         response = client.get(url, {"next": target})
         assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_x2_the_browser_is_registered_only_once_the_code_is_accepted(world, client, required):
+    """X2 (ASVS V6): the login throttle's device cookie, which spares a browser the account's wait, is given when the
+    whole login is done: a password alone (someone who guessed or stole it) does not register the browser."""
+    from liaison.access.devices import COOKIE_NAME
+
+    device = enrol(world.user("station_chief"))
+    password_step(client)
+    assert COOKIE_NAME not in client.cookies
+    response = client.post(CODE_URL, {"code": code_for(device.key)})
+    assert response.status_code == 302 and COOKIE_NAME in response.cookies
