@@ -108,7 +108,7 @@ from liaison.network.models import (
 )
 from liaison.network.tally import tally_rows
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
-from liaison.people.models import Person, PublicOfficeRecord, grams_for
+from liaison.people.models import Person, PublicOfficeRecord, search_index_for
 
 Role = Officer.Role
 Post = Membership.Post
@@ -179,6 +179,7 @@ WRITE_ORDER = [
     "councils.Council_kobans",
     "people.Person",
     "people.PersonNameGram",
+    "people.PersonReadingPrefix",
     "councils.Membership",
     "people.PublicOfficeRecord",
     "councils.Notice",
@@ -798,8 +799,8 @@ class Generator:
             created_by_id=clerk.user_id,
         )
         self.sink.add(person)
-        for gram in grams_for(person):  # the name search's index, which Person.save would write
-            self.sink.add(gram)
+        for row in search_index_for(person):  # the search's index, which Person.save would write
+            self.sink.add(row)
         return person
 
     def public_office(self, rng, person_id: int, office: str, day: datetime.date) -> None:
@@ -1285,8 +1286,8 @@ class NetworkPass:
             created_by_id=clerk[1],
         )
         self.g.sink.add(person)
-        for gram in grams_for(person):
-            self.g.sink.add(gram)
+        for row in search_index_for(person):
+            self.g.sink.add(row)
         return person.id
 
     def request(self, rng, station_id, koban: Koban, day, officer, found: _Contact, sections) -> int:

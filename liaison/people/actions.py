@@ -21,7 +21,7 @@ from liaison.lib.kana import READING_ERROR, clean_name, family_given_key, normal
 from liaison.lib.phone import phone_digits
 from liaison.lib.versioning import bump_version, save_versioned
 
-from .models import Person, PersonNameGram, PublicOfficeRecord, grams_for
+from .models import Person, PersonNameGram, PersonReadingPrefix, PublicOfficeRecord, search_index_for
 from .postal import normalize_postal_code
 from .retention import cutoff_for, due_for_anonymising
 from .signals import person_changed, person_merging, persons_anonymised, public_office_recorded
@@ -160,8 +160,8 @@ def _links_to_person() -> list[models.ForeignKey]:
         field = relation.field
         if field is Person._meta.get_field("merged_into"):
             continue
-        if field.model is PersonNameGram:
-            continue  # the search index of each record's own names, not a record about the person
+        if field.model in (PersonNameGram, PersonReadingPrefix):
+            continue  # the search index of each record's own names and readings, not a record about the person
         fields.append(field)
     return fields
 
@@ -313,9 +313,10 @@ def person_retention_apply(*, years: int, day: datetime.date, acting_user) -> li
             updated_at=now,
         )
         PersonNameGram.objects.filter(person_id__in=chunk).delete()
-        PersonNameGram.objects.bulk_create(
-            [gram for person in Person.objects.filter(pk__in=chunk) for gram in grams_for(person)]
-        )
+        PersonReadingPrefix.objects.filter(person_id__in=chunk).delete()
+        rows = [row for person in Person.objects.filter(pk__in=chunk) for row in search_index_for(person)]
+        PersonNameGram.objects.bulk_create([row for row in rows if isinstance(row, PersonNameGram)])
+        PersonReadingPrefix.objects.bulk_create([row for row in rows if isinstance(row, PersonReadingPrefix)])
         PublicOfficeRecord.objects.filter(person_id__in=chunk).update(office=ANONYMISED_NAME, note="")
         persons_anonymised.send(sender=Person, person_ids=chunk)
     stations: dict[int, int] = {}

@@ -12,7 +12,7 @@ from liaison.lib.kana import family_given_key, reading_sort_key
 from liaison.lib.phone import format_phone
 from liaison.lib.versioning import Versioned
 
-from .name_grams import name_grams
+from .name_grams import name_grams, reading_prefixes
 
 
 class Person(Versioned):
@@ -89,14 +89,17 @@ class Person(Versioned):
         self.sort_key = family_given_key(self.family_kana, self.given_kana)
         self.given_key = reading_sort_key(self.given_kana)
         fields = kwargs.get("update_fields")
-        if fields is not None and "sort_key" in fields:  # the reading keys are derived together
-            kwargs["update_fields"] = {*fields, "given_key"}
+        if fields is not None and {"family_kana", "given_kana", "sort_key"} & set(fields):
+            # The reading keys are derived from the readings and written with them, so they cannot go stale.
+            fields = kwargs["update_fields"] = {*fields, "sort_key", "given_key"}
         adding = self._state.adding
         super().save(*args, **kwargs)
         if fields is None or {"family_name", "given_name"} & set(fields):
             PersonNameGram.refresh(self, created=adding)
         elif "sort_key" in fields:  # the reading key written: the grams' copy of it follows
             PersonNameGram.objects.filter(person_id=self.pk).update(sort_key=self.sort_key)
+        if fields is None or "sort_key" in fields:  # the readings are written only with their key
+            PersonReadingPrefix.refresh(self, created=adding)
 
     @property
     def full_name(self) -> str:
@@ -214,3 +217,51 @@ def grams_for(person: Person) -> list[PersonNameGram]:
         PersonNameGram(person_id=person.pk, gram=g, sort_key=person.sort_key)
         for g in sorted(name_grams(person.family_name, person.given_name))
     ]
+
+
+class PersonReadingPrefix(models.Model):
+    """The first one, two and three letters of a person's family and given readings (their primary key parts, so サ
+    stands for ザ too): the index of the search by the start of a reading (``queries.search_in_order``), derived from
+    the readings and rewritten whenever they are saved.
+
+    Why a table of our own: 「サ」 matches the family reading of some people and the given reading of others. The
+    family matches are one range of ``Person.sort_key``, but the given ones are spread over it, so the database had to
+    collect every match (30,000 at ten times the largest prefecture) and sort them to show the first fifty. A row per
+    prefix, carrying the person's reading key, lets the (prefix, sort_key, person) index give both kinds in 五十音順,
+    and the page is read until it is full. A longer reading is looked up by its first three letters and checked by
+    the reading itself. Writes that bypass ``Person.save`` (bulk inserts, the anonymising of old records) must call
+    :func:`reading_prefixes_for` themselves, as they do :func:`grams_for`.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", related_query_name="reading_prefixes"
+    )
+    prefix = models.CharField(max_length=3)
+    sort_key = SortKeyField(max_length=130, editable=False, default="")
+
+    class Meta:
+        # No unique constraint: the rows are a set by construction, and a second index would double their cost.
+        indexes = [models.Index(fields=["prefix", "sort_key", "person"], name="person_reading_prefix_order")]
+
+    def __str__(self):
+        return self.prefix
+
+    @classmethod
+    def refresh(cls, person: Person, *, created: bool = False) -> None:
+        """Rewrite ``person``'s prefixes from their readings (the caller saved them; one or two queries)."""
+        if not created:
+            cls.objects.filter(person_id=person.pk).delete()
+        cls.objects.bulk_create(reading_prefixes_for(person))
+
+
+def reading_prefixes_for(person: Person) -> list[PersonReadingPrefix]:
+    """Unsaved prefix rows of ``person`` (who must have an id), for bulk inserts."""
+    return [
+        PersonReadingPrefix(person_id=person.pk, prefix=prefix, sort_key=person.sort_key)
+        for prefix in sorted(reading_prefixes(person.family_kana, person.given_kana))
+    ]
+
+
+def search_index_for(person: Person) -> list[PersonNameGram | PersonReadingPrefix]:
+    """Every search-index row of ``person``: the grams of the names and the prefixes of the readings."""
+    return [*grams_for(person), *reading_prefixes_for(person)]

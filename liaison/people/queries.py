@@ -13,7 +13,7 @@ from liaison.lib.kana import normalize_reading, reading_prefix_key
 from liaison.lib.phone import phone_digits
 
 from .models import Person, PersonNameGram
-from .name_grams import is_whole_gram, term_grams
+from .name_grams import READING_PREFIX_LENGTH, is_whole_gram, term_grams
 
 __all__ = ["current", "for_picker", "likely_duplicates", "postal_code_filter", "search", "search_in_order"]
 
@@ -59,6 +59,15 @@ def _term_filter(term: str) -> Q:
 
 def _phone_or_reading(term: str) -> Q | None:
     """The filter of a word that is the start of a phone number, postal code or reading; None for a name."""
+    condition = _phone(term)
+    if condition is not None:
+        return condition
+    condition, _key = _reading(term)
+    return condition
+
+
+def _phone(term: str) -> Q | None:
+    """The filter of a word that is the first digits (three or more) of a phone number or postal code, else None."""
     digits = "".join(ch for ch in unicodedata.normalize("NFKC", term) if ch.isdigit())
     if len(digits) >= 3 and len(digits) == len(unicodedata.normalize("NFKC", term).replace("-", "").replace("－", "")):
         postal = f"{digits[:3]}-{digits[3:7]}" if len(digits) > 3 else digits
@@ -66,17 +75,24 @@ def _phone_or_reading(term: str) -> Q | None:
         if len(digits) <= 7:
             condition |= _digit_prefix("postal_code", postal)
         return condition
+    return None
+
+
+def _reading(term: str) -> tuple[Q | None, str]:
+    """The filter of a word that is the start of a family or given reading, with the key it starts with; (None, "")
+    for a word that is not a reading."""
     try:
         reading = normalize_reading(term)
         key = reading_prefix_key(reading)
     except ValueError:
-        reading = key = ""
-    if key:
-        # The key range finds candidates from the index; the reading itself tells サ from ザ, as before.
-        return (_key_prefix("sort_key", key) & Q(family_kana__startswith=reading)) | (
-            _key_prefix("given_key", key) & Q(given_kana__startswith=reading)
-        )
-    return None
+        return None, ""
+    if not key:
+        return None, ""
+    # The key range finds candidates from the index; the reading itself tells サ from ザ, as before.
+    condition = (_key_prefix("sort_key", key) & Q(family_kana__startswith=reading)) | (
+        _key_prefix("given_key", key) & Q(given_kana__startswith=reading)
+    )
+    return condition, key
 
 
 def _name_part(term: str, grams: list[str] | None = None) -> Q:
@@ -104,29 +120,42 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
 def search_in_order(queryset: QuerySet, query: str, *, one_station: bool = False) -> QuerySet:
     """``search`` in 五十音順 (``sort_key``, then id), to be paged.
 
-    When a word is a name, the persons are joined to one gram of it (each person holds a gram once) and ordered by
-    the gram row's copy of the reading key: the database reads the first page from the (gram, sort_key, person)
-    index in order and checks each row until the page is full, instead of collecting every person holding the gram
-    (5,800 for 佐藤 at ten times the largest prefecture; PostgreSQL scanned the person table for them) and sorting
-    them. The same persons in the same order as ``search(queryset, query).order_by("sort_key", "pk")``.
+    The first word that is a name or a reading is joined to an index table holding one row per person and the
+    person's reading key, and the persons are ordered by that row's copy of the key: the database reads the first
+    page from the index in order and checks each row until the page is full, instead of collecting every match and
+    sorting them. A name joins one gram of it (``PersonNameGram``: 5,800 people hold 佐藤 at ten times the largest
+    prefecture); a reading joins its first letters (``PersonReadingPrefix``: 30,000 family or given readings start
+    with サ there, and the given ones are spread over ``sort_key``). The same persons in the same order as
+    ``search(queryset, query).order_by("sort_key", "pk")``.
 
-    ``one_station``: ``queryset`` holds one station's persons (a few hundred). Walking the prefecture's gram would
-    then read every holder of it to find the station's few, so the station's persons are read and the matches
-    sorted, as ``search`` does (SQLite, without statistics, cannot tell the two cases apart).
+    ``one_station``: ``queryset`` holds one station's persons (a few hundred). Walking the prefecture's index would
+    then read every holder of the gram or prefix to find the station's few, so the station's persons are read and
+    the matches sorted, as ``search`` does (SQLite, without statistics, cannot tell the two cases apart).
     """
     if one_station:
         return search(queryset, query).order_by("sort_key", "pk")
-    joined = False
+    names, reading_keys = [], []
     for term in query.split():
-        condition = _phone_or_reading(term)
-        if condition is None and not joined:
-            first, *others = term_grams(term)
-            queryset = queryset.filter(_name_part(term, grams=others), name_grams__gram=first)
-            joined = True
+        phone = _phone(term)
+        reading, key = (None, "") if phone is not None else _reading(term)
+        if phone is None and reading is None:
+            names.append(term)  # filtered below, the first one through the join
         else:
-            queryset = queryset.filter(condition if condition is not None else _name_part(term))
-    if joined:
-        return queryset.order_by("name_grams__sort_key", "name_grams__person_id")
+            queryset = queryset.filter(phone if phone is not None else reading)
+            reading_keys += [key] if key else []
+    # A name's gram is held by fewer people than a reading's first letters (佐藤 against サ): join it when there is one.
+    ordered_by = None
+    if names:
+        first, *others = term_grams(names[0])
+        queryset = queryset.filter(_name_part(names[0], grams=others), name_grams__gram=first)
+        ordered_by = "name_grams"
+        for term in names[1:]:
+            queryset = queryset.filter(_name_part(term))
+    elif reading_keys:
+        queryset = queryset.filter(reading_prefixes__prefix=reading_keys[0][:READING_PREFIX_LENGTH])
+        ordered_by = "reading_prefixes"
+    if ordered_by is not None:
+        return queryset.order_by(f"{ordered_by}__sort_key", f"{ordered_by}__person_id")
     return queryset.order_by("sort_key", "pk")
 
 

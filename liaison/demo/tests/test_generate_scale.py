@@ -206,14 +206,17 @@ def test_follow_up_commands_run_when_they_exist(monkeypatch):
     assert "demo_chief" in output and "demo_logins:" in output
 
 
-def test_issue8_generated_people_have_their_name_grams():
-    """The generator writes people in bulk (no Person.save): each still gets exactly the grams of their names, so
-    the name search finds them at x10 as it finds people recorded through the screens."""
+def test_issue8_generated_people_have_their_name_grams_and_reading_prefixes():
+    """The generator writes people in bulk (no Person.save): each still gets exactly the grams of their names and
+    the prefixes of their readings, so the search finds them at x10 as it finds people recorded through the
+    screens."""
     from liaison.people.tests.test_name_index import assert_grams_complete
+    from liaison.people.tests.test_reading_prefix import assert_prefixes_complete
 
     _generate()
     assert Person.objects.exists()
     assert_grams_complete()
+    assert_prefixes_complete()
 
 
 def _expected_executive_class(officer: Officer) -> str:

@@ -43,7 +43,7 @@ def test_issue8_gram_reading_keys_follow_every_kind_of_write(world):
     assert_gram_keys_follow_the_people()
     assert list(queries.search_in_order(everyone, "佐藤")) == [c, b, a]
     c.given_kana = "アキラ"
-    c.save(update_fields=["given_kana"])  # the key not listed: not written, on the person or the grams
+    c.save(update_fields=["given_kana"])  # the keys are written with the reading, on the person and the grams
     assert_gram_keys_follow_the_people()
     assert list(queries.search_in_order(everyone, "佐藤")) == [c, b, a]
     c.save(update_fields=["given_kana", "sort_key"])
