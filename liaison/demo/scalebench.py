@@ -631,8 +631,11 @@ class ScaleRun:
     def measure(self, result: ScaleResult) -> None:
         self.write(f"=== 規模 {self.scale}、{self.database} ===")
         self.step("migrate", ["migrate", "--no-input", "--verbosity", "0"])
+        # A database of the caller's own may already hold this scale (an earlier run): it is measured as it is.
+        keep = ["--keep-existing"] if self.database_url else []
         self.step(
-            f"generate_scale --scale {self.scale}", ["generate_scale", "--scale", self.scale, "--seed", str(self.seed)]
+            f"generate_scale --scale {self.scale}",
+            ["generate_scale", "--scale", self.scale, "--seed", str(self.seed), *keep],
         )
         planned = None
         child = Child(["bench", "--inside", "--task", "plan"], self.env, self.write)

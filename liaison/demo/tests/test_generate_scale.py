@@ -198,6 +198,19 @@ def test_refuses_to_run_twice():
         _generate()
 
 
+def test_keep_existing_leaves_the_same_scale_as_it_is_and_refuses_other_data():
+    """The benchmark measures a database built earlier again (``--keep-existing``): the same scale is left as it is,
+    anything else is still refused."""
+    _generate()
+    before = {model: model.objects.count() for model in (Station, Person, Officer)}
+    out = io.StringIO()
+    call_command("generate_scale", "--scale", "tiny", "--keep-existing", stdout=out)
+    assert "作成済み" in out.getvalue()
+    assert {model: model.objects.count() for model in before} == before
+    with pytest.raises(CommandError, match="空ではありません"):
+        call_command("generate_scale", "--scale", "prefecture", "--keep-existing", stdout=io.StringIO())
+
+
 def test_follow_up_commands_run_when_they_exist(monkeypatch):
     """The stored findings' rebuild is a follow-up command: run when defined, skipped while it is not."""
     monkeypatch.setattr(generate_scale, "FOLLOW_UPS", ["no_such_command", "demo_logins"])

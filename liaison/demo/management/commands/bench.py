@@ -170,7 +170,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025, help="規模の計測で generate_scale に渡す乱数の種。")
         parser.add_argument(
             "--database-url",
-            help="使い捨てのデータベースの代わりに使う空のデータベース（例 postgres://…）。計測後もデータが残る。",
+            help="使い捨てのデータベースの代わりに使うデータベース（例 postgres://…）。空なら作成し、同じ規模が作成済みならそのまま計測する。計測後もデータが残る。",
         )
         parser.add_argument(
             "--export-cases",

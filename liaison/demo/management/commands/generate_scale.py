@@ -10,7 +10,8 @@ first, largest station.
 the run) for a measurement that does not need it; every other row is the same as with it.
 
 With ``--database-url`` the command runs itself again with that ``DATABASE_URL``, migrating that database first; the
-developer's database is not touched.
+developer's database is not touched. ``--keep-existing`` leaves a database that already holds a prefecture of the
+same scale as it is (the benchmark measures such a database again without building it anew).
 
 After the data is written, each command named in ``FOLLOW_UPS`` that exists is run (so stored findings get built
 once a command builds them); a programme whose derived data needs building adds its command there.
@@ -70,17 +71,28 @@ class Command(BaseCommand):
             help="作成先のデータベース（例 postgres://…、sqlite:////tmp/scale.sqlite3）。migrate してから作成する。",
         )
         parser.add_argument(
+            "--keep-existing",
+            action="store_true",
+            help="データベースに同じ規模の県が作成済みならそのままにする（ベンチマークで作成済みのデータを再計測するとき）。",
+        )
+        parser.add_argument(
             "--without-network",
             action="store_true",
             help="地域安全ネットワーク（連絡員・情報交換）を作成しない（x10 では作成時間の大半を占める）。",
         )
 
-    def handle(self, *args, scale, seed=DEFAULT_SEED, database_url=None, without_network=False, **options):
+    def handle(
+        self, *args, scale, seed=DEFAULT_SEED, database_url=None, without_network=False, keep_existing=False, **options
+    ):
         if database_url:
-            self.spawn(scale, seed, database_url, without_network)
+            self.spawn(scale, seed, database_url, without_network, keep_existing)
             return
         spec = SCALES[scale]
         found = existing_rows()
+        if found and keep_existing and Station.objects.count() == spec.stations:
+            # A prefecture of this size written earlier (by this command: nothing else makes hundreds of stations).
+            self.stdout.write(f"規模 {scale} の県（警察署 {spec.stations:,}）は作成済みです。そのまま使います。")
+            return
         if found:
             raise CommandError(
                 f"データベースが空ではありません（{'、'.join(found)}があります）。"
@@ -116,13 +128,14 @@ class Command(BaseCommand):
         self.stdout.write(line)
         self.stdout.flush()
 
-    def spawn(self, scale: str, seed: int, database_url: str, without_network: bool) -> None:
+    def spawn(self, scale: str, seed: int, database_url: str, without_network: bool, keep_existing: bool) -> None:
         env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         for command in (
             [sys.executable, manage, "migrate", "--no-input", "--verbosity", "0"],
             [sys.executable, manage, "generate_scale", "--scale", scale, "--seed", str(seed)]
-            + (["--without-network"] if without_network else []),
+            + (["--without-network"] if without_network else [])
+            + (["--keep-existing"] if keep_existing else []),
         ):
             completed = subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=False)
             if completed.returncode != 0:
