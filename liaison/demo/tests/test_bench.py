@@ -90,6 +90,10 @@ def test_a_request_past_the_time_limit_is_cut_off_and_its_process_killed():
     assert child.process.returncode is not None
 
 
-def test_one_database_url_takes_one_scale():
-    with pytest.raises(CommandError, match="1つずつ"):
+def test_database_urls_go_one_to_each_scale_of_one_database():
+    with pytest.raises(CommandError, match="規模と同じ数だけ"):
         call_command("bench", "--scale", "tiny", "--scale", "prefecture", "--database-url", "sqlite:////nowhere")
+    with pytest.raises(CommandError, match="規模と同じ数だけ"):
+        call_command(
+            "bench", "--scale", "tiny", "--database", "sqlite", "--database", "postgres", "--database-url", "sqlite://"
+        )

@@ -170,7 +170,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025, help="規模の計測で generate_scale に渡す乱数の種。")
         parser.add_argument(
             "--database-url",
-            help="使い捨てのデータベースの代わりに使うデータベース（例 postgres://…）。空なら作成し、同じ規模が作成済みならそのまま計測する。計測後もデータが残る。",
+            action="append",
+            help=(
+                "使い捨てのデータベースの代わりに使うデータベース（例 postgres://…）。空なら作成し、同じ規模が作成済みなら"
+                "そのまま計測する。計測後もデータが残る。データベースの種類は1つとし、--scale と同じ数だけ同じ順に指定する。"
+            ),
         )
         parser.add_argument(
             "--export-cases",
@@ -195,16 +199,20 @@ class Command(BaseCommand):
             return
         scales = list(dict.fromkeys(options["scale"] or ["demo"]))
         databases = list(dict.fromkeys(options["database"] or ["sqlite"]))
-        if database_url and len(scales) * len(databases) > 1:
-            raise CommandError("--database-url を指定するときは、規模とデータベースを1つずつにしてください。")
+        urls = database_url or []
+        if urls and (len(databases) > 1 or len(urls) != len(scales)):
+            raise CommandError(
+                "--database-url を指定するときは、データベースの種類を1つずつにし、規模と同じ数だけ同じ順に指定してください。"
+            )
+        url_of = dict(zip(scales, urls, strict=True))
         failed = False
         for database in databases:
-            with self.server(database, database_url) as cluster_url:
+            with self.server(database, bool(urls)) as cluster_url:
                 results = []
                 for scale in scales:
                     if scale == "demo":
                         self.spawn(
-                            runs, quick, database_url or self.demo_database(cluster_url), options["export_cases"]
+                            runs, quick, url_of.get(scale) or self.demo_database(cluster_url), options["export_cases"]
                         )
                         continue
                     try:
@@ -212,7 +220,7 @@ class Command(BaseCommand):
                             scalebench.ScaleRun(
                                 scale=scale,
                                 database=database,
-                                database_url=database_url,
+                                database_url=url_of.get(scale),
                                 cluster_url=cluster_url,
                                 runs=runs,
                                 quick=quick,
@@ -234,9 +242,9 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     @contextlib.contextmanager
-    def server(self, database: str, database_url: str | None):
+    def server(self, database: str, own_databases: bool):
         """The throw-away PostgreSQL cluster's URL for ``--database postgres`` (None otherwise)."""
-        if database != "postgres" or database_url:
+        if database != "postgres" or own_databases:
             yield None
             return
         try:
