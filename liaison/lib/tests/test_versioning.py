@@ -46,16 +46,17 @@ def test_c3_1_council_second_save_from_the_same_version_is_refused(world):
 
 
 def test_n2_person_second_save_from_the_same_version_is_refused_and_derived_fields_follow(world):
-    """N2: a person goes through the shared helper; the model's own save still computes the sort key."""
+    """N2: a person goes through the shared helper; the model's own save still computes the sort key, and writes it
+    with the reading even when the caller did not list it (a reading never goes without its key)."""
     person = make_person(world.station_a)
     saved = _two_saves(Person, person.pk, "family_kana", "アベ", "イトウ")
-    assert saved.sort_key == person.sort_key  # sort_key not listed: not written
+    assert saved.sort_key != person.sort_key and saved.sort_key.startswith("アヘ|")
 
     fresh = Person.objects.get(pk=person.pk)
-    fresh.family_kana = "アベ"
+    fresh.family_kana = "イトウ"
     save_versioned(fresh, fresh.version, ["family_kana", "sort_key", "updated_at"])
     fresh = Person.objects.get(pk=person.pk)
-    assert fresh.sort_key != person.sort_key and fresh.updated_at > person.updated_at and fresh.version == 3
+    assert fresh.sort_key.startswith("イトウ|") and fresh.updated_at > person.updated_at and fresh.version == 3
 
 
 def test_other_writes_bump_the_version_so_open_edit_screens_go_stale(world):

@@ -204,7 +204,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "--database-url を指定するときは、データベースの種類を1つずつにし、規模と同じ数だけ同じ順に指定してください。"
             )
-        url_of = dict(zip(scales, urls, strict=True))
+        url_of = dict(zip(scales, urls, strict=True)) if urls else {}
         failed = False
         for database in databases:
             with self.server(database, bool(urls)) as cluster_url:
