@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import for_work, has_perm
+from liaison.access.policy import for_work, has_perm, sees_all_stations
 from liaison.findings import store, todo
-from liaison.findings.models import Finding
+from liaison.findings.models import Finding, Subject
 from liaison.lib.dates import today_tokyo
 from liaison.lib.indexes import InConstants
 from liaison.org.models import PrefectureSettings
@@ -54,6 +54,7 @@ def case_todo(request, officer):
     cases = for_work(request.user, Case)
     counts = store.count_subjects(
         for_work(request.user, Finding).filter(subject__source=findings.SOURCE),
+        within=None if sees_all_stations(request.user) else for_work(request.user, Subject),
         not_told=Q(code="not_told"),
         open_long=Q(code="open_long"),
     )

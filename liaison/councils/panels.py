@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
 from liaison.access.personal_data import hidden_finding_codes
-from liaison.access.policy import for_work, has_perm, visible_to
+from liaison.access.policy import for_work, has_perm, sees_all_stations, visible_to
 from liaison.findings import panels, store, todo
-from liaison.findings.models import Finding
+from liaison.findings.models import Finding, Subject
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import PrefectureSettings
 
@@ -48,6 +48,7 @@ def council_todo(request, officer):
     hidden = hidden_finding_codes(user)
     counts = store.count_subjects(
         for_work(user, Finding),
+        within=None if sees_all_stations(user) else for_work(user, Subject),
         needing_action=Q(subject__source=findings.SOURCE, severity="error") & ~Q(code__in=list(hidden)),
         without_council=Q(subject__source=coverage.SOURCE, code="no_council"),
     )

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from liaison.lib.dates import today_tokyo
 
@@ -237,14 +237,27 @@ def having(source: str, *, severity: str | None = None, code: str | None = None,
     return Q(pk__in=found.values("subject__object_id"))
 
 
-def count_subjects(findings: QuerySet, **conditions: Q) -> dict[str, int]:
+def count_subjects(findings: QuerySet, *, within: QuerySet | None = None, **conditions: Q) -> dict[str, int]:
     """How many subjects have a finding matching each condition, in one query over ``findings`` (already scoped).
 
     A panel's several counts (needing action, kobans without a council …) are one grouped read of the findings that
     match, not one query each: ``count_subjects(for_work(user, Finding), needing=Q(…), uncovered=Q(…))``.
+
+    ``within``: the subjects of one station or koban (``for_work(user, Subject)``, a few hundred). Each of them is
+    then probed for its matching findings, so the count costs what the station holds. Without it the matching findings
+    are read first, which is right for HQ; for one station SQLite, which has no statistics, planned that too, reading
+    every error finding of the prefecture through the severity and code indexes to keep the station's (7 ms at ten
+    times the largest prefecture against 0.2 ms).
     """
     if not conditions:
         return {}
+    if within is not None:
+        return within.aggregate(
+            **{
+                name: Count("pk", filter=Exists(findings.filter(condition, subject=OuterRef("pk"))))
+                for name, condition in conditions.items()
+            }
+        )
     either = Q()
     for condition in conditions.values():
         either |= condition
