@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import for_work, has_perm, sees_all_stations
+from liaison.access.policy import for_work, has_perm, sees_all_stations, visible_to
 from liaison.findings import store, todo
-from liaison.findings.models import Finding, Subject
+from liaison.findings.models import Finding, StationTally, Subject
 from liaison.lib.dates import today_tokyo
 from liaison.lib.indexes import InConstants
 from liaison.org.models import PrefectureSettings
@@ -52,12 +52,19 @@ def case_todo(request, officer):
     if not has_perm(request.user, Perm.VIEW_STATION):
         return None
     cases = for_work(request.user, Case)
-    counts = store.count_subjects(
-        for_work(request.user, Finding).filter(subject__source=findings.SOURCE),
-        within=None if sees_all_stations(request.user) else for_work(request.user, Subject),
-        not_told=Q(code="not_told"),
-        open_long=Q(code="open_long"),
-    )
+    if sees_all_stations(request.user):  # HQ: the tally of each station, not every finding of the prefecture
+        counts = store.count_tallied(
+            visible_to(request.user, StationTally),
+            not_told=store.tallied(findings.SOURCE, code="not_told"),
+            open_long=store.tallied(findings.SOURCE, code="open_long"),
+        )
+    else:
+        counts = store.count_subjects(
+            for_work(request.user, Finding).filter(subject__source=findings.SOURCE),
+            within=for_work(request.user, Subject),
+            not_told=Q(code="not_told"),
+            open_long=Q(code="open_long"),
+        )
     return {
         "not_told_count": counts["not_told"],
         "not_told": list(oldest_not_told(cases, today_tokyo())[:SHOWN]) if counts["not_told"] else [],

@@ -15,7 +15,7 @@ from liaison.access.permissions import Perm
 from liaison.access.personal_data import hidden_finding_codes
 from liaison.access.policy import for_work, has_perm, sees_all_stations, visible_to
 from liaison.findings import panels, store, todo
-from liaison.findings.models import Finding, Subject
+from liaison.findings.models import Finding, StationTally, Subject
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import PrefectureSettings
 
@@ -46,12 +46,19 @@ def council_todo(request, officer):
     settings = PrefectureSettings.current()
     councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
     hidden = hidden_finding_codes(user)
-    counts = store.count_subjects(
-        for_work(user, Finding),
-        within=None if sees_all_stations(user) else for_work(user, Subject),
-        needing_action=Q(subject__source=findings.SOURCE, severity="error") & ~Q(code__in=list(hidden)),
-        without_council=Q(subject__source=coverage.SOURCE, code="no_council"),
-    )
+    if sees_all_stations(user):  # HQ: the tally of each station, not every finding of the prefecture
+        counts = store.count_tallied(
+            visible_to(user, StationTally),
+            needing_action=store.tallied(findings.SOURCE, severity="error", hidden=hidden),
+            without_council=store.tallied(coverage.SOURCE, code="no_council"),
+        )
+    else:
+        counts = store.count_subjects(
+            for_work(user, Finding),
+            within=for_work(user, Subject),
+            needing_action=Q(subject__source=findings.SOURCE, severity="error") & ~Q(code__in=list(hidden)),
+            without_council=Q(subject__source=coverage.SOURCE, code="no_council"),
+        )
     needing_action = councils.filter(findings.having(severity="error", hidden=hidden))
     context = {
         "notices": list(Notice.objects.filter(recipient=officer, read_at__isnull=True).select_related("council")[:20]),

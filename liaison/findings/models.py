@@ -10,6 +10,10 @@ name the programme registers, e.g. ``"council"``) and the object's id. It carrie
 belongs to, so ``visible_to`` and ``for_work`` scope the findings like the object itself, and the day its findings
 were last computed (also when it has none). Each ``Finding`` holds a code, its severity and requirement and the
 values of its message; the message itself is rendered in the reader's language when read (see ``store.message``).
+
+A ``StationTally`` row counts the subjects of one source in one station that hold findings of one kind; ``store``
+keeps it with the findings, so HQ's counts and the table of stations read a few rows per station, not every finding
+of the prefecture.
 """
 
 from django.db import models
@@ -76,3 +80,37 @@ class Finding(models.Model):
         from .store import message
 
         return message(self.subject.source, self.code, self.params)
+
+
+class StationTally(models.Model):
+    """How many subjects of ``source`` in ``station`` hold findings of one kind, kept by ``store`` in the transaction
+    that stores the findings (``store.tallied`` reads it).
+
+    Two kinds of row:
+    - ``code`` set, ``severity`` and ``codes`` empty: the subjects with a finding of that code;
+    - ``severity`` set, ``code`` empty: the subjects whose findings of that severity have exactly the codes ``codes``
+      (sorted, comma-separated). Keeping the set, not one count per severity, lets a reader who may not see some
+      codes (``access.personal_data.hidden_finding_codes``) count only the subjects with a code they may see, without
+      counting one subject twice.
+    """
+
+    STATION_PATH = "station"
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=30)
+    code = models.CharField(max_length=40, blank=True)
+    severity = models.CharField(max_length=10, blank=True)
+    codes = models.CharField(max_length=400, blank=True)
+    subjects = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "source", "code", "severity", "codes"], name="finding_tally_once_per_kind"
+            )
+        ]
+        # HQ reads one kind over every station.
+        indexes = [models.Index(fields=["source", "code", "severity", "codes"], name="finding_tally_kind")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.source} {self.code or self.severity}: {self.subjects}"

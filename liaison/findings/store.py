@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from liaison.lib.dates import today_tokyo
 
-from .models import Finding, Subject
+from .models import Finding, StationTally, Subject
 
 __all__ = [
     "BATCH",
@@ -40,6 +42,7 @@ __all__ = [
     "Source",
     "deferred",
     "count_subjects",
+    "count_tallied",
     "having",
     "message",
     "refresh",
@@ -48,6 +51,8 @@ __all__ = [
     "refresh_date_driven",
     "register",
     "registered",
+    "tallied",
+    "tally_from_findings",
 ]
 
 BATCH = 200  # objects per transaction when rebuilding: memory stays flat, each batch costs a fixed number of queries
@@ -147,10 +152,18 @@ def _refresh_now(source: str, ids: Iterable[int], day: datetime.date | None = No
         for s in Subject.objects.select_for_update().filter(source=source, object_id__in=ids).order_by("object_id")
     }
     computed = src.compute(ids, day)
+    was_tallied = _tally_of([s.pk for s in subjects.values()])
     gone = [s.pk for i, s in subjects.items() if i not in computed]
     if gone:
         Subject.objects.filter(pk__in=gone).delete()
     kept = {i: s for i, s in subjects.items() if i in computed}
+    now_tallied = Counter(
+        (computed[i].station_id, source, *kind)
+        for i in kept
+        for kind in tally_kinds((f.code, str(f.severity)) for f in computed[i].findings)
+    )
+    now_tallied.subtract(was_tallied)
+    _add_to_tally(now_tallied)
     if not kept:
         return
     _write_scope(kept, computed, day)
@@ -191,6 +204,104 @@ def _write_scope(subjects: dict[int, Subject], computed: dict[int, Computed], da
         )
 
 
+# --- The tally of subjects per station (``StationTally``) ------------------------------------------------------------
+
+TallyKey = tuple[int, str, str, str, str]  # station, source, code, severity, codes
+
+
+def tally_kinds(findings: Iterable[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """The kinds ``(code, severity, codes)`` of ``StationTally`` row one subject counts in, from its findings'
+    ``(code, severity)``: one per code it holds, and one per severity with the set of that severity's codes."""
+    by_severity: dict[str, set[str]] = {}
+    for code, severity in findings:
+        by_severity.setdefault(severity, set()).add(code)
+    codes = {code for found in by_severity.values() for code in found}
+    return {(code, "", "") for code in codes} | {
+        ("", severity, ",".join(sorted(found))) for severity, found in by_severity.items()
+    }
+
+
+def _tally_of(subject_pks: list[int]) -> Counter:
+    """What the stored findings of these subjects count in the tally, by key."""
+    found: dict[tuple[int, int, str], list[tuple[str, str]]] = {}
+    rows = Finding.objects.filter(subject__in=subject_pks).values_list(
+        "subject_id", "subject__station_id", "subject__source", "code", "severity"
+    )
+    for subject, station, source, code, severity in rows.order_by():
+        found.setdefault((subject, station, source), []).append((code, severity))
+    return Counter(
+        (station, source, *kind)
+        for (_subject, station, source), codes in found.items()
+        if station is not None
+        for kind in tally_kinds(codes)
+    )
+
+
+def _add_to_tally(delta: Counter) -> None:
+    """Add ``delta`` to the tally inside the caller's transaction, in three queries whatever its size. Missing rows are
+    made first (a row another transaction is making at the same moment waits for it and is then left as it is); the
+    rows are then locked and read, so two transactions adding to one station's row add one after the other."""
+    delta = {key: n for key, n in delta.items() if n}
+    if not delta:
+        return
+    fields = ("station_id", "source", "code", "severity", "codes")
+    StationTally.objects.bulk_create(
+        [StationTally(subjects=0, **dict(zip(fields, key, strict=True))) for key in sorted(delta)],
+        ignore_conflicts=True,
+    )
+    wanted = Q()
+    for station, source in sorted({(key[0], key[1]) for key in delta}):
+        wanted |= Q(station_id=station, source=source)
+    rows = [
+        row
+        for row in StationTally.objects.select_for_update().filter(wanted).order_by("pk")
+        if (row.station_id, row.source, row.code, row.severity, row.codes) in delta
+    ]
+    for row in rows:
+        row.subjects += delta[(row.station_id, row.source, row.code, row.severity, row.codes)]
+    StationTally.objects.bulk_update(rows, ["subjects"])
+
+
+def _delete_subjects(subjects: QuerySet) -> None:
+    """Delete these subjects with their findings, and take them out of the tally."""
+    pks = list(subjects.values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH):
+        batch = pks[start : start + BATCH]
+        removed = _tally_of(batch)
+        Subject.objects.filter(pk__in=batch).delete()
+        _add_to_tally(Counter({key: -n for key, n in removed.items()}))
+
+
+def tally_from_findings() -> dict[TallyKey, int]:
+    """The tally counted again from the stored findings (for tests and checks): what ``StationTally`` must hold, rows
+    of zero left out."""
+    return dict(_tally_of(list(Subject.objects.values_list("pk", flat=True))))
+
+
+def tallied(source: str, *, severity: str | None = None, code: str | None = None, hidden: Iterable[str] = ()) -> Q:
+    """A filter on ``StationTally``: the rows counting the subjects of ``source`` with a finding of this code, or of
+    this severity with a code not in ``hidden`` (the codes the reader may not see)."""
+    hidden = sorted(set(hidden))
+    if code is not None:
+        return Q(pk__in=[]) if code in hidden else Q(source=source, code=code, severity="", codes="")
+    only_hidden = [",".join(codes) for size in range(1, len(hidden) + 1) for codes in combinations(hidden, size)]
+    return Q(source=source, code="", severity=severity) & ~Q(codes__in=only_hidden)
+
+
+def count_tallied(tallies: QuerySet, **conditions: Q) -> dict[str, int]:
+    """How many subjects each condition (``tallied(…)``) counts over the tally rows ``tallies`` (already scoped, e.g.
+    ``visible_to(user, StationTally)``), in one query: a sum over a few rows per station, not over the findings."""
+    if not conditions:
+        return {}
+    either = Q()
+    for condition in conditions.values():
+        either |= condition
+    sums = tallies.filter(either).aggregate(
+        **{name: Sum("subjects", filter=condition) for name, condition in conditions.items()}
+    )
+    return {name: value or 0 for name, value in sums.items()}
+
+
 def _ids_in_batches(objects: QuerySet, batch: int):
     """The primary keys of ``objects`` in ascending batches, read one batch at a time (keyset paging)."""
     last = None
@@ -211,7 +322,7 @@ def refresh_all(source: str | None = None, day: datetime.date | None = None, bat
     count = 0
     for src in [_sources[source]] if source else registered():
         objects = src.objects()
-        Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")).delete()
+        _delete_subjects(Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")))
         for ids in _ids_in_batches(objects, batch):
             refresh(src.name, ids, day)
             count += len(ids)
@@ -286,7 +397,7 @@ def refresh_date_driven(day: datetime.date | None = None, batch: int = BATCH) ->
             continue
         objects = src.objects()
         missing = objects.exclude(pk__in=Subject.objects.filter(source=src.name).values("object_id"))
-        Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")).delete()
+        _delete_subjects(Subject.objects.filter(source=src.name).exclude(object_id__in=objects.values("pk")))
         candidates = missing if since >= day else missing | src.date_driven(since, day)
         # The selection is read once (ids only): re-running it for every batch would cost more than the batches.
         ids = list(candidates.order_by("pk").values_list("pk", flat=True).distinct())

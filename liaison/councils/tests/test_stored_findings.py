@@ -17,7 +17,7 @@ from liaison.councils import actions, coverage, queries
 from liaison.councils import findings as council_findings
 from liaison.councils.models import Council, CouncilReview, Membership
 from liaison.findings import store
-from liaison.findings.models import Subject
+from liaison.findings.models import StationTally, Subject
 from liaison.lib.dates import today_tokyo
 from liaison.org.actions import prefecture_settings_update, reorganisation_move_kobans
 from liaison.org.models import Koban, Officer, PrefectureSettings, Station
@@ -58,7 +58,18 @@ def assert_stored_equals_live(day=None):
         assert {k.pk for k in subject.kobans.all()} == {k.pk for k in council.kobans.all()}, council.name
     assert not drift, drift[:3]
     assert_coverage_stored_equals_live()
+    assert_tally_equals_findings()
     return live
+
+
+def assert_tally_equals_findings():
+    """Issue 8: the tally per station HQ reads holds what counting the stored findings again gives."""
+    kept = {
+        (t.station_id, t.source, t.code, t.severity, t.codes): t.subjects
+        for t in StationTally.objects.exclude(subjects=0)
+    }
+    assert kept == store.tally_from_findings()
+    assert not StationTally.objects.filter(subjects__lt=0).exists()
 
 
 def assert_coverage_stored_equals_live():
