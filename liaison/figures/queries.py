@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DurationField,
@@ -29,7 +30,8 @@ from django.utils import timezone
 
 from liaison.cases.models import Case
 from liaison.councils.models import Council
-from liaison.findings.models import Finding
+from liaison.findings import store
+from liaison.findings.models import Finding, StationTally
 from liaison.meetings.models import Meeting
 from liaison.network.models import ContactPerson, ExchangeTally, Referral
 from liaison.network.queries_figures import Period, current_fiscal_year
@@ -42,6 +44,8 @@ __all__ = [
     "councils_of_station",
     "current_fiscal_year",
     "meetings_by_month",
+    "prefecture_totals",
+    "stations_by_attention",
     "stations_overview",
 ]
 
@@ -84,57 +88,86 @@ def _findings(source: str, *, severity: str | None = None, code: str | None = No
 # --- HQ: one row per station ---------------------------------------------------------------------------------------
 
 
-def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> QuerySet:
-    """Every station of ``stations`` with its figures for the fiscal year ``period`` (C10.1, C8.2, N4.4), the stations
-    needing attention first. One query: each figure is a correlated aggregate.
+def stations_by_attention(stations: QuerySet, *, hidden=()) -> QuerySet:
+    """The active stations of ``stations``, those needing attention first, each with the three counts that make up
+    ``attention`` as stored today: councils with an error finding, councils behind the meeting plan (no regular
+    meeting once the due month began, C7.2), requests whose raisers were not told back in time (C8.2). Read from the
+    tally kept with the stored findings (a few rows per station), so ordering every station costs the same whatever
+    the station holds. ``hidden`` are finding codes the reader may not see; they do not count."""
+    station = OuterRef("pk")
 
-    ``attention`` = councils with an error finding + councils behind the meeting plan (no regular meeting once the due
-    month began, C7.2) + requests whose raisers were not told back in time (C8.2), all as stored today.
-    ``hidden`` are finding codes the reader may not see; they do not count.
-    """
+    def tallied(condition: Q):
+        return _scalar(StationTally.objects.filter(condition, station=station).values("station"), Sum("subjects"))
+
+    return (
+        stations.filter(active=True)
+        .annotate(
+            councils_error=tallied(store.tallied(COUNCIL_SOURCE, severity="error", hidden=hidden)),
+            behind_plan=tallied(store.tallied(MEETINGS_SOURCE, code=NO_REGULAR_MEETING)),
+            cases_not_told=tallied(store.tallied(CASE_SOURCE, code=NOT_TOLD)),
+        )
+        .annotate(attention=F("councils_error") + F("behind_plan") + F("cases_not_told"))
+        .order_by("-attention", "order", "code", "pk")
+    )
+
+
+def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> QuerySet:
+    """``stations_by_attention`` with each station's figures for the fiscal year ``period`` (C10.1, C8.2, N4.4): one
+    query, each figure a correlated aggregate, so its cost is that of the stations asked for (a page of them)."""
     start, end = _aware(period.start), _aware(period.end + datetime.timedelta(days=1))
     station = OuterRef("pk")
     councils = Council.objects.filter(station=station, status=Council.Status.ACTIVE)
     meetings = Meeting.objects.filter(council__station=station, starts_at__gte=start, starts_at__lt=end)
     cases = Case.objects.filter(station=station, received_on__range=(period.start, period.end))
-
-    def subjects(found: QuerySet):
-        return _scalar(
-            found.filter(subject__station=station).values("subject__station"), Count("subject", distinct=True)
-        )
-
-    return (
-        stations.filter(active=True)
-        .annotate(
-            council_count=_scalar(councils.values("station"), Count("pk")),
-            councils_error=subjects(_findings(COUNCIL_SOURCE, severity="error", hidden=hidden)),
-            behind_plan=subjects(_findings(MEETINGS_SOURCE, code=NO_REGULAR_MEETING)),
-            meetings_scheduled=_scalar(meetings.filter(status__in=SCHEDULED).values("council__station"), Count("pk")),
-            meetings_held=_scalar(meetings.filter(status=Meeting.Status.HELD).values("council__station"), Count("pk")),
-            case_count=_scalar(cases.values("station"), Count("pk")),
-            cases_not_told=subjects(_findings(CASE_SOURCE, code=NOT_TOLD)),
-            exchanges=_scalar(
-                ExchangeTally.objects.filter(station=station, month__range=(period.start, period.end)).values(
-                    "station"
-                ),
-                Sum("exchanges"),
-            ),
-            contacts=_scalar(
-                ContactPerson.objects.filter(station=station, consent=ContactPerson.Consent.CONSENTED).values(
-                    "station"
-                ),
-                Count("pk"),
-            ),
-            referrals=_scalar(
-                Referral.objects.filter(station=station, referred_on__range=(period.start, period.end)).values(
-                    "station"
-                ),
-                Count("pk"),
-            ),
-        )
-        .annotate(attention=F("councils_error") + F("behind_plan") + F("cases_not_told"))
-        .order_by("-attention", "order", "code", "pk")
+    return stations_by_attention(stations, hidden=hidden).annotate(
+        council_count=_scalar(councils.values("station"), Count("pk")),
+        meetings_scheduled=_scalar(meetings.filter(status__in=SCHEDULED).values("council__station"), Count("pk")),
+        meetings_held=_scalar(meetings.filter(status=Meeting.Status.HELD).values("council__station"), Count("pk")),
+        case_count=_scalar(cases.values("station"), Count("pk")),
+        exchanges=_scalar(
+            ExchangeTally.objects.filter(station=station, month__range=(period.start, period.end)).values("station"),
+            Sum("exchanges"),
+        ),
+        contacts=_scalar(
+            ContactPerson.objects.filter(station=station, consent=ContactPerson.Consent.CONSENTED).values("station"),
+            Count("pk"),
+        ),
+        referrals=_scalar(
+            Referral.objects.filter(station=station, referred_on__range=(period.start, period.end)).values("station"),
+            Count("pk"),
+        ),
     )
+
+
+def prefecture_totals(stations: QuerySet, period: Period, *, hidden=()) -> dict:
+    """The sums of ``stations_overview`` over the active stations of ``stations``, one aggregate per table instead of
+    every station's row: the counts of findings from the tally, the others counted over the records of the year."""
+    active = stations.filter(active=True).values("pk")
+    start, end = _aware(period.start), _aware(period.end + datetime.timedelta(days=1))
+    tallied = store.count_tallied(
+        StationTally.objects.filter(station__in=active),
+        councils_error=store.tallied(COUNCIL_SOURCE, severity="error", hidden=hidden),
+        behind_plan=store.tallied(MEETINGS_SOURCE, code=NO_REGULAR_MEETING),
+        cases_not_told=store.tallied(CASE_SOURCE, code=NOT_TOLD),
+    )
+    meetings = Meeting.objects.filter(
+        council__station__in=active, starts_at__gte=start, starts_at__lt=end, status__in=SCHEDULED
+    ).aggregate(
+        meetings_scheduled=Count("pk"),
+        meetings_held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
+    )
+    in_year = (period.start, period.end)
+    return {
+        **tallied,
+        **meetings,
+        "council_count": Council.objects.filter(station__in=active, status=Council.Status.ACTIVE).count(),
+        "case_count": Case.objects.filter(station__in=active, received_on__range=in_year).count(),
+        "exchanges": ExchangeTally.objects.filter(station__in=active, month__range=in_year).aggregate(
+            n=Coalesce(Sum("exchanges"), 0)
+        )["n"],
+        "contacts": ContactPerson.objects.filter(station__in=active, consent=ContactPerson.Consent.CONSENTED).count(),
+        "referrals": Referral.objects.filter(station__in=active, referred_on__range=in_year).count(),
+    }
 
 
 # --- One station ---------------------------------------------------------------------------------------------------
@@ -268,12 +301,17 @@ def contacts_by_area(station_id: int) -> dict:
     }
 
 
+STATIONS_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class Overview:
-    """The prefecture's figures for one fiscal year: the stations and their sums."""
+    """The prefecture's figures for one fiscal year: one page of stations, needing attention first, and the sums over
+    all of them."""
 
     stations: list
     totals: dict
+    page: Page
 
 
 SUMMED = (
@@ -290,7 +328,11 @@ SUMMED = (
 )
 
 
-def overview(stations: QuerySet, period: Period, *, hidden=()) -> Overview:
-    """``stations_overview`` read, with the prefecture's totals summed from its rows (no further query)."""
-    rows = list(stations_overview(stations, period, hidden=hidden))
-    return Overview(rows, {name: sum(getattr(s, name) for s in rows) for name in SUMMED})
+def overview(stations: QuerySet, period: Period, *, hidden=(), page=1) -> Overview:
+    """Page ``page`` of the stations by attention with their figures, and the prefecture's totals: the stations of
+    other pages are ordered from the tally, but their figures are not counted."""
+    paged = Paginator(stations_by_attention(stations, hidden=hidden).values_list("pk", flat=True), STATIONS_PER_PAGE)
+    shown = paged.get_page(page)
+    ids = list(shown.object_list)
+    rows = sorted(stations_overview(stations.filter(pk__in=ids), period, hidden=hidden), key=lambda s: ids.index(s.pk))
+    return Overview(rows, prefecture_totals(stations, period, hidden=hidden), shown)

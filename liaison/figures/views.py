@@ -55,9 +55,11 @@ def station(request, pk):
 
 def _prefecture(request):
     form, year, period = _period(request)
-    figures = queries.overview(visible_to(request.user, Station), period, hidden=hidden_finding_codes(request.user))
-    if wants_export(request):
-        return export_list(request, export.STATIONS, figures.stations, action="figures.stations_export")
+    stations, hidden = visible_to(request.user, Station), hidden_finding_codes(request.user)
+    if wants_export(request):  # the file holds every station, the page 50 of them
+        rows = queries.stations_overview(stations, period, hidden=hidden)
+        return export_list(request, export.STATIONS, rows, action="figures.stations_export")
+    figures = queries.overview(stations, period, hidden=hidden, page=request.GET.get("page"))
     return render(
         request,
         "figures/hq.html",
@@ -67,6 +69,7 @@ def _prefecture(request):
             "year_label": fiscal_year_label(year),
             "period": period,
             "stations": figures,
+            "page": figures.page,
             "query": _query(request),
         },
     )

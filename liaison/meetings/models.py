@@ -83,6 +83,8 @@ class Meeting(Versioned):
         indexes = [
             models.Index(fields=["council", "fiscal_year", "kind"], name="meeting_council_year"),
             models.Index(fields=["starts_at", "id"], name="meeting_starts"),
+            # A station's or the prefecture's meetings of a year by status, from the index alone (the HQ table).
+            models.Index(fields=["council", "starts_at", "status"], name="meeting_council_starts"),
         ]
         constraints = [
             models.UniqueConstraint(

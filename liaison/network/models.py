@@ -446,7 +446,8 @@ class ExchangeTally(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["station", "month"], name="exchange_tally_station"),
+            # With the count, so a year's sum over many stations reads the index alone (the HQ table's total).
+            models.Index(fields=["station", "month", "exchanges"], name="exchange_tally_station_sum"),
             models.Index(fields=["koban", "month"], name="exchange_tally_koban"),
         ]
 

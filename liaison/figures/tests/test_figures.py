@@ -393,3 +393,24 @@ def test_c10_1_each_hq_number_leads_to_a_list_of_as_many_rows(world, client_for)
         listed = hq.get(link.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == getattr(row, figure), figure
     assert f'href="/figures/stations/{row.pk}/?fiscal_year={FY}"' in html
+
+
+def test_c10_1_hq_table_pages_the_stations_needing_attention_first_with_totals_over_all(world, client_for, monkeypatch):
+    """Issue 8: the HQ table shows a page of stations, ordered from the tally kept with the stored findings; the totals
+    are those of every station, whichever page is shown; the file holds every station."""
+    generate(world, 8)
+    period = queries.Period.of(FY)
+    every = list(queries.stations_overview(world.station_a.__class__.objects.all(), period))
+    assert len(every) == 2 and every[0].attention > every[1].attention  # the generated data tells them apart
+    expected = {name: sum(getattr(s, name) for s in every) for name in queries.SUMMED}
+    assert queries.prefecture_totals(world.station_a.__class__.objects.all(), period) == expected
+    monkeypatch.setattr(queries, "STATIONS_PER_PAGE", 1)
+    hq = client_for("hq_admin")
+    pages = [hq.get(reverse("figures:index"), {"page": n}).context for n in (1, 2)]
+    assert [[s.pk for s in p["stations"].stations] for p in pages] == [[every[0].pk], [every[1].pk]]
+    assert all(p["stations"].totals == expected for p in pages)
+    html = hq.get(reverse("figures:index")).content.decode()
+    assert "全署の計" in html and "page=2" in html
+    response = hq.get(reverse("figures:index"), {"format": "xlsx", "page": 2})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert len(list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))) == 3  # heading + 2
