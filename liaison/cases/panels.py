@@ -3,14 +3,14 @@ cases needing action, counted on the stored findings with a fixed number of quer
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import for_work, has_perm, sees_all_stations, visible_to
+from liaison.access.policy import for_work, has_perm
 from liaison.findings import store, todo
-from liaison.findings.models import Finding, StationTally, Subject
+from liaison.findings.models import Finding
 from liaison.lib.dates import today_tokyo
 from liaison.lib.indexes import InConstants
 from liaison.org.models import PrefectureSettings
@@ -52,19 +52,11 @@ def case_todo(request, officer):
     if not has_perm(request.user, Perm.VIEW_STATION):
         return None
     cases = for_work(request.user, Case)
-    if sees_all_stations(request.user):  # HQ: the tally of each station, not every finding of the prefecture
-        counts = store.count_tallied(
-            visible_to(request.user, StationTally),
-            not_told=store.tallied(findings.SOURCE, code="not_told"),
-            open_long=store.tallied(findings.SOURCE, code="open_long"),
-        )
-    else:
-        counts = store.count_subjects(
-            for_work(request.user, Finding).filter(subject__source=findings.SOURCE),
-            within=for_work(request.user, Subject),
-            not_told=Q(code="not_told"),
-            open_long=Q(code="open_long"),
-        )
+    counts = store.count_for(
+        request.user,
+        not_told=store.Kind(findings.SOURCE, code="not_told"),
+        open_long=store.Kind(findings.SOURCE, code="open_long"),
+    )
     return {
         "not_told_count": counts["not_told"],
         "not_told": list(oldest_not_told(cases, today_tokyo())[:SHOWN]) if counts["not_told"] else [],

@@ -66,6 +66,8 @@ class Council(Versioned):
 
     class Meta:
         ordering = ["station__order", "station__code", "name"]
+        # The home page counts the active councils, of a station or of the prefecture, from the index alone.
+        indexes = [models.Index(fields=["station", "status"], name="council_station_status")]
         verbose_name = _("連絡協議会")
         verbose_name_plural = _("連絡協議会")
 

@@ -6,16 +6,16 @@ councils: counts and the first few names, never every council loaded into Python
 
 import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.access.permissions import Perm
 from liaison.access.personal_data import hidden_finding_codes
-from liaison.access.policy import for_work, has_perm, sees_all_stations, visible_to
+from liaison.access.policy import for_work, has_perm, visible_to
 from liaison.findings import panels, store, todo
-from liaison.findings.models import Finding, StationTally, Subject
+from liaison.findings.models import Finding
 from liaison.lib.dates import today_tokyo
 from liaison.org.models import PrefectureSettings
 
@@ -46,19 +46,11 @@ def council_todo(request, officer):
     settings = PrefectureSettings.current()
     councils = for_work(user, Council).filter(status=Council.Status.ACTIVE)
     hidden = hidden_finding_codes(user)
-    if sees_all_stations(user):  # HQ: the tally of each station, not every finding of the prefecture
-        counts = store.count_tallied(
-            visible_to(user, StationTally),
-            needing_action=store.tallied(findings.SOURCE, severity="error", hidden=hidden),
-            without_council=store.tallied(coverage.SOURCE, code="no_council"),
-        )
-    else:
-        counts = store.count_subjects(
-            for_work(user, Finding),
-            within=for_work(user, Subject),
-            needing_action=Q(subject__source=findings.SOURCE, severity="error") & ~Q(code__in=list(hidden)),
-            without_council=Q(subject__source=coverage.SOURCE, code="no_council"),
-        )
+    counts = store.count_for(
+        user,
+        needing_action=store.Kind(findings.SOURCE, severity="error", hidden=tuple(hidden)),
+        without_council=store.Kind(coverage.SOURCE, code="no_council"),
+    )
     needing_action = councils.filter(findings.having(severity="error", hidden=hidden))
     context = {
         "notices": list(Notice.objects.filter(recipient=officer, read_at__isnull=True).select_related("council")[:20]),

@@ -39,9 +39,11 @@ from .models import Finding, StationTally, Subject
 __all__ = [
     "BATCH",
     "Computed",
+    "Kind",
     "Source",
     "deferred",
     "count_subjects",
+    "count_for",
     "count_tallied",
     "having",
     "message",
@@ -286,6 +288,41 @@ def tallied(source: str, *, severity: str | None = None, code: str | None = None
         return Q(pk__in=[]) if code in hidden else Q(source=source, code=code, severity="", codes="")
     only_hidden = [",".join(codes) for size in range(1, len(hidden) + 1) for codes in combinations(hidden, size)]
     return Q(source=source, code="", severity=severity) & ~Q(codes__in=only_hidden)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Subjects of ``source`` holding a finding of ``code``, or of ``severity`` with a code not in ``hidden``: what a
+    home page counts, said once and counted from the tally (HQ) or the user's own subjects (``count_for``)."""
+
+    source: str
+    severity: str | None = None
+    code: str | None = None
+    hidden: tuple[str, ...] = ()
+
+    def of_findings(self) -> Q:
+        found = Q(subject__source=self.source)
+        if self.severity:
+            found &= Q(severity=self.severity)
+        if self.code:
+            found &= Q(code=self.code)
+        return found & ~Q(code__in=list(self.hidden)) if self.hidden else found
+
+    def of_tally(self) -> Q:
+        return tallied(self.source, severity=self.severity, code=self.code, hidden=self.hidden)
+
+
+def count_for(user, **kinds: Kind) -> dict[str, int]:
+    """How many subjects of the user's work hold each kind of finding, in one query that costs what the user's scope
+    holds per station: HQ sums the tally of every station (never every finding of the prefecture); a station or
+    koban user probes its own subjects (``count_subjects(within=…)``)."""
+    from liaison.access.policy import for_work, sees_all_stations, visible_to
+
+    if sees_all_stations(user):
+        return count_tallied(visible_to(user, StationTally), **{n: k.of_tally() for n, k in kinds.items()})
+    return count_subjects(
+        for_work(user, Finding), within=for_work(user, Subject), **{n: k.of_findings() for n, k in kinds.items()}
+    )
 
 
 def count_tallied(tallies: QuerySet, **conditions: Q) -> dict[str, int]:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import for_work, has_perm
+from liaison.access.policy import for_work, has_perm, sees_all_stations
 from liaison.councils.models import Council
 from liaison.findings import panels, todo
 from liaison.lib.dates import today_tokyo
@@ -24,7 +24,14 @@ def meeting_todo(request, officer):
     today = today_tokyo()
     missing = for_work(user, Council).filter(status=Council.Status.ACTIVE).filter(findings.having())
     missing_rows, missing_count = panels.first_rows(missing.order_by("station__order", "name", "pk"), SHOWN)
-    soon_rows, soon_count = panels.first_rows(queries.upcoming(for_work(user, Meeting), today), SHOWN)
+    soon = queries.upcoming(for_work(user, Meeting), today).order_by("starts_at", "pk")
+    if sees_all_stations(user):
+        # The prefecture's next two weeks are a thousand meetings at ten times the largest force: a window count
+        # would carry every one of them, whole, before the first five are cut; a plain count reads the index.
+        soon_count = soon.count()
+        soon_rows = list(soon[:SHOWN]) if soon_count else []
+    else:
+        soon_rows, soon_count = panels.first_rows(soon, SHOWN)
     return {"missing_count": missing_count, "missing": missing_rows, "soon": soon_rows, "soon_count": soon_count}
 
 

@@ -159,6 +159,8 @@ class Koban(Versioned):
     class Meta:
         ordering = ["station__order", "station__code", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["station", "name"], name="koban_unique_name_per_station")]
+        # The home page counts the kobans in service, of a station or of the prefecture, from the index alone.
+        indexes = [models.Index(fields=["station", "active"], name="koban_station_active")]
         verbose_name = _("交番・駐在所")
 
     def __str__(self):
@@ -214,6 +216,8 @@ class Officer(Versioned):
 
     class Meta:
         ordering = ["sort_key", "pk"]
+        # The home page counts the officers in service, of a station or of the prefecture, from the index alone.
+        indexes = [models.Index(fields=["station", "active"], name="officer_station_active")]
         verbose_name = _("警察職員")
         constraints = [
             models.CheckConstraint(

@@ -58,3 +58,29 @@ def test_c10_1_council_meetings_section_costs_the_same_with_one_or_many_meetings
     assert reverse("meetings:detail", args=[meetings[-1].pk]) in page  # the newest is shown …
     shown = [m for m in meetings if reverse("meetings:detail", args=[m.pk]) in page]
     assert len(shown) == COUNCIL_SECTION_SHOWN and "この協議会の会議をすべて見る" in page  # … and a link to the rest
+
+
+@pytest.mark.parametrize("role", ["hq_admin", "station_chief", "koban_chief"])
+def test_c7_1_home_lists_the_next_two_weeks_meetings_soonest_first(council, world, client_for, role):
+    """The home page's meetings of the next two weeks: how many, and the first few soonest first, for HQ (counted
+    apart from the rows it shows) as for a station or koban."""
+    from liaison.lib.dates import today_tokyo
+    from liaison.meetings.panels import SHOWN
+
+    today = today_tokyo()
+    meetings = []
+    for n, days in enumerate([13, 2, 9, 1, 5, 11, 7], start=1):
+        meeting = add_meeting(council, world, today + datetime.timedelta(days=days), n)
+        meeting.status = Meeting.Status.PLANNED
+        meeting.save()
+        meetings.append((days, meeting))
+    add_meeting(council, world, today + datetime.timedelta(days=15), 99)  # held, and beyond the two weeks
+    page = client_for(role).get("/")
+    html = page.content.decode()
+    assert "2週間以内の会議が7件あります" in html
+    soonest = [m for _d, m in sorted(meetings, key=lambda pair: pair[0])][:SHOWN]
+    links = [reverse("meetings:detail", args=[m.pk]) for m in soonest]
+    positions = [html.index(f'href="{link}"') for link in links]
+    assert positions == sorted(positions)
+    later = [m for _d, m in sorted(meetings, key=lambda pair: pair[0])][SHOWN:]
+    assert all(f'href="{reverse("meetings:detail", args=[m.pk])}"' not in html for m in later)
