@@ -320,8 +320,11 @@ def count_for(user, **kinds: Kind) -> dict[str, int]:
 
     if sees_all_stations(user):
         return count_tallied(visible_to(user, StationTally), **{n: k.of_tally() for n, k in kinds.items()})
+    sources = sorted({kind.source for kind in kinds.values()})
     return count_subjects(
-        for_work(user, Finding), within=for_work(user, Subject), **{n: k.of_findings() for n, k in kinds.items()}
+        for_work(user, Finding),
+        within=for_work(user, Subject).filter(source__in=sources),
+        **{n: k.of_findings() for n, k in kinds.items()},
     )
 
 

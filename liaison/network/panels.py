@@ -6,18 +6,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import has_perm, sees_all_stations, visible_to
-from liaison.findings import panels, todo
+from liaison.access.policy import has_perm, sees_all_stations
+from liaison.findings import panels, store, todo
 
 from . import findings
-from .models import ContactPerson
 
 
 def stale_contacts(request, officer):
     """The count of the officer's station's consenting contact persons not contacted for N days."""
     if not has_perm(request.user, Perm.VIEW_NETWORK_FIGURES) or sees_all_stations(request.user):
         return None
-    count = visible_to(request.user, ContactPerson).filter(findings.having_stale()).count()
+    count = store.count_for(request.user, stale=store.Kind(findings.SOURCE, code=findings.STALE))["stale"]
     return {"stale_count": count, "stale_days": findings.stale_days()}
 
 
@@ -27,7 +26,7 @@ def stale_items(officer):
     user = officer.user
     if not has_perm(user, Perm.VIEW_NETWORK_FIGURES) or sees_all_stations(user):
         return []
-    if not visible_to(user, ContactPerson).filter(findings.having_stale()).exists():
+    if not store.count_for(user, stale=store.Kind(findings.SOURCE, code=findings.STALE))["stale"]:
         return []
     return [
         todo.TodoItem(
