@@ -19,7 +19,7 @@ from liaison.lib.wareki import to_wareki
 from liaison.org.models import Officer, PrefectureSettings, Station
 
 from .numbers import document_number, document_number_digits
-from .pdf import render_document, render_pdf, write_documents
+from .pdf import font_configuration, render_document, render_pdf, write_documents
 
 LETTER_TEMPLATE = "reports/appointment_letter.html"
 SETUP_REPORT_TEMPLATE = "reports/setup_report.html"
@@ -117,12 +117,10 @@ def pdf_in_chunks(
     Layout is most of the work, so ``progress`` is honest; the pages are then joined and written once, sharing one
     font configuration so each font is embedded once.
     """
-    from weasyprint.text.fonts import FontConfiguration
-
     objects = list(objects)
     if not objects:
         raise ValueError("印刷するものがありません。")
-    font_config = FontConfiguration()
+    font_config = font_configuration()
     documents = []
     for start in range(0, len(objects), chunk_size):
         chunk = objects[start : start + chunk_size]

@@ -7,6 +7,7 @@ instead of silently drawing boxes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,12 +36,24 @@ def _html(template_name: str, context: dict):
     return HTML(string=html, base_url=str(settings.BASE_DIR))
 
 
+_fonts = threading.local()
+
+
+def font_configuration():
+    """This thread's WeasyPrint font configuration, made once and kept: making one loads every installed font and
+    copies the Mincho file into a temporary folder, a third of the time of a one-page form. WeasyPrint keeps each
+    ``@font-face`` font it has added, by its rule, so later documents find it there."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def render_document(template_name: str, context: dict, font_config=None):
     """Lay out a template as a WeasyPrint document (the slow part); ``write_documents`` turns documents into a PDF."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    font_config = font_config or FontConfiguration()
-    return _html(template_name, context).render(font_config=font_config)
+    return _html(template_name, context).render(font_config=font_config or font_configuration())
 
 
 def write_documents(documents: Iterable) -> bytes:

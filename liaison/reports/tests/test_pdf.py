@@ -127,3 +127,17 @@ def test_setup_report_number_is_blank_by_default_and_ended_members_are_left_out(
     text = compact(poppler("pdftotext", setup_report_pdf(council, report_date=datetime.date(2025, 4, 10)), tmp_path))
     assert "宮地第号" in text
     assert "山田洋子" not in text
+
+
+def test_x5_documents_made_one_after_another_share_the_fonts_and_each_embeds_them(council, tmp_path):
+    """Issue 8: the font configuration is made once per thread and kept (making one costs a third of a one-page
+    form); every PDF made with it still embeds the Mincho font and draws the same text."""
+    from liaison.reports.pdf import font_configuration
+
+    first_config = font_configuration()
+    members = letters(council)
+    for membership in (members[0], members[1], members[0]):
+        pdf = appointment_letters_pdf([membership])
+        assert re.search(r"IPAexMincho.*\byes\b", poppler("pdffonts", pdf, tmp_path))
+        assert f"{compact(membership.person.full_name)}殿" in compact(poppler("pdftotext", pdf, tmp_path, "-layout"))
+    assert font_configuration() is first_config
