@@ -396,9 +396,9 @@ def count_subjects(findings: QuerySet, *, within: QuerySet | None = None, **cond
 
     ``within``: the subjects of one station or koban (``for_work(user, Subject)``, a few hundred). Each of them is
     then probed for its matching findings, so the count costs what the station holds. Without it the matching findings
-    are read first, which is right for HQ; for one station SQLite, which has no statistics, planned that too, reading
-    every error finding of the prefecture through the severity and code indexes to keep the station's (7 ms at ten
-    times the largest prefecture against 0.2 ms).
+    are read first; for one station SQLite, which has no statistics, planned that too, reading every error finding of
+    the prefecture through the severity and code indexes to keep the station's (7 ms at ten times the largest
+    prefecture against 0.2 ms). A home page counts through ``count_for``, which gives HQ the tally per station.
     """
     if not conditions:
         return {}
