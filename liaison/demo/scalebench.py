@@ -100,10 +100,15 @@ PAGES = [
         "exchange_station",
         url_name="network:figures",
     ),
-    # The station chief's and HQ's figures of issue 13 (C10.1, N4.4): every station's row for HQ, one station's
-    # tables for its chief, each an SQL aggregate over the year's records and the stored findings.
+    # The station chief's and HQ's figures of issue 13 (C10.1, N4.4): HQ's first page of 50 stations with the sums
+    # over all, one station's tables for its chief, each an SQL aggregate over the year's records and the stored
+    # findings.
     PageSpec(
-        "figures_hq", "警察署別の状況（本部管理者・全署）", "demo_hq_admin", "council_all", url_name="figures:index"
+        "figures_hq",
+        "警察署別の状況（本部管理者・50署と全署の計）",
+        "demo_hq_admin",
+        "council_all",
+        url_name="figures:index",
     ),
     PageSpec("figures_station", "署の状況（署長）", "demo_chief", "council_station", url_name="figures:index"),
 ]
