@@ -269,9 +269,10 @@ def _delete_subjects(subjects: QuerySet) -> None:
     pks = list(subjects.values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH):
         batch = pks[start : start + BATCH]
-        removed = _tally_of(batch)
-        Subject.objects.filter(pk__in=batch).delete()
-        _add_to_tally(Counter({key: -n for key, n in removed.items()}))
+        with transaction.atomic():  # the rows and their counts go together (refresh_all runs outside a transaction)
+            removed = _tally_of(batch)
+            Subject.objects.filter(pk__in=batch).delete()
+            _add_to_tally(Counter({key: -n for key, n in removed.items()}))
 
 
 def tally_from_findings() -> dict[TallyKey, int]:
