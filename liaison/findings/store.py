@@ -121,10 +121,18 @@ def deferred():
             pending = _local.pending
         finally:
             _local.pending = None
-        for source, noted in sorted(pending.items()):
-            ids = sorted(noted)
-            for start in range(0, len(ids), BATCH):
-                refresh(source, ids[start : start + BATCH])
+        # The batches' changes to the tally are added once, at the end: a transaction that changed it batch by batch
+        # would hold some rows while waiting for others, and two such transactions could wait for each other.
+        _local.tally = Counter()
+        try:
+            for source, noted in sorted(pending.items()):
+                ids = sorted(noted)
+                for start in range(0, len(ids), BATCH):
+                    refresh(source, ids[start : start + BATCH])
+            tally = _local.tally
+        finally:
+            _local.tally = None
+        _add_to_tally(tally)
 
 
 def refresh(source: str, ids: Iterable[int], day: datetime.date | None = None) -> None:
@@ -165,7 +173,10 @@ def _refresh_now(source: str, ids: Iterable[int], day: datetime.date | None = No
         for kind in tally_kinds((f.code, str(f.severity)) for f in computed[i].findings)
     )
     now_tallied.subtract(was_tallied)
-    _add_to_tally(now_tallied)
+    if getattr(_local, "tally", None) is not None:  # inside ``deferred``: added once when it ends
+        _local.tally.update(now_tallied)
+    else:
+        _add_to_tally(now_tallied)
     if not kept:
         return
     _write_scope(kept, computed, day)

@@ -191,3 +191,18 @@ def test_issue8_two_transactions_adding_to_one_stations_tally_lose_nothing():
     assert not errors
     assert _kept() == store.tally_from_findings()
     assert StationTally.objects.filter(station=station, source="council").exclude(subjects=0).exists()
+
+
+def test_issue8_a_deferred_block_adds_to_the_tally_once_whatever_its_batches(prefecture, monkeypatch):
+    """An action of many steps refreshes in batches; its changes to the tally are added once, at the end, so that it
+    never holds some tally rows while waiting for others."""
+    councils = list(Council.objects.filter(status="active").order_by("pk").values_list("pk", flat=True))
+    store._delete_subjects(Subject.objects.filter(source="council", object_id__in=councils))
+    monkeypatch.setattr(store, "BATCH", 2)
+    with CaptureQueriesContext(connection) as run, store.deferred():
+        store.refresh("council", councils)
+    batches = [q["sql"] for q in run.captured_queries if q["sql"].startswith('SELECT "findings_subject"')]
+    tally_writes = [q["sql"] for q in run.captured_queries if q["sql"].startswith('UPDATE "findings_stationtally"')]
+    assert len(councils) > 4 and len(batches) >= len(councils) // 2
+    assert len(tally_writes) == 1
+    assert _kept() == store.tally_from_findings()
