@@ -25,6 +25,9 @@ they show from the stored findings (and its own tables) with a fixed number of q
 ``counts(officer, **querysets) -> dict``
     How many rows each queryset holds, in one query: a panel with two counts, or one that reads its first rows only
     when their count is not zero, costs one round trip when there is nothing to list.
+``store.count_for(user, name=store.Kind(source, severity=…|code=…, hidden=…))``
+    How many of the user's subjects hold each kind of stored finding, in one query: HQ from the tally per station,
+    a station or koban from its own subjects. A panel counts findings this way, never over the findings themselves.
 ``first_rows(queryset, n) -> (rows, count)``
     The first ``n`` rows of an ordered queryset and how many it holds, in one query: a panel's "3 councils need
     action: A, B, C" costs one round trip, not a count and a list.

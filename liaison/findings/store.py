@@ -10,6 +10,9 @@ An action made of many steps (a review ending and appointing dozens of terms, a 
 demo) runs them inside ``with deferred():``, a transaction in which ``refresh`` only notes the ids; they are
 refreshed together, once each, when the block ends, still inside that transaction.
 
+Every refresh also keeps ``StationTally``, how many subjects of each station hold each kind of finding, so that HQ
+counts (``count_for``, ``tallied``) read a few rows per station instead of every finding of the prefecture.
+
 ``register(name, *, compute, objects, date_driven, render)``
     ``compute(ids, day) -> {id: Computed}`` computes the findings of the objects ``ids`` as of ``day`` with a fixed
     number of queries; an id left out of the result has no findings stored (e.g. a closed council).
