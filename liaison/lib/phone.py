@@ -53,8 +53,9 @@ def _grouped(digits: str) -> str | None:
     if not phonenumbers.is_valid_number_for_region(number, "JP"):
         return None
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    # The national format of a Japanese number is its digits with hyphens; anything else is not what we store.
-    return shown if shown.replace("-", "") == digits else digits
+    # The national format of a Japanese number is its digits with hyphens. When it is not ("00066000000" is read as
+    # "0066-000-000", one zero taken for a prefix) the digits typed are not a number Japan gave out in that form.
+    return shown if shown.replace("-", "") == digits else None
 
 
 def phone_digits(text: str) -> str:

@@ -150,3 +150,13 @@ def test_full_width_input_reads_as_the_ascii_digits(digits):
     except ValueError:
         with pytest.raises(ValueError):
             phone_digits(digits)
+
+
+def test_digits_the_numbering_plan_reads_otherwise_are_refused_not_stored_ungrouped():
+    """Found by the property above: "00066000000" was accepted and then shown without hyphens, because the library
+    reads it as 0066-000-000 (one zero fewer). Digits that do not read back as typed are not a number in use."""
+    with pytest.raises(ValueError) as refused:
+        phone_digits("00066000000")
+    assert str(refused.value) == PHONE_NOT_IN_USE_ERROR
+    assert format_phone("00066000000") == "00066000000"
+    assert phone_digits("0066-000-000") == "0066000000"
