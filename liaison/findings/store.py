@@ -392,14 +392,7 @@ def having(source: str, *, severity: str | None = None, code: str | None = None,
     from the findings, which are few for what needs action, instead of probing the store once per object — a
     correlated probe per case or council of the prefecture is what made an HQ home page grow with the data.
     """
-    found = Finding.objects.filter(subject__source=source)
-    if severity:
-        found = found.filter(severity=severity)
-    if code:
-        found = found.filter(code=code)
-    hidden = list(hidden)
-    if hidden:
-        found = found.exclude(code__in=hidden)
+    found = Finding.objects.filter(Kind(source, severity=severity, code=code, hidden=tuple(hidden)).of_findings())
     return Q(pk__in=found.values("subject__object_id"))
 
 
