@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import get_visible_or_404, has_perm, logged_in, require_any, visible_to
+from liaison.access.policy import get_visible_or_404, has_perm, logged_in, require_any, sees_all_stations, visible_to
 from liaison.lib.dates import parse_date_input
 from liaison.lib.downloads import download_response
 from liaison.lib.exports import Column, Table
@@ -69,6 +69,7 @@ def audit_list(request):
             "kinds": AuditEntry.Kind.choices,
             # Stations for the filter, without importing the organisation app (it sits above audit).
             "stations": visible_to(request.user, AuditEntry._meta.get_field("station").related_model),
+            "station_filter": sees_all_stations(request.user),
             "personal": request.GET.get("personal") == "1",
         },
     )

@@ -149,6 +149,7 @@ def council_list(request):
             "rows": rows,
             "params": params,
             "stations": stations,
+            "station_filter": sees_all_stations(request.user),
             "kobans": kobans.select_related("station") if one_station else Koban.objects.none(),
             "kinds": Council.Kind.choices,
             "finding_codes": FINDING_FILTERS,

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+import pytest
 from django.template import Context, Template
 
 
@@ -24,3 +25,21 @@ def test_marks_the_selected_value_whether_given_as_text_or_number():
 def test_escapes_labels_and_reads_another_attribute():
     people = [SimpleNamespace(pk=3, name="x", full_name='<b>"髙橋"</b>')]
     assert render(people, "", label="full_name") == '<option value="3">&lt;b&gt;&quot;髙橋&quot;&lt;/b&gt;</option>'
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_read_as_two_columns_in_its_order_without_a_model_per_option(django_assert_num_queries):
+    from liaison.org.models import Station
+
+    second = Station.objects.create(code="T2", name='<i>"泉"</i>', order=2)
+    first = Station.objects.create(code="T1", name="青葉", order=1)
+    stations = Station.objects.filter(code__startswith="T")
+    with django_assert_num_queries(1) as read:
+        html = render(stations, None)
+    assert stations._result_cache is None  # no Station was built
+    columns = read.captured_queries[0]["sql"].split(" FROM ")[0]
+    assert columns.count('"org_station".') == 2 and '"name"' in columns
+    assert html == (
+        f'<option value="{first.pk}">青葉</option><option value="{second.pk}">&lt;i&gt;&quot;泉&quot;&lt;/i&gt;</option>'
+    )
+    assert f'<option value="{second.pk}" selected>' in render(stations, second.pk)
