@@ -25,7 +25,7 @@ def limit(settings, tmp_path):
 
 
 def _run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--nice", "0")
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from .conftest import MEMBER_HEADER, csv_bytes, last_run, member_rows, upload
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--nice", "0")
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its database connection when it finishes

@@ -130,7 +130,7 @@ def test_c6_3_a_large_batch_of_another_kind_is_a_print_job_rendered_by_the_worke
     page = client.get(response["Location"]).content.decode()
     assert "協議会カードの印刷（3件）" in page and '<progress value="0" max="3">' in page
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--nice", "0")
     job.refresh_from_db()
     assert (job.status, job.done) == (PrintJob.Status.DONE, 3), job.error
 

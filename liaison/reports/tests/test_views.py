@@ -144,7 +144,7 @@ def test_batch_of_40_letters_runs_in_the_background(world, client_for, tmp_path)
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
     assert not exports("form1.print").exists()
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--nice", "0")
     job.refresh_from_db()
     assert job.status == PrintJob.Status.DONE, job.error
     assert job.done == 40 and job.finished_at is not None

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks.signals import task_started
 
+from liaison.reports.management.commands.db_worker import WORKER_NICENESS
 from liaison.reports.models import PrintJob, WorkerHeartbeat
 from liaison.reports.tasks import render_print_job
 from liaison.reports.worker import heartbeat, job_waits_without_worker, worker_alive
@@ -122,13 +123,19 @@ def test_c6_3_db_worker_beats_while_it_runs_and_clears_its_row_when_it_stops(wor
 
     task_started.connect(during_task)
     try:
-        call_command("db_worker", "--no-reload", "--no-startup-delay", "--max-tasks", "1", "--interval", "0")
+        call_command(
+            "db_worker", "--no-reload", "--no-startup-delay", "--max-tasks", "1", "--interval", "0", "--nice", "0"
+        )
     finally:
         task_started.disconnect(during_task)
     job.refresh_from_db()
     assert job.status == PrintJob.Status.DONE, job.error
     assert len(seen) == 2 and seen[1] is True
     assert not WorkerHeartbeat.objects.exists()
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def _last_seen() -> datetime.datetime:
@@ -268,6 +275,8 @@ def test_c6_3_bin_serve_runs_the_worker_and_stops_it_with_the_server(tmp_path):
     try:
         first, (worker, server) = serve.start()
         assert "db_worker" in _cmdline(worker) and "runserver" in _cmdline(server)
+        # The worker yields the CPU to the pages while a batch renders (``db_worker --nice``, 10 by default).
+        assert _niceness(worker) == _niceness(server) + WORKER_NICENESS
         first.kill()  # killed outright: no chance to stop its children
         first.wait()
         assert _running(worker) and _running(server)
