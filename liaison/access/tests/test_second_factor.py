@@ -224,7 +224,8 @@ def test_x2_first_login_enrols_then_shows_recovery_codes_once(world, client, req
     assert "確認コードが正しくありません" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()
 
-    response = client.post(SETUP_URL, {"code": code_for(key)})
+    confirming = code_for(key)
+    response = client.post(SETUP_URL, {"code": confirming})
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -237,7 +238,8 @@ def test_x2_first_login_enrols_then_shows_recovery_codes_once(world, client, req
     # The code that confirmed the enrolment does not log in a second time.
     again = Client()
     password_step(again, "community_section")
-    assert "コードが正しくありません" in again.post(CODE_URL, {"code": code_for(key)}).content.decode()
+    # The same code, not one computed again: a new 30-second step may have begun meanwhile.
+    assert "コードが正しくありません" in again.post(CODE_URL, {"code": confirming}).content.decode()
     # A recovery code shown at enrolment does (the wait after the failure above has passed).
     TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=None, throttling_failure_count=0)
     assert again.post(RECOVERY_URL, {"code": codes[0]})["Location"] == "/"
