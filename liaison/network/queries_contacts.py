@@ -54,10 +54,12 @@ def filtered(contacts: QuerySet, filters: dict) -> QuerySet:
 
 
 def for_list(contacts: QuerySet) -> QuerySet:
-    """The columns a list row (and an export row) shows, in 五十音順 of the readings; a fixed number of queries."""
+    """The columns a list row (and an export row) shows, in 五十音順 of the readings; a fixed number of queries. The
+    koban and officer of the rows shown are read after the page is chosen: joined, PostgreSQL would hash every koban
+    and officer of the prefecture to sort one station's contact persons."""
     return (
-        contacts.select_related("person", "station", "koban", "officer")
-        .prefetch_related(Prefetch("roles", queryset=ContactRole.objects.order_by("pk")))
+        contacts.select_related("person", "station")
+        .prefetch_related("koban", "officer", Prefetch("roles", queryset=ContactRole.objects.order_by("pk")))
         .order_by("person__sort_key", "pk")
     )
 
