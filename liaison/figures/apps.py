@@ -7,7 +7,7 @@ class FiguresConfig(AppConfig):
     verbose_name = "集計"
 
     def ready(self):
-        from . import panels
+        from . import panels, signals  # noqa: F401 (signals: keeps the station-year counts)
 
         # The figures' card on the home page of station chiefs and HQ, linking to the figures page (C10.1, N4.4).
         panels.register()

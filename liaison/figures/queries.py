@@ -1,6 +1,7 @@
 """The station chief's and HQ's figures (C10.1, C8.2, N4.1, N4.3, N4.4) as SQL aggregates over the stored records and
 findings: each figure is one query, whatever the number of councils, meetings, cases or contact persons; Python only
-lays the aggregated rows out as tables.
+lays the aggregated rows out as tables. HQ's table reads a year's meetings, requests, referrals and exchanges from a
+row of counts per station and fiscal year (``StationYear``, kept by ``tally``) and the findings from their tally.
 
 The network's own figures (exchanges per officer and month, recruitment by section) are read by
 ``liaison.network.queries_figures`` and ``queries_referrals``; this module reuses them rather than counting again.
@@ -33,9 +34,11 @@ from liaison.councils.models import Council
 from liaison.findings import store
 from liaison.findings.models import Finding, StationTally
 from liaison.meetings.models import Meeting
-from liaison.network.models import ContactPerson, ExchangeTally, Referral
+from liaison.network.models import ContactPerson
 from liaison.network.queries_figures import Period, current_fiscal_year
 from liaison.org.models import PrefectureSettings
+
+from .models import StationYear
 
 __all__ = [
     "Period",
@@ -57,6 +60,15 @@ NO_REGULAR_MEETING = "no_regular_meeting"  # C7.2: no regular meeting held or pl
 NOT_TOLD = "not_told"  # C8.2: settled, the raiser not told within the configured days
 
 SCHEDULED = (Meeting.Status.PLANNED, Meeting.Status.HELD)
+
+# The figures of the HQ table read from ``StationYear``, by the column that holds them.
+YEAR_FIGURES = {
+    "meetings_scheduled": "meetings_scheduled",
+    "meetings_held": "meetings_held",
+    "case_count": "cases",
+    "exchanges": "exchanges",
+    "referrals": "referrals",
+}
 
 
 def _scalar(qs: QuerySet, expression) -> Coalesce:
@@ -83,6 +95,14 @@ def _findings(source: str, *, severity: str | None = None, code: str | None = No
         found = found.filter(code=code)
     hidden = list(hidden)
     return found.exclude(code__in=hidden) if hidden else found
+
+
+def _whole_year(period: Period) -> int:
+    """The fiscal year ``period`` is: the stations' rows of counts hold whole years only."""
+    year = period.start.year
+    if Period.of(year) != period:
+        raise ValueError(f"not a whole fiscal year: {period}")
+    return year
 
 
 # --- HQ: one row per station ---------------------------------------------------------------------------------------
@@ -113,27 +133,16 @@ def stations_by_attention(stations: QuerySet, *, hidden=()) -> QuerySet:
 
 def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> QuerySet:
     """``stations_by_attention`` with each station's figures for the fiscal year ``period`` (C10.1, C8.2, N4.4): one
-    query, each figure a correlated aggregate, so its cost is that of the stations asked for (a page of them)."""
-    start, end = _aware(period.start), _aware(period.end + datetime.timedelta(days=1))
+    query. The year's meetings, requests, referrals and exchanges are read from the station's row of counts for that
+    year (``StationYear``, kept with the records); councils and consenting contacts are counted as they stand."""
     station = OuterRef("pk")
     councils = Council.objects.filter(station=station, status=Council.Status.ACTIVE)
-    meetings = Meeting.objects.filter(council__station=station, starts_at__gte=start, starts_at__lt=end)
-    cases = Case.objects.filter(station=station, received_on__range=(period.start, period.end))
+    year = StationYear.objects.filter(station=station, fiscal_year=_whole_year(period))
     return stations_by_attention(stations, hidden=hidden).annotate(
         council_count=_scalar(councils.values("station"), Count("pk")),
-        meetings_scheduled=_scalar(meetings.filter(status__in=SCHEDULED).values("council__station"), Count("pk")),
-        meetings_held=_scalar(meetings.filter(status=Meeting.Status.HELD).values("council__station"), Count("pk")),
-        case_count=_scalar(cases.values("station"), Count("pk")),
-        exchanges=_scalar(
-            ExchangeTally.objects.filter(station=station, month__range=(period.start, period.end)).values("station"),
-            Sum("exchanges"),
-        ),
+        **{figure: _scalar(year.values("station"), Sum(column)) for figure, column in YEAR_FIGURES.items()},
         contacts=_scalar(
             ContactPerson.objects.filter(station=station, consent=ContactPerson.Consent.CONSENTED).values("station"),
-            Count("pk"),
-        ),
-        referrals=_scalar(
-            Referral.objects.filter(station=station, referred_on__range=(period.start, period.end)).values("station"),
             Count("pk"),
         ),
     )
@@ -141,32 +150,23 @@ def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> Query
 
 def prefecture_totals(stations: QuerySet, period: Period, *, hidden=()) -> dict:
     """The sums of ``stations_overview`` over the active stations of ``stations``, one aggregate per table instead of
-    every station's row: the counts of findings from the tally, the others counted over the records of the year."""
+    every station's row: the counts of findings from the tally, the year's records from the stations' rows of counts
+    (a thousand rows a year at the largest scale), councils and contacts counted."""
     active = stations.filter(active=True).values("pk")
-    start, end = _aware(period.start), _aware(period.end + datetime.timedelta(days=1))
     tallied = store.count_tallied(
         StationTally.objects.filter(station__in=active),
         councils_error=store.tallied(COUNCIL_SOURCE, severity="error", hidden=hidden),
         behind_plan=store.tallied(MEETINGS_SOURCE, code=NO_REGULAR_MEETING),
         cases_not_told=store.tallied(CASE_SOURCE, code=NOT_TOLD),
     )
-    meetings = Meeting.objects.filter(
-        council__station__in=active, starts_at__gte=start, starts_at__lt=end, status__in=SCHEDULED
-    ).aggregate(
-        meetings_scheduled=Count("pk"),
-        meetings_held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
+    year = StationYear.objects.filter(station__in=active, fiscal_year=_whole_year(period)).aggregate(
+        **{figure: Coalesce(Sum(column), 0) for figure, column in YEAR_FIGURES.items()}
     )
-    in_year = (period.start, period.end)
     return {
         **tallied,
-        **meetings,
+        **year,
         "council_count": Council.objects.filter(station__in=active, status=Council.Status.ACTIVE).count(),
-        "case_count": Case.objects.filter(station__in=active, received_on__range=in_year).count(),
-        "exchanges": ExchangeTally.objects.filter(station__in=active, month__range=in_year).aggregate(
-            n=Coalesce(Sum("exchanges"), 0)
-        )["n"],
         "contacts": ContactPerson.objects.filter(station__in=active, consent=ContactPerson.Consent.CONSENTED).count(),
-        "referrals": Referral.objects.filter(station__in=active, referred_on__range=in_year).count(),
     }
 
 

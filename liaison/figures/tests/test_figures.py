@@ -23,7 +23,8 @@ from liaison.findings import store
 from liaison.findings.models import Finding
 from liaison.lib.dates import today_tokyo
 from liaison.meetings.models import Meeting
-from liaison.network.models import ContactPerson, ExchangeTally, Referral
+from liaison.network.models import ContactPerson, Exchange, ExchangeTally, Referral
+from liaison.network.tally import count_exchange
 from liaison.org.models import PrefectureSettings
 from liaison.testing import make_officer, make_person
 
@@ -137,10 +138,11 @@ def generate(world, size: int, seed: int = 7) -> None:
                 first = queries.Period.of(FY).months()[month]
                 if rng.random() < 0.2:
                     first = first.replace(year=first.year - 1)  # the year before: not in this year's figures
-                tally, _new = ExchangeTally.objects.get_or_create(
-                    station=station, officer=officer, koban=None, month=first
-                )
-                ExchangeTally.objects.filter(pk=tally.pk).update(exchanges=tally.exchanges + rng.randint(1, 9))
+                for _n in range(rng.randint(1, 3)):  # as the exchange action writes them: the record and its month
+                    exchange = Exchange.objects.create(
+                        station=station, officer=officer, on=first, kind=Exchange.Kind.PATROL, created_by=user
+                    )
+                    count_exchange(exchange)
     store.refresh_all()
 
 

@@ -40,7 +40,7 @@ from liaison.people.models import Person
 DEFAULT_SEED = 2025
 
 # Commands that rebuild derived data after a bulk load; those not (yet) defined are skipped.
-FOLLOW_UPS = ["refresh_findings"]
+FOLLOW_UPS = ["refresh_findings", "rebuild_figures"]
 
 
 def existing_rows() -> list[str]:

@@ -30,6 +30,7 @@ from django.db import transaction
 from faker import Faker
 
 from liaison.demo.builders import build_organisation
+from liaison.figures import tally as figures_tally
 from liaison.findings.store import deferred
 from liaison.org.models import HQDivision, Koban, Officer, Station
 
@@ -64,6 +65,7 @@ def load(seed: int = DEFAULT_SEED, extensions: list[str] | None = None) -> dict:
     org = build_organisation(rng, fake)
     with deferred():  # thousands of actions: each object's stored findings computed once, at the end
         org["extensions"] = run_extensions(rng, fake, org, extensions)
+    figures_tally.rebuild()  # the extensions write meetings, requests and exchanges as rows
     return org
 
 

@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class StationYear(models.Model):
+    """A station's counts for one fiscal year (April to March): the meetings planned or held and held in it by the
+    councils the station has now, the requests received, the referrals made and the exchanges logged. HQ's figures
+    table sums these rows (a thousand a year at the largest scale) instead of counting the year's records; it is kept
+    by ``liaison.figures.tally`` in the transaction of every change to those records, and rebuilt from them by
+    ``manage.py rebuild_figures`` after a bulk load."""
+
+    STATION_PATH = "station"
+
+    station = models.ForeignKey("org.Station", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    meetings_scheduled = models.PositiveIntegerField(default=0)
+    meetings_held = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    referrals = models.PositiveIntegerField(default=0)
+    exchanges = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["fiscal_year", "station"]
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "station"], name="station_year_once")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.fiscal_year}"
