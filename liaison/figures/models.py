@@ -24,3 +24,16 @@ class StationYear(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.fiscal_year}"
+
+
+class StationStanding(models.Model):
+    """A station's counts as they stand (not of a year): the contact persons who consented. Kept and rebuilt with
+    ``StationYear``, for the same reason."""
+
+    STATION_PATH = "station"
+
+    station = models.OneToOneField("org.Station", on_delete=models.CASCADE, related_name="+")
+    contacts_consented = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.station_id)

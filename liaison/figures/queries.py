@@ -38,7 +38,7 @@ from liaison.network.models import ContactPerson
 from liaison.network.queries_figures import Period, current_fiscal_year
 from liaison.org.models import PrefectureSettings
 
-from .models import StationYear
+from .models import StationStanding, StationYear
 
 __all__ = [
     "Period",
@@ -134,24 +134,22 @@ def stations_by_attention(stations: QuerySet, *, hidden=()) -> QuerySet:
 def stations_overview(stations: QuerySet, period: Period, *, hidden=()) -> QuerySet:
     """``stations_by_attention`` with each station's figures for the fiscal year ``period`` (C10.1, C8.2, N4.4): one
     query. The year's meetings, requests, referrals and exchanges are read from the station's row of counts for that
-    year (``StationYear``, kept with the records); councils and consenting contacts are counted as they stand."""
+    year (``StationYear``, kept with the records), the consenting contact persons from its ``StationStanding``; its active
+    councils are counted."""
     station = OuterRef("pk")
     councils = Council.objects.filter(station=station, status=Council.Status.ACTIVE)
     year = StationYear.objects.filter(station=station, fiscal_year=_whole_year(period))
     return stations_by_attention(stations, hidden=hidden).annotate(
         council_count=_scalar(councils.values("station"), Count("pk")),
         **{figure: _scalar(year.values("station"), Sum(column)) for figure, column in YEAR_FIGURES.items()},
-        contacts=_scalar(
-            ContactPerson.objects.filter(station=station, consent=ContactPerson.Consent.CONSENTED).values("station"),
-            Count("pk"),
-        ),
+        contacts=_scalar(StationStanding.objects.filter(station=station).values("station"), Sum("contacts_consented")),
     )
 
 
 def prefecture_totals(stations: QuerySet, period: Period, *, hidden=()) -> dict:
     """The sums of ``stations_overview`` over the active stations of ``stations``, one aggregate per table instead of
     every station's row: the counts of findings from the tally, the year's records from the stations' rows of counts
-    (a thousand rows a year at the largest scale), councils and contacts counted."""
+    (a thousand rows a year at the largest scale) and of contact persons, the active councils counted."""
     active = stations.filter(active=True).values("pk")
     tallied = store.count_tallied(
         StationTally.objects.filter(station__in=active),
@@ -166,7 +164,9 @@ def prefecture_totals(stations: QuerySet, period: Period, *, hidden=()) -> dict:
         **tallied,
         **year,
         "council_count": Council.objects.filter(station__in=active, status=Council.Status.ACTIVE).count(),
-        "contacts": ContactPerson.objects.filter(station__in=active, consent=ContactPerson.Consent.CONSENTED).count(),
+        "contacts": StationStanding.objects.filter(station__in=active).aggregate(
+            n=Coalesce(Sum("contacts_consented"), 0)
+        )["n"],
     }
 
 

@@ -1,12 +1,13 @@
-"""Keeps ``StationYear`` (``tally``) as the records it counts change: meetings, requests, referrals and exchanges
-saved or deleted by any action, councils passing to another station with their meetings, by edit or by a
-reorganisation. Django's model signals are used because every one of those writes saves or deletes a record, while
+"""Keeps ``StationYear`` and ``StationStanding`` (``tally``) as the records they count change: meetings, requests,
+referrals, exchanges and contact persons saved or deleted by any action, councils passing to another station with
+their meetings, by edit or by a reorganisation. Django's model signals are used because every one of those writes saves or deletes a record, while
 the actions that do so belong to four programmes below this one."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from liaison.councils.models import Council
+from liaison.network.models import ContactPerson
 from liaison.org.signals import kobans_transferred
 
 from . import tally
@@ -57,3 +58,21 @@ def _councils_moved(sender, transfers, **kwargs):
     """Councils pass to the new station with their kobans (councils' receiver, which runs first, moves them)."""
     stations = {t.from_station_id for t in transfers} | {t.to_station_id for t in transfers}
     tally.recount_stations(tally.MEETINGS, stations)
+
+
+@receiver(pre_save, sender=ContactPerson, dispatch_uid="figures.tally.contact.pre_save")
+@receiver(pre_delete, sender=ContactPerson, dispatch_uid="figures.tally.contact.pre_delete")
+def _contact_before(sender, instance, **kwargs):
+    adding = instance._state.adding or instance.pk is None
+    instance._station_before = None if adding else tally.contacts_station_of(instance.pk)
+
+
+@receiver(post_save, sender=ContactPerson, dispatch_uid="figures.tally.contact.post_save")
+def _contact_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        tally.recount_contacts([getattr(instance, "_station_before", None), instance.station_id])
+
+
+@receiver(post_delete, sender=ContactPerson, dispatch_uid="figures.tally.contact.post_delete")
+def _contact_deleted(sender, instance, **kwargs):
+    tally.recount_contacts([getattr(instance, "_station_before", None)])

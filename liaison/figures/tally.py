@@ -1,4 +1,5 @@
-"""The counts per station and fiscal year behind HQ's figures table (``StationYear``, C10.1, C8.2, N4.4).
+"""The counts per station and fiscal year behind HQ's figures table (``StationYear``, C10.1, C8.2, N4.4), and the
+count of each station's consenting contact persons as it stands (``StationStanding``, N4.4).
 
 Each measure names the records it counts, the path from a record to its station, and the day that puts a record in a
 fiscal year. Whenever one of those records is saved or deleted, by whichever action, the rows of the station-years it
@@ -24,9 +25,9 @@ from django.utils import timezone
 from liaison.cases.models import Case
 from liaison.cases.rules import fiscal_year_of, fiscal_year_range
 from liaison.meetings.models import Meeting
-from liaison.network.models import Exchange, Referral
+from liaison.network.models import ContactPerson, Exchange, Referral
 
-from .models import StationYear
+from .models import StationStanding, StationYear
 
 Key = tuple[int, int]  # station id, fiscal year
 
@@ -140,9 +141,43 @@ def recount_stations(measure: Measure, station_ids: Iterable[int | None]) -> Non
     recount(measure, [(s, y) for s in stations for y in years])
 
 
+# --- As it stands: consenting contact persons ------------------------------------------------------------------------
+
+CONSENTED = Q(consent=ContactPerson.Consent.CONSENTED)
+
+
+def contacts_station_of(pk) -> int | None:
+    """The station the contact person ``pk`` belongs to as stored now (None when not stored)."""
+    return ContactPerson.objects.filter(pk=pk).values_list("station_id", flat=True).first()
+
+
+def consented_by_station(station_ids: Iterable[int] | None = None) -> dict[int, int]:
+    contacts = ContactPerson.objects.filter(CONSENTED)
+    if station_ids is not None:
+        contacts = contacts.filter(station_id__in=station_ids)
+    return dict(contacts.order_by().values("station").annotate(n=Count("pk")).values_list("station", "n"))
+
+
+def recount_contacts(station_ids: Iterable[int | None]) -> None:
+    """Count the consenting contact persons of ``station_ids`` again, their rows locked first as in :func:`recount`."""
+    stations = sorted({s for s in station_ids if s is not None})
+    if not stations:
+        return
+    with transaction.atomic():
+        StationStanding.objects.bulk_create([StationStanding(station_id=s) for s in stations], ignore_conflicts=True)
+        rows = list(StationStanding.objects.select_for_update().filter(station_id__in=stations).order_by("station_id"))
+        counted = consented_by_station(stations)
+        for row in rows:
+            row.contacts_consented = counted.get(row.station_id, 0)
+        StationStanding.objects.bulk_update(rows, ["contacts_consented"])
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Make every row equal to the records (after a restore or a bulk load); returns the rows written."""
+    StationStanding.objects.all().delete()
+    standing = [StationStanding(station_id=s, contacts_consented=n) for s, n in consented_by_station().items()]
+    StationStanding.objects.bulk_create(standing, batch_size=1000)
     StationYear.objects.all().delete()
     rows: dict[Key, StationYear] = {}
     for measure in MEASURES:
@@ -156,4 +191,4 @@ def rebuild() -> int:
             for column, n in counts.items():
                 setattr(row, column, n)
     StationYear.objects.bulk_create(rows.values(), batch_size=1000)
-    return len(rows)
+    return len(rows) + len(standing)

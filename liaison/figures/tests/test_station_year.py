@@ -1,7 +1,8 @@
-"""C10.1, C8.2, N4.4 (issue 8): HQ's figures table sums a row of counts per station and fiscal year
-(``StationYear``). Those rows always equal the meetings, requests, referrals and exchanges counted here record by
-record: after the demo and a scale load, after every kind of change to the records, when councils pass to another
-station, after a rebuild, and when two transactions add to one station-year at once."""
+"""C10.1, C8.2, N4.4 (issue 8): HQ's figures table sums a row of counts per station and fiscal year (``StationYear``)
+and a row of consenting contact persons per station (``StationStanding``). Those rows always equal the meetings,
+requests, referrals, exchanges and contact persons counted here record by record: after the demo and a scale load,
+after every kind of change to the records, when councils pass to another station, after a rebuild, and when two
+transactions add to one station-year at once."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from django.utils import timezone
 from liaison.cases.models import Case
 from liaison.councils.models import Council
 from liaison.figures import queries, tally
-from liaison.figures.models import StationYear
+from liaison.figures.models import StationStanding, StationYear
 from liaison.lib.dates import today_tokyo
 from liaison.meetings.actions.meetings import meeting_cancel, meeting_hold
 from liaison.meetings.models import Meeting
-from liaison.network.models import Exchange, Referral
+from liaison.network.actions.contacts import consent_change
+from liaison.network.models import ContactPerson, Exchange, Referral
 from liaison.network.tally import count_exchange
 from liaison.org.actions import reorganisation_move_kobans
 from liaison.org.models import Officer, Station
@@ -66,8 +68,22 @@ def hq_admin():
     return get_user_model().objects.get(username="demo_hq_admin")
 
 
+def consenting_here() -> dict:
+    """Each station's consenting contact persons, counted here one by one."""
+    found = defaultdict(int)
+    for station, consent in ContactPerson.objects.values_list("station_id", "consent"):
+        found[station] += consent == "consented"
+    return {station: n for station, n in found.items() if n}
+
+
+def consenting_kept() -> dict:
+    rows = StationStanding.objects.exclude(contacts_consented=0)
+    return dict(rows.values_list("station_id", "contacts_consented"))
+
+
 def assert_kept_equals_records():
     assert kept() == counted_here()
+    assert consenting_kept() == consenting_here()
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +100,10 @@ def test_c10_1_the_demo_and_a_rebuild_hold_what_the_records_count(demo):
     assert kept() == counted_here()
     years = {year for _station, year in kept()}
     assert len(years) >= 2 and all(any(c[k] for c in kept().values()) for k in tally.COLUMNS)
+    assert consenting_kept() == consenting_here() and len(consenting_here()) >= 2
     StationYear.objects.update(cases=0, meetings_held=7)
-    assert kept() != counted_here()
+    StationStanding.objects.update(contacts_consented=1)
+    assert kept() != counted_here() and consenting_kept() != consenting_here()
     call_command("rebuild_figures", stdout=io.StringIO())
     assert_kept_equals_records()
 
@@ -135,6 +153,18 @@ def test_c8_2_n4_4_requests_referrals_and_exchanges_follow_their_day_station_and
     assert_kept_equals_records()
 
 
+def test_n4_4_consenting_contact_persons_follow_consent_transfer_and_deletion(demo):
+    contact = ContactPerson.objects.filter(consent="consented").order_by("pk").first()
+    consent_change(contact=contact, consent=ContactPerson.Consent.WITHDRAWN, on=today_tokyo(), acting_user=hq_admin())
+    assert_kept_equals_records()
+    other = ContactPerson.objects.filter(consent="consented").exclude(station=contact.station).order_by("pk").first()
+    other.station = contact.station  # moved to another station's list
+    other.save()
+    assert_kept_equals_records()
+    other.delete()
+    assert_kept_equals_records()
+
+
 def test_c10_1_a_council_passing_to_another_station_takes_its_meetings_counts_along(demo):
     council = (
         Council.objects.filter(status="active", meetings__status="held")
@@ -172,7 +202,8 @@ def test_c10_1_hq_totals_read_one_row_per_station_not_the_years_records(demo):
     assert totals["meetings_held"] == sum(c["meetings_held"] for (s, _y), c in year.items() if s in active)
     assert totals["exchanges"] == sum(c["exchanges"] for (s, _y), c in year.items() if s in active)
     sql = " ".join(q["sql"] for q in read.captured_queries)
-    for table in ("cases_case", "meetings_meeting", "network_exchangetally", "network_referral"):
+    assert totals["contacts"] == sum(n for s, n in consenting_here().items() if s in active)
+    for table in ("cases_case", "meetings_meeting", "network_exchangetally", "network_referral", "contactperson"):
         assert table not in sql
     with pytest.raises(ValueError):
         queries.prefecture_totals(Station.objects.all(), queries.Period.of(period.start.year, 5))
