@@ -27,13 +27,16 @@ class StationYear(models.Model):
 
 
 class StationStanding(models.Model):
-    """A station's counts as they stand (not of a year): the contact persons who consented. Kept and rebuilt with
-    ``StationYear``, for the same reason."""
+    """A station's counts as they stand (not of a year): its contact persons who consented, its kobans and chuzaishos
+    in service and its officers in post. HQ's home and figures table sum these rows instead of counting the
+    prefecture's records; kept and rebuilt with ``StationYear``, for the same reason."""
 
     STATION_PATH = "station"
 
     station = models.OneToOneField("org.Station", on_delete=models.CASCADE, related_name="+")
     contacts_consented = models.PositiveIntegerField(default=0)
+    kobans_active = models.PositiveIntegerField(default=0)
+    officers_active = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return str(self.station_id)

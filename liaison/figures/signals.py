@@ -1,5 +1,5 @@
 """Keeps ``StationYear`` and ``StationStanding`` (``tally``) as the records they count change: meetings, requests,
-referrals, exchanges and contact persons saved or deleted by any action, councils passing to another station with
+referrals, exchanges, contact persons, kobans and officers saved or deleted by any action, councils passing to another station with
 their meetings, by edit or by a reorganisation. Django's model signals are used because every one of those writes saves or deletes a record, while
 the actions that do so belong to four programmes below this one."""
 
@@ -7,7 +7,6 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from liaison.councils.models import Council
-from liaison.network.models import ContactPerson
 from liaison.org.signals import kobans_transferred
 
 from . import tally
@@ -54,25 +53,33 @@ def _council_saved(sender, instance, raw=False, created=False, **kwargs):
 
 
 @receiver(kobans_transferred, dispatch_uid="figures.tally.kobans_transferred")
-def _councils_moved(sender, transfers, **kwargs):
-    """Councils pass to the new station with their kobans (councils' receiver, which runs first, moves them)."""
+def _councils_moved(sender, reorganisation, transfers, **kwargs):
+    """Kobans and their officers pass to the new station by a queryset update, and councils with their kobans
+    (councils' receiver, which runs first, moves them)."""
     stations = {t.from_station_id for t in transfers} | {t.to_station_id for t in transfers}
+    stations |= {reorganisation.from_station_id, reorganisation.to_station_id}  # a merge moves officers without kobans
     tally.recount_stations(tally.MEETINGS, stations)
+    tally.recount_standing(["kobans_active", "officers_active"], stations)
 
 
-@receiver(pre_save, sender=ContactPerson, dispatch_uid="figures.tally.contact.pre_save")
-@receiver(pre_delete, sender=ContactPerson, dispatch_uid="figures.tally.contact.pre_delete")
-def _contact_before(sender, instance, **kwargs):
+def _standing_before(sender, instance, **kwargs):
     adding = instance._state.adding or instance.pk is None
-    instance._station_before = None if adding else tally.contacts_station_of(instance.pk)
+    instance._station_before = None if adding else tally.station_of(sender, instance.pk)
 
 
-@receiver(post_save, sender=ContactPerson, dispatch_uid="figures.tally.contact.post_save")
-def _contact_saved(sender, instance, raw=False, **kwargs):
+def _standing_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        tally.recount_contacts([getattr(instance, "_station_before", None), instance.station_id])
+        stations = [getattr(instance, "_station_before", None), instance.station_id]
+        tally.recount_standing(tally.standing_columns(sender), stations)
 
 
-@receiver(post_delete, sender=ContactPerson, dispatch_uid="figures.tally.contact.post_delete")
-def _contact_deleted(sender, instance, **kwargs):
-    tally.recount_contacts([getattr(instance, "_station_before", None)])
+def _standing_deleted(sender, instance, **kwargs):
+    tally.recount_standing(tally.standing_columns(sender), [getattr(instance, "_station_before", None)])
+
+
+for _model in {model for model, _q in tally.STANDING.values()}:
+    _uid = f"figures.standing.{_model._meta.label}"
+    pre_save.connect(_standing_before, sender=_model, dispatch_uid=f"{_uid}.pre_save")
+    post_save.connect(_standing_saved, sender=_model, dispatch_uid=f"{_uid}.post_save")
+    pre_delete.connect(_standing_before, sender=_model, dispatch_uid=f"{_uid}.pre_delete")
+    post_delete.connect(_standing_deleted, sender=_model, dispatch_uid=f"{_uid}.post_delete")

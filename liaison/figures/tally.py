@@ -1,5 +1,5 @@
 """The counts per station and fiscal year behind HQ's figures table (``StationYear``, C10.1, C8.2, N4.4), and the
-count of each station's consenting contact persons as it stands (``StationStanding``, N4.4).
+counts of each station as they stand: consenting contact persons, kobans, officers (``StationStanding``, N4.4).
 
 Each measure names the records it counts, the path from a record to its station, and the day that puts a record in a
 fiscal year. Whenever one of those records is saved or deleted, by whichever action, the rows of the station-years it
@@ -26,6 +26,7 @@ from liaison.cases.models import Case
 from liaison.cases.rules import fiscal_year_of, fiscal_year_range
 from liaison.meetings.models import Meeting
 from liaison.network.models import ContactPerson, Exchange, Referral
+from liaison.org.models import Koban, Officer
 
 from .models import StationStanding, StationYear
 
@@ -141,43 +142,57 @@ def recount_stations(measure: Measure, station_ids: Iterable[int | None]) -> Non
     recount(measure, [(s, y) for s in stations for y in years])
 
 
-# --- As it stands: consenting contact persons ------------------------------------------------------------------------
+# --- As they stand: consenting contact persons, kobans in service, officers in post ---------------------------------
 
-CONSENTED = Q(consent=ContactPerson.Consent.CONSENTED)
+# StationStanding column → the records it counts (each has a ``station``).
+STANDING = {
+    "contacts_consented": (ContactPerson, Q(consent=ContactPerson.Consent.CONSENTED)),
+    "kobans_active": (Koban, Q(active=True)),
+    "officers_active": (Officer, Q(active=True)),
+}
 
 
-def contacts_station_of(pk) -> int | None:
-    """The station the contact person ``pk`` belongs to as stored now (None when not stored)."""
-    return ContactPerson.objects.filter(pk=pk).values_list("station_id", flat=True).first()
+def standing_columns(model: type[models.Model]) -> list[str]:
+    return [column for column, (counted, _q) in STANDING.items() if counted is model]
 
 
-def consented_by_station(station_ids: Iterable[int] | None = None) -> dict[int, int]:
-    contacts = ContactPerson.objects.filter(CONSENTED)
+def station_of(model: type[models.Model], pk) -> int | None:
+    """The station the record ``pk`` belongs to as stored now (None when not stored or of no station)."""
+    return model.objects.filter(pk=pk).values_list("station_id", flat=True).first()
+
+
+def count_standing(column: str, station_ids: Iterable[int] | None = None) -> dict[int, int]:
+    model, condition = STANDING[column]
+    records = model.objects.filter(condition, station__isnull=False)
     if station_ids is not None:
-        contacts = contacts.filter(station_id__in=station_ids)
-    return dict(contacts.order_by().values("station").annotate(n=Count("pk")).values_list("station", "n"))
+        records = records.filter(station_id__in=station_ids)
+    return dict(records.order_by().values("station").annotate(n=Count("pk")).values_list("station", "n"))
 
 
-def recount_contacts(station_ids: Iterable[int | None]) -> None:
-    """Count the consenting contact persons of ``station_ids`` again, their rows locked first as in :func:`recount`."""
-    stations = sorted({s for s in station_ids if s is not None})
-    if not stations:
+def recount_standing(columns: Iterable[str], station_ids: Iterable[int | None]) -> None:
+    """Count ``columns`` of the stations ``station_ids`` again, their rows locked first as in :func:`recount`."""
+    stations, columns = sorted({s for s in station_ids if s is not None}), list(columns)
+    if not stations or not columns:
         return
     with transaction.atomic():
         StationStanding.objects.bulk_create([StationStanding(station_id=s) for s in stations], ignore_conflicts=True)
         rows = list(StationStanding.objects.select_for_update().filter(station_id__in=stations).order_by("station_id"))
-        counted = consented_by_station(stations)
-        for row in rows:
-            row.contacts_consented = counted.get(row.station_id, 0)
-        StationStanding.objects.bulk_update(rows, ["contacts_consented"])
+        for column in columns:
+            counted = count_standing(column, stations)
+            for row in rows:
+                setattr(row, column, counted.get(row.station_id, 0))
+        StationStanding.objects.bulk_update(rows, columns)
 
 
 @transaction.atomic
 def rebuild() -> int:
     """Make every row equal to the records (after a restore or a bulk load); returns the rows written."""
     StationStanding.objects.all().delete()
-    standing = [StationStanding(station_id=s, contacts_consented=n) for s, n in consented_by_station().items()]
-    StationStanding.objects.bulk_create(standing, batch_size=1000)
+    standing: dict[int, StationStanding] = {}
+    for column in STANDING:
+        for station, n in count_standing(column).items():
+            setattr(standing.setdefault(station, StationStanding(station_id=station)), column, n)
+    StationStanding.objects.bulk_create(standing.values(), batch_size=1000)
     StationYear.objects.all().delete()
     rows: dict[Key, StationYear] = {}
     for measure in MEASURES:

@@ -1,6 +1,6 @@
 """C10.1, C8.2, N4.4 (issue 8): HQ's figures table sums a row of counts per station and fiscal year (``StationYear``)
-and a row of consenting contact persons per station (``StationStanding``). Those rows always equal the meetings,
-requests, referrals, exchanges and contact persons counted here record by record: after the demo and a scale load,
+and a row per station of consenting contact persons, kobans in service and officers in post (``StationStanding``, which
+HQ's home reads too). Those rows always equal the records counted here one by one: after the demo and a scale load,
 after every kind of change to the records, when councils pass to another station, after a rebuild, and when two
 transactions add to one station-year at once."""
 
@@ -29,8 +29,9 @@ from liaison.meetings.models import Meeting
 from liaison.network.actions.contacts import consent_change
 from liaison.network.models import ContactPerson, Exchange, Referral
 from liaison.network.tally import count_exchange
-from liaison.org.actions import reorganisation_move_kobans
-from liaison.org.models import Officer, Station
+from liaison.org.actions import koban_close, officer_retire, reorganisation_merge_stations, reorganisation_move_kobans
+from liaison.org.models import Koban, Officer, Station
+from liaison.testing import make_koban, make_officer, make_station
 
 pytestmark = pytest.mark.django_db
 
@@ -68,22 +69,27 @@ def hq_admin():
     return get_user_model().objects.get(username="demo_hq_admin")
 
 
-def consenting_here() -> dict:
-    """Each station's consenting contact persons, counted here one by one."""
-    found = defaultdict(int)
+def standing_here() -> dict:
+    """Each station's consenting contact persons, kobans in service and officers in post, counted here one by one."""
+    found = defaultdict(lambda: dict.fromkeys(tally.STANDING, 0))
     for station, consent in ContactPerson.objects.values_list("station_id", "consent"):
-        found[station] += consent == "consented"
-    return {station: n for station, n in found.items() if n}
+        found[station]["contacts_consented"] += consent == "consented"
+    for station, active in Koban.objects.values_list("station_id", "active"):
+        found[station]["kobans_active"] += active
+    for station, active in Officer.objects.exclude(station=None).values_list("station_id", "active"):
+        found[station]["officers_active"] += active
+    return {station: counts for station, counts in found.items() if any(counts.values())}
 
 
-def consenting_kept() -> dict:
-    rows = StationStanding.objects.exclude(contacts_consented=0)
-    return dict(rows.values_list("station_id", "contacts_consented"))
+def standing_kept() -> dict:
+    rows = StationStanding.objects.values("station_id", *tally.STANDING)
+    found = {r["station_id"]: {c: r[c] for c in tally.STANDING} for r in rows}
+    return {station: counts for station, counts in found.items() if any(counts.values())}
 
 
 def assert_kept_equals_records():
     assert kept() == counted_here()
-    assert consenting_kept() == consenting_here()
+    assert standing_kept() == standing_here()
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +106,10 @@ def test_c10_1_the_demo_and_a_rebuild_hold_what_the_records_count(demo):
     assert kept() == counted_here()
     years = {year for _station, year in kept()}
     assert len(years) >= 2 and all(any(c[k] for c in kept().values()) for k in tally.COLUMNS)
-    assert consenting_kept() == consenting_here() and len(consenting_here()) >= 2
+    assert standing_kept() == standing_here() and len(standing_here()) >= 2
     StationYear.objects.update(cases=0, meetings_held=7)
-    StationStanding.objects.update(contacts_consented=1)
-    assert kept() != counted_here() and consenting_kept() != consenting_here()
+    StationStanding.objects.update(contacts_consented=1, officers_active=0)
+    assert kept() != counted_here() and standing_kept() != standing_here()
     call_command("rebuild_figures", stdout=io.StringIO())
     assert_kept_equals_records()
 
@@ -202,7 +208,7 @@ def test_c10_1_hq_totals_read_one_row_per_station_not_the_years_records(demo):
     assert totals["meetings_held"] == sum(c["meetings_held"] for (s, _y), c in year.items() if s in active)
     assert totals["exchanges"] == sum(c["exchanges"] for (s, _y), c in year.items() if s in active)
     sql = " ".join(q["sql"] for q in read.captured_queries)
-    assert totals["contacts"] == sum(n for s, n in consenting_here().items() if s in active)
+    assert totals["contacts"] == sum(c["contacts_consented"] for s, c in standing_here().items() if s in active)
     for table in ("cases_case", "meetings_meeting", "network_exchangetally", "network_referral", "contactperson"):
         assert table not in sql
     with pytest.raises(ValueError):
@@ -242,3 +248,55 @@ def test_c8_2_two_transactions_adding_requests_to_one_station_year_lose_nothing(
         thread.join(timeout=60)
     assert not errors
     assert_kept_equals_records()
+
+
+def _home_counts(client) -> dict:
+    response = client.get("/")
+    return {k: response.context[k] for k in ("station_count", "koban_count", "officer_count")}
+
+
+def _counted_by_hand() -> dict:
+    return {
+        "station_count": Station.objects.filter(active=True).count(),
+        "koban_count": Koban.objects.filter(active=True).count(),
+        "officer_count": Officer.objects.filter(active=True).count(),  # HQ's own officers too
+    }
+
+
+def test_c10_1_hq_home_counts_the_organisation_from_the_rows_kept_per_station(demo, client):
+    """HQ's home: stations, kobans in service and officers in post of the whole prefecture, read from the counts kept
+    per station (and HQ's officers of no station), equal to counting them, through closings, retirements, moves and a
+    merge of stations."""
+    client.force_login(hq_admin())
+    assert _home_counts(client) == _counted_by_hand()
+    with CaptureQueriesContext(connection) as read:
+        client.get("/")
+    assert not any('FROM "org_officer" U0 WHERE U0."active"' in q["sql"] for q in read.captured_queries)
+    user = hq_admin()
+    koban = make_koban(Station.objects.filter(active=True).order_by("pk").first(), "試験交番")
+    assert _home_counts(client) == _counted_by_hand()
+    koban_close(koban=koban, acting_user=user)
+    officer = Officer.objects.filter(active=True, station__isnull=False).exclude(user=user).order_by("-pk").first()
+    officer_retire(officer=officer, acting_user=user)
+    assert_kept_equals_records()
+    assert _home_counts(client) == _counted_by_hand()
+    stations = list(Station.objects.filter(active=True).order_by("pk")[:3])
+    moved = Koban.objects.filter(station=stations[0], active=True).order_by("pk").first()
+    reorganisation_move_kobans(
+        from_station=stations[0], to_station=stations[1], kobans=[moved], effective_date=today_tokyo(), acting_user=user
+    )
+    assert_kept_equals_records()
+    reorganisation_merge_stations(
+        from_station=stations[1], to_station=stations[2], effective_date=today_tokyo(), acting_user=user
+    )
+    assert_kept_equals_records()
+    assert _home_counts(client) == _counted_by_hand()
+    # A station without kobans: its officers pass to the other station by the merge alone.
+    small = make_station("試験警察署", "T9")
+    make_officer("community_section", station=small, username="t9_officer")
+    assert_kept_equals_records()
+    reorganisation_merge_stations(
+        from_station=small, to_station=stations[2], effective_date=today_tokyo(), acting_user=user
+    )
+    assert_kept_equals_records()
+    assert _home_counts(client) == _counted_by_hand()
