@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.access.personal_data import Field, visible_fields
+from liaison.access.policy import sees_all_stations
 from liaison.lib import picker
 from liaison.lib.dates import today_tokyo
 
@@ -49,7 +50,8 @@ def find(user, queryset, query: str, limit: int = picker.LIMIT) -> picker.Found:
     search, one more than shown to know whether there are more; and the roles) whatever is found."""
     if not query:
         return picker.Found()
-    people = list(queries.for_picker(queries.current(queryset), query)[: limit + 1])
+    one_station = not sees_all_stations(user)
+    people = list(queries.for_picker(queries.current(queryset), query, one_station=one_station)[: limit + 1])
     return picker.Found(query=query, choices=tuple(describe(user, people[:limit])), more=len(people) > limit)
 
 

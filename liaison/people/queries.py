@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from liaison.lib.kana import normalize_reading, reading_prefix_key
 from liaison.lib.phone import phone_digits
@@ -50,11 +50,11 @@ def _digit_prefix(field: str, prefix: str) -> Q:
     return condition
 
 
-def _term_filter(term: str) -> Q:
+def _term_filter(term: str, *, one_station: bool = False) -> Q:
     """One search word: phone or postal code by their first digits, a reading by its start (family or given name),
     else a name by any part of it. Each is answered from an index (the grams for names)."""
     condition = _phone_or_reading(term)
-    return condition if condition is not None else _name_part(term)
+    return condition if condition is not None else _name_part(term, one_station=one_station)
 
 
 def _phone_or_reading(term: str) -> Q | None:
@@ -95,13 +95,20 @@ def _reading(term: str) -> tuple[Q | None, str]:
     return condition, key
 
 
-def _name_part(term: str, grams: list[str] | None = None) -> Q:
+def _name_part(term: str, grams: list[str] | None = None, *, one_station: bool = False) -> Q:
     """``term`` anywhere in the family or given name: the persons holding the term's grams (one index range each,
     see ``PersonNameGram``; ``grams`` when the caller joins some of them itself), checked by ``contains`` (which
-    decides what is found; the grams narrow, and decide alone when the term is itself a gram)."""
+    decides what is found; the grams narrow, and decide alone when the term is itself a gram).
+
+    ``one_station``: the persons searched are one station's few hundred, so each is probed for the gram instead: the
+    list of the gram's holders grows with the prefecture (5,800 hold 佐藤 at ten times the largest one), and SQLite,
+    without statistics, would read it whole and look each holder up in the station."""
     condition = Q()
     for gram in term_grams(term) if grams is None else grams:
-        condition &= Q(pk__in=PersonNameGram.objects.filter(gram=gram).values("person_id"))
+        if one_station:
+            condition &= Q(Exists(PersonNameGram.objects.filter(person=OuterRef("pk"), gram=gram)))
+        else:
+            condition &= Q(pk__in=PersonNameGram.objects.filter(gram=gram).values("person_id"))
     if is_whole_gram(term):
         # Exactly the persons holding the gram. Without the LIKE, PostgreSQL also estimates the matches from the
         # gram's statistics (5,800 for 佐藤, not the LIKE's guess of 200), so it reads them from the index.
@@ -109,11 +116,12 @@ def _name_part(term: str, grams: list[str] | None = None) -> Q:
     return condition & (Q(family_name__contains=term) | Q(given_name__contains=term))
 
 
-def search(queryset: QuerySet, query: str) -> QuerySet:
+def search(queryset: QuerySet, query: str, *, one_station: bool = False) -> QuerySet:
     """Filter by name (kanji as typed, any part), reading (hiragana or katakana, the start of the family or given
-    name), or the first digits of a phone number or postal code; every word must match."""
+    name), or the first digits of a phone number or postal code; every word must match. ``one_station``:
+    ``queryset`` holds one station's persons (see ``_name_part``)."""
     for term in query.split():
-        queryset = queryset.filter(_term_filter(term))
+        queryset = queryset.filter(_term_filter(term, one_station=one_station))
     return queryset
 
 
@@ -133,7 +141,7 @@ def search_in_order(queryset: QuerySet, query: str, *, one_station: bool = False
     the matches sorted, as ``search`` does (SQLite, without statistics, cannot tell the two cases apart).
     """
     if one_station:
-        return search(queryset, query).order_by("sort_key", "pk")
+        return search(queryset, query, one_station=True).order_by("sort_key", "pk")
     names, reading_keys = [], []
     for term in query.split():
         phone = _phone(term)
@@ -222,17 +230,17 @@ def _starts_with(word: str) -> Q:
     return condition
 
 
-def for_picker(queryset: QuerySet, query: str) -> QuerySet:
+def for_picker(queryset: QuerySet, query: str, *, one_station: bool = False) -> QuerySet:
     """What the person picker finds for ``query``: ``search`` (name, reading, phone), or a postal code starting with
     the digits typed; people whose family name or reading starts with the first word come first (a reading typed
-    from its start is how a person is looked up), then in 五十音順."""
-    found = search(queryset, query)
+    from its start is how a person is looked up), then in 五十音順. ``one_station`` as for ``search``."""
+    found = search(queryset, query, one_station=one_station)
     postal = postal_code_filter(query)
     if postal is not None:
         # (the scope) AND ((the search) OR (the postal code)): ORing two scoped querysets instead makes SQLite scan
         # the scope twice.
         everyone = queryset.model._default_manager.all()
-        found = queryset & (search(everyone, query) | everyone.filter(postal))
+        found = queryset & (search(everyone, query, one_station=one_station) | everyone.filter(postal))
     words = query.split()
     if not words:
         return found.order_by("sort_key", "pk")

@@ -82,6 +82,7 @@ def test_issue8_name_search_equals_a_plain_contains(world):
     for term in sorted(terms):
         expected = set(everyone.filter(Q(family_name__contains=term) | Q(given_name__contains=term)).values_list("pk"))
         assert set(everyone.filter(queries._name_part(term)).values_list("pk")) == expected, term
+        assert set(everyone.filter(queries._name_part(term, one_station=True)).values_list("pk")) == expected, term
         try:
             is_reading = bool(normalize_reading(term))
         except ValueError:
@@ -165,6 +166,21 @@ def test_issue8_name_search_is_planned_on_the_gram_index(world):
             # Without statistics PostgreSQL may probe the grams by person or by gram; either way the grams decide and
             # no person is read by a scan (the ordered page of the list is checked in test_name_order).
             assert "people_personnamegram" in plan and "seq scan on people_person " not in plan, (term, plan)
+
+
+def test_issue8_one_stations_name_search_probes_its_own_persons_not_the_grams_holders(world):
+    """Issue 8 row 人物の選択 氏名「佐藤」 (a station's picker): the station's persons are read from the station's index and
+    each is probed for the gram, so the search does not grow with the prefecture's holders of the gram (SQLite)."""
+    _many(world, 3)
+    station = queries.current(Person.objects.filter(station=world.station_a))
+    for term in ("佐", "佐藤", "佐藤一子"):
+        found = queries.search(station, term, one_station=True).order_by("sort_key", "pk")
+        assert list(found) == list(queries.search(station, term).order_by("sort_key", "pk")), term
+        plan = _plan(found.all()[:50])
+        if connection.vendor == "sqlite":
+            assert "using index people_person_station" in plan and "list subquery" not in plan, (term, plan)
+    picked = queries.for_picker(station, "佐藤", one_station=True)
+    assert list(picked) == list(queries.for_picker(station, "佐藤"))
 
 
 def test_issue8_plain_list_walks_the_reading_order(world):
