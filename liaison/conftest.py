@@ -1,5 +1,7 @@
 import pytest
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 
 from liaison.testing import World
 
@@ -36,3 +38,16 @@ def client_for(world):
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo prefecture, loaded once for the test module (it takes seconds) and rolled back after its last test.
+
+    The module's tests share one copy: each test sees what the earlier ones changed, so a module that uses it writes its
+    tests to hold whatever order they run in (compare with the records, not with fixed numbers)."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)

@@ -8,10 +8,7 @@ would drift from the rules and these tests would say which council and how.
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
 from liaison.councils import actions, coverage, queries
 from liaison.councils import findings as council_findings
@@ -25,16 +22,6 @@ from liaison.people.actions import person_merge, person_update, public_office_re
 from liaison.people.models import Person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module (it takes a few seconds) and roll it back afterwards."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def _as_tuples(found):
@@ -101,7 +88,7 @@ def _serving(council, day=None):
 
 
 def test_stored_findings_equal_the_rules_for_every_demo_council_after_each_kind_of_action(
-    demo, django_capture_on_commit_callbacks
+    demo_once, django_capture_on_commit_callbacks
 ):
     """Stored == live over the whole demo: after loading, and after appoint, end, successor, reappoint, council
     create and update, operation manager confirm, public office record, person edit and merge, review, settings
@@ -254,7 +241,7 @@ def run_worker_once():
 
 
 def test_x4_a_changed_limit_is_recomputed_in_the_background_not_in_the_request(
-    demo, django_capture_on_commit_callbacks
+    demo_once, django_capture_on_commit_callbacks
 ):
     """X4: saving a warning limit queues one rebuild of the councils' findings for the worker, after the commit; the
     request itself leaves the store as it was, and the worker brings it to the new limit."""
@@ -274,7 +261,7 @@ def test_x4_a_changed_limit_is_recomputed_in_the_background_not_in_the_request(
     assert_stored_equals_live()
 
 
-def test_daily_refresh_keeps_the_store_equal_to_the_rules_day_after_day(demo):
+def test_daily_refresh_keeps_the_store_equal_to_the_rules_day_after_day(demo_once):
     """C6.2(1) terms ending, C6.4(2) long tenure and ages change with the date alone: the date-driven refresh run
     each day (and after a few days' gap) leaves the store as the rules find on that day; a second run does nothing."""
     today = today_tokyo()

@@ -5,9 +5,6 @@ import datetime
 from collections import defaultdict
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from liaison.cases.models import Case
 from liaison.councils import queries
@@ -31,18 +28,8 @@ from liaison.org.models import Koban, Officer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module (it takes a few seconds) and roll it back afterwards."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def councils(demo):
+def councils(demo_once):
     day = today_tokyo()
     active = list(queries.with_current_members(Council.objects.filter(status=Council.Status.ACTIVE), day))
     return active, queries.findings_for(active, day)
@@ -93,7 +80,7 @@ def test_members_who_took_public_office_were_dismissed(councils):
             assert member.person.public_office_on(day) is None
 
 
-def test_history_has_successors_reappointments_and_a_review(demo):
+def test_history_has_successors_reappointments_and_a_review(demo_once):
     """C6.2(1) successors and reappointments, C4.3 a merger explained to the members before it took effect."""
     assert Membership.objects.filter(kind=Membership.Kind.SUCCESSOR, previous__end_reason="resigned").exists()
     assert Membership.objects.filter(kind=Membership.Kind.REAPPOINTMENT).count() > 100
@@ -125,7 +112,7 @@ def _expected_executive_class(officer: Officer) -> str:
     return PoliceAttendee.ExecutiveClass.COMMUNITY if community else PoliceAttendee.ExecutiveClass.OTHER_EXECUTIVE
 
 
-def test_two_fiscal_years_of_regular_and_ad_hoc_meetings(demo):
+def test_two_fiscal_years_of_regular_and_ad_hoc_meetings(demo_once):
     """C7.1, C7.3, C8.1: regular meetings numbered 第N回 in date order within each fiscal year, ad hoc meetings with
     their trigger and measures, held ones in the past, planned ones ahead, at every kind of venue."""
     year = _this_fiscal_year()
@@ -155,7 +142,7 @@ def test_two_fiscal_years_of_regular_and_ad_hoc_meetings(demo):
     assert {m.fiscal_year for m in held.filter(council__kobans=koban)} == {year - 1, year}
 
 
-def test_one_council_has_no_regular_meeting_this_fiscal_year(demo):
+def test_one_council_has_no_regular_meeting_this_fiscal_year(demo_once):
     """C7.2: exactly one active council set up before this fiscal year has held no regular meeting in it."""
     year = _this_fiscal_year()
     met = Meeting.objects.filter(kind=Meeting.Kind.REGULAR, fiscal_year=year, status=Meeting.Status.HELD)
@@ -164,7 +151,7 @@ def test_one_council_has_no_regular_meeting_this_fiscal_year(demo):
     assert [c.name for c in without] == [NO_REGULAR_MEETING_THIS_YEAR]
 
 
-def test_attendance_is_of_members_serving_that_day_and_officers_are_classed_by_the_rule(demo):
+def test_attendance_is_of_members_serving_that_day_and_officers_are_classed_by_the_rule(demo_once):
     """C7.4, C10.2: members ticked are the council's serving that day, most of them came; guests say who they are and
     why they came; each officer's executive class follows rank, section and post, in all three classes."""
     attendances = Attendance.objects.select_related("meeting", "membership")
@@ -185,7 +172,7 @@ def test_attendance_is_of_members_serving_that_day_and_officers_are_classed_by_t
     assert {a.executive_class for a in attendees} == set(PoliceAttendee.ExecutiveClass.values)
 
 
-def test_cases_in_every_status_with_history_answers_and_outcomes_told(demo):
+def test_cases_in_every_status_with_history_answers_and_outcomes_told(demo_once):
     """C8.2: requests raised at meetings (in order, with answers) and a few outside them, in every action status, each
     with a dated history ending in its status; settled ones mostly told, the lately settled not yet."""
     cases = Case.objects.prefetch_related("updates")
@@ -218,7 +205,7 @@ def test_cases_in_every_status_with_history_answers_and_outcomes_told(demo):
     assert 3 <= outside.count() <= 10
 
 
-def test_problem_solving_activity_has_an_overdue_interim_report(demo):
+def test_problem_solving_activity_has_an_overdue_interim_report(demo_once):
     """C8.2: one open problem-solving activity of the demo koban's council, with its cases, one interim report given
     at a meeting and one past its due date unreported."""
     activity = Activity.objects.get()
@@ -230,7 +217,7 @@ def test_problem_solving_activity_has_an_overdue_interim_report(demo):
     assert any(r.reported_on is None and r.due_on < today_tokyo() for r in reports)
 
 
-def test_election_periods_and_the_one_meeting_held_in_one(demo):
+def test_election_periods_and_the_one_meeting_held_in_one(demo_once):
     """C10.3: a past prefecture-wide election and a municipal one ahead; the one meeting held during a campaign
     records why, and no other meeting falls in a period covering its council's area."""
     periods = list(ElectionPeriod.objects.all())
@@ -246,7 +233,7 @@ def test_election_periods_and_the_one_meeting_held_in_one(demo):
             assert not (p.starts_on <= day <= p.ends_on and (p.whole_prefecture or area & set(p.municipalities)))
 
 
-def test_member_information_and_contacts(demo):
+def test_member_information_and_contacts(demo_once):
     """C9.1, C9.2: information handed over by members, one reported to the station chief and one not yet; the
     operation staff's visits and calls."""
     information = MemberInformation.objects.all()
@@ -255,7 +242,7 @@ def test_member_information_and_contacts(demo):
     assert MemberContact.objects.count() >= 3
 
 
-def test_c11_1_2_good_practice_reports_in_every_routing_state(demo):
+def test_c11_1_2_good_practice_reports_in_every_routing_state(demo_once):
     """C11.1(2): the demo station has good-practice reports accepted, returned with a comment and waiting for HQ,
     recorded and routed through the actions (so audited); another station has one, so HQ's list spans stations."""
     from liaison.audit.models import AuditEntry
@@ -273,7 +260,7 @@ def test_c11_1_2_good_practice_reports_in_every_routing_state(demo):
     assert AuditEntry.objects.filter(action="good_practice.create").count() == GoodPractice.objects.count()
 
 
-def test_c11_2_held_meetings_were_reported_and_decided_but_the_koban_s_latest(demo):
+def test_c11_2_held_meetings_were_reported_and_decided_but_the_koban_s_latest(demo_once):
     """C11.2: the demo's held meetings have an approved Form 3 — decided by the deputy when routine, else by the
     station chief — except the demo koban's latest, whose missing report is the finding its chief sees."""
     from liaison.findings.models import Finding
@@ -292,7 +279,7 @@ def test_c11_2_held_meetings_were_reported_and_decided_but_the_koban_s_latest(de
     assert list(missing.values_list("subject__object_id", flat=True)) == [latest.pk]
 
 
-def test_x2_the_demo_leaves_an_unbroken_audit_chain(demo):
+def test_x2_the_demo_leaves_an_unbroken_audit_chain(demo_once):
     """X2 (issue 12): every entry the demo loader writes (through the actions) is chained; verify_audit finds no break."""
     from liaison.audit.models import AuditEntry
     from liaison.audit.verify import verify_chain

@@ -4,10 +4,7 @@ and with ``last_exchange_on``, the referrals, safety information, distributions,
 import datetime
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Max
-from django.test import override_settings
 
 from liaison.councils.models import Membership
 from liaison.councils.queries import current_memberships
@@ -34,18 +31,8 @@ pytestmark = pytest.mark.django_db
 Consent = ContactPerson.Consent
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module and roll it back afterwards."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def station(demo):
+def station(demo_once):
     return Officer.objects.get(user__username="demo_chief").station
 
 
@@ -65,7 +52,7 @@ def test_n4_2_every_consent_state_with_its_history(station):
     assert ContactPerson.objects.values("station").distinct().count() > 1
 
 
-def test_n4_2_no_exchange_after_declining_or_withdrawing(demo):
+def test_n4_2_no_exchange_after_declining_or_withdrawing(demo_once):
     """N4.2: declined people were never met; withdrawn people not on or after the day they withdrew; nobody before
     they consented."""
     through = Exchange.contacts.through

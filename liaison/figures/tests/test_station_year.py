@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.models import Count
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from liaison.cases.models import Case
@@ -92,17 +92,7 @@ def assert_kept_equals_records():
     assert standing_kept() == standing_here()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back afterwards."""
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-def test_c10_1_the_demo_and_a_rebuild_hold_what_the_records_count(demo):
+def test_c10_1_the_demo_and_a_rebuild_hold_what_the_records_count(demo_once):
     assert kept() == counted_here()
     years = {year for _station, year in kept()}
     assert len(years) >= 2 and all(any(c[k] for c in kept().values()) for k in tally.COLUMNS)
@@ -114,7 +104,7 @@ def test_c10_1_the_demo_and_a_rebuild_hold_what_the_records_count(demo):
     assert_kept_equals_records()
 
 
-def test_c10_1_meetings_held_cancelled_moved_to_another_year_and_deleted_move_the_counts(demo):
+def test_c10_1_meetings_held_cancelled_moved_to_another_year_and_deleted_move_the_counts(demo_once):
     planned = list(Meeting.objects.filter(status="planned").select_related("council").order_by("pk")[:3])
     assert len(planned) == 3
     user = hq_admin()
@@ -133,7 +123,7 @@ def test_c10_1_meetings_held_cancelled_moved_to_another_year_and_deleted_move_th
     assert_kept_equals_records()
 
 
-def test_c8_2_n4_4_requests_referrals_and_exchanges_follow_their_day_station_and_deletion(demo):
+def test_c8_2_n4_4_requests_referrals_and_exchanges_follow_their_day_station_and_deletion(demo_once):
     case = Case.objects.order_by("pk").first()
     case.pk, case._state.adding = None, True  # a request received now, as a copy of the demo's first
     case.save()
@@ -159,7 +149,7 @@ def test_c8_2_n4_4_requests_referrals_and_exchanges_follow_their_day_station_and
     assert_kept_equals_records()
 
 
-def test_n4_4_consenting_contact_persons_follow_consent_transfer_and_deletion(demo):
+def test_n4_4_consenting_contact_persons_follow_consent_transfer_and_deletion(demo_once):
     contact = ContactPerson.objects.filter(consent="consented").order_by("pk").first()
     consent_change(contact=contact, consent=ContactPerson.Consent.WITHDRAWN, on=today_tokyo(), acting_user=hq_admin())
     assert_kept_equals_records()
@@ -171,7 +161,7 @@ def test_n4_4_consenting_contact_persons_follow_consent_transfer_and_deletion(de
     assert_kept_equals_records()
 
 
-def test_c10_1_a_council_passing_to_another_station_takes_its_meetings_counts_along(demo):
+def test_c10_1_a_council_passing_to_another_station_takes_its_meetings_counts_along(demo_once):
     council = (
         Council.objects.filter(status="active", meetings__status="held")
         .annotate(kobans_covered=Count("kobans", distinct=True))
@@ -198,7 +188,7 @@ def test_c10_1_a_council_passing_to_another_station_takes_its_meetings_counts_al
     assert_kept_equals_records()
 
 
-def test_c10_1_hq_totals_read_one_row_per_station_not_the_years_records(demo):
+def test_c10_1_hq_totals_read_one_row_per_station_not_the_years_records(demo_once):
     period = queries.Period.of(queries.current_fiscal_year(today_tokyo()))
     with CaptureQueriesContext(connection) as read:
         totals = queries.prefecture_totals(Station.objects.all(), period)
@@ -263,7 +253,7 @@ def _counted_by_hand() -> dict:
     }
 
 
-def test_c10_1_hq_home_counts_the_organisation_from_the_rows_kept_per_station(demo, client):
+def test_c10_1_hq_home_counts_the_organisation_from_the_rows_kept_per_station(demo_once, client):
     """HQ's home: stations, kobans in service and officers in post of the whole prefecture, read from the counts kept
     per station (and HQ's officers of no station), equal to counting them, through closings, retirements, moves and a
     merge of stations."""
