@@ -28,6 +28,7 @@ from liaison.access.policy import (
     visible_to,
 )
 from liaison.audit.exports import export_list, wants_export
+from liaison.cases.rules import fiscal_year_of, fiscal_year_range
 from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
 from liaison.meetings.models import Meeting
@@ -175,11 +176,6 @@ def decisions(request):
 # --- good practice ----------------------------------------------------------------------------------------------
 
 
-def fiscal_year_of(day: datetime.date) -> int:
-    """The Japanese fiscal year (April to March) a day belongs to, by the year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def _practice_list(request):
     """The good-practice reports the user may see, filtered by station and fiscal year, with each one's state."""
     practices = visible_to(request.user, GoodPractice).select_related("station", "koban")
@@ -196,9 +192,7 @@ def _practice_list(request):
         params["station"] = str(station_id)
     year = parse_id(request.GET.get("year"))
     if year and 1989 <= year <= 2200:
-        practices = practices.filter(
-            occurred_on__gte=datetime.date(year, 4, 1), occurred_on__lte=datetime.date(year + 1, 3, 31)
-        )
+        practices = practices.filter(occurred_on__range=fiscal_year_range(year))
         params["year"] = str(year)
     return practices.order_by("-occurred_on", "-pk"), params
 
