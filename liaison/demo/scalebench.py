@@ -11,6 +11,9 @@ child process of its own that runs with ``config.bench_settings``:
   background worker (``db_worker --batch``): letters (one A4 page each) per second from the worker's start to the
   last job's end, the worker's peak memory, and the council list measured while it renders.
 
+Every scale of a run is built before any is measured; then each page is measured at the scales in turns, one
+request at each (``measure_in_step``), so that x10 ÷ prefecture compares requests made in the same minutes.
+
 A child prints one ``BENCH {json}`` line per event (ready, each request, done); the parent waits at most
 ``--timeout`` seconds for each, so a page that takes longer is reported as such and its child is killed, rather than
 hanging the run. On PostgreSQL the parent then also terminates the child's server process, which a kill alone
@@ -251,8 +254,9 @@ def plan(today: datetime.date) -> dict:
     }
 
 
-def measure_page(write, *, username: str, url: str, runs: int, quick: bool, slow_after: float) -> None:
-    """Request ``url`` as ``username``: one untimed warm-up (unless quick), then ``runs`` timed requests."""
+def measure_page(write, *, username: str, url: str) -> None:
+    """Request ``url`` as ``username`` once for each line the parent sends (its turn, see ``measure_in_step``),
+    until the parent closes standard input."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -274,13 +278,7 @@ def measure_page(write, *, username: str, url: str, runs: int, quick: bool, slow
         return elapsed, counter.count
 
     try:
-        if not quick:
-            elapsed, queries = request()
-            emit(write, "warm", seconds=elapsed, queries=queries)
-            if elapsed > slow_after and runs > SLOW_RUNS:
-                runs = SLOW_RUNS
-                emit(write, "slow", runs=runs)
-        for _ in range(runs):
+        for _turn in sys.stdin:
             elapsed, queries = request()
             emit(write, "run", seconds=elapsed, queries=queries)
     except Exception as exc:  # the page's own failure is the result, e.g. SQLite's "Expression tree is too large"
@@ -459,6 +457,7 @@ class Child:
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
             cwd=settings.BASE_DIR,
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -503,6 +502,20 @@ class Child:
         finally:
             if self.process.poll() is None:
                 self.kill()
+
+    def turn(self) -> bool:
+        """Tell a page child to make its next request; False when it has already gone."""
+        try:
+            self.process.stdin.write("\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        return True
+
+    def close(self) -> None:
+        """No more turns: a page child reports its peak memory and ends."""
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.process.stdin.close()
 
     def kill(self) -> None:
         self.peak_kb = memory_kb(self.process.pid)[1]
@@ -570,7 +583,9 @@ def terminate_backends(url: str, wait: float = 60.0) -> bool:
 
 
 class ScaleRun:
-    """Build one scale in a throw-away database and measure it (see the module docstring)."""
+    """One scale in its own database (a throw-away one unless the caller gave one), as a context: ``prepare`` builds
+    and plans it, ``measure_scales`` measures it beside the other scales of the run, and leaving the context drops
+    the throw-away database (see the module docstring)."""
 
     def __init__(self, *, scale, database, database_url, cluster_url, runs, quick, batch, timeout, seed, out):
         self.scale = scale
@@ -583,37 +598,38 @@ class ScaleRun:
         self.timeout = timeout
         self.seed = seed
         self.out = out
+        self.planned: dict = {}
+
+    def __enter__(self) -> ScaleRun:
+        self._tmp = tempfile.TemporaryDirectory(prefix="liaison-bench-")
+        url = self.database_url
+        self._created = None
+        if not url and self.cluster_url:
+            self._created = f"bench_{self.scale}"
+            url = database_in_cluster(self.cluster_url, self._created)
+        self.url = url or f"sqlite:///{Path(self._tmp.name) / 'bench.sqlite3'}"
+        self.env = dict(
+            os.environ,
+            LIAISON_BENCH_INSIDE="1",
+            DATABASE_URL=self.url,
+            VAR_DIR=self._tmp.name,
+            DJANGO_SETTINGS_MODULE=BENCH_SETTINGS,
+            ALLOWED_HOSTS="testserver",
+            DJANGO_ENV="development",
+            DEBUG="0",
+            PYTHONUNBUFFERED="1",
+        )
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if self._created:
+                postgres_run(self.cluster_url, f"DROP DATABASE IF EXISTS {self._created} WITH (FORCE)")
+        finally:
+            self._tmp.cleanup()
 
     def write(self, line: str = "") -> None:
         self.out(line)
-
-    def run(self) -> ScaleResult:
-        result = ScaleResult(self.scale, self.database)
-        with tempfile.TemporaryDirectory(prefix="liaison-bench-") as tmp:
-            url = self.database_url
-            created = None
-            if not url and self.cluster_url:
-                created = f"bench_{self.scale}"
-                url = database_in_cluster(self.cluster_url, created)
-            url = url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            self.env = dict(
-                os.environ,
-                LIAISON_BENCH_INSIDE="1",
-                DATABASE_URL=url,
-                VAR_DIR=tmp,
-                DJANGO_SETTINGS_MODULE=BENCH_SETTINGS,
-                ALLOWED_HOSTS="testserver",
-                DJANGO_ENV="development",
-                DEBUG="0",
-                PYTHONUNBUFFERED="1",
-            )
-            self.url = url
-            try:
-                self.measure(result)
-            finally:
-                if created:
-                    postgres_run(self.cluster_url, f"DROP DATABASE IF EXISTS {created} WITH (FORCE)")
-        return result
 
     def step(self, label: str, args: list[str]) -> None:
         """Run a manage.py command in the scale's database, passing its output on as it comes (progress)."""
@@ -633,7 +649,8 @@ class ScaleRun:
             raise RuntimeError(f"{label} failed (exit code {process.returncode})")
         self.write(f"{label}: {time.perf_counter() - started:,.1f} 秒")
 
-    def measure(self, result: ScaleResult) -> None:
+    def prepare(self) -> None:
+        """Migrate, fill (unless the caller's database already holds this scale) and plan the pages."""
         self.write(f"=== 規模 {self.scale}、{self.database} ===")
         self.step("migrate", ["migrate", "--no-input", "--verbosity", "0"])
         # A database of the caller's own may already hold this scale (an earlier run): it is measured as it is.
@@ -642,53 +659,13 @@ class ScaleRun:
             f"generate_scale --scale {self.scale}",
             ["generate_scale", "--scale", self.scale, "--seed", str(self.seed), *keep],
         )
-        planned = None
         child = Child(["bench", "--inside", "--task", "plan"], self.env, self.write)
         for event in child.events(STARTUP_TIMEOUT, STARTUP_TIMEOUT):
             if event["event"] == "plan":
-                planned = event["plan"]
-        if planned is None:
+                self.planned = event["plan"]
+        if not self.planned:
             raise RuntimeError(f"plan: {child.failure()}")
         self.write("")
-        for spec in PAGES:
-            label = spec.label.format(**planned["counts"])
-            skipped = planned.get("skipped", {}).get(spec.key)
-            if skipped:
-                result.pages[spec.key] = Measured(label, skipped=skipped)
-                continue
-            result.pages[spec.key] = self.page(label, spec.username, planned["urls"][spec.key])
-        for key, label in ADMIN.items():
-            result.admin[key] = self.page(label, planned["admin_user"], planned["admin_urls"][key])
-        self.table(result)
-        if self.batch:
-            result.batch = self.run_batch()
-
-    def page(self, label: str, username: str, url: str) -> Measured:
-        measured = Measured(label)
-        args = ["bench", "--inside", "--task", "page", "--user", username, "--url", url, "--runs", str(self.runs)]
-        args += ["--quick"] if self.quick else []
-        child = Child(args, self.env, lambda _line: None)
-        try:
-            for event in child.events(STARTUP_TIMEOUT, self.timeout):
-                kind = event["event"]
-                if kind == "ready":
-                    measured.rss_kb = event["rss_kb"]
-                elif kind == "run":
-                    measured.seconds.append(event["seconds"])
-                    measured.queries.append(event["queries"])
-                elif kind == "slow":
-                    measured.slow = True
-                elif kind == "error":
-                    measured.error, measured.peak_kb = event["message"], event.get("peak_kb", 0)
-                elif kind == "done":
-                    measured.peak_kb = event["peak_kb"]
-        except TimeoutError:
-            measured.timed_out, measured.limit, measured.peak_kb = True, self.timeout, child.peak_kb
-            if self.url.startswith("postgres") and not terminate_backends(self.url):
-                measured.error = "打ち切った後もデータベースのサーバープロセスが1分以上終了しませんでした"
-        if not measured.failed and not measured.peak_kb:
-            measured.error = child.failure()
-        return measured
 
     def run_batch(self) -> dict | None:
         args = ["bench", "--inside", "--task", "batch", "--letters", str(BATCH_LETTERS)]
@@ -761,6 +738,126 @@ class ScaleRun:
                 self.write(f"注: {measured.label}: {measured.error}")
             if measured.timed_out:
                 self.write(f"注: {measured.label}: {self.timeout:.0f} 秒以内に応答がなく、打ち切りました。")
+
+
+class PageTurns:
+    """One page (or admin changelist) at one scale, measured in a child of its own one request at a time."""
+
+    def __init__(self, run: ScaleRun, label: str, child: Child):
+        self.run = run
+        self.measured = Measured(label)
+        self.child = child
+        self.events = child.events(STARTUP_TIMEOUT, run.timeout)
+        self.live = True
+        self.turns_left = 0
+
+    def _next(self) -> dict | None:
+        """The child's next event; None when it failed, timed out or ended (the row is then over)."""
+        measured = self.measured
+        try:
+            event = next(self.events)
+        except StopIteration:
+            event = None
+        except TimeoutError:
+            measured.timed_out, measured.limit, measured.peak_kb = True, self.run.timeout, self.child.peak_kb
+            if self.run.url.startswith("postgres") and not terminate_backends(self.run.url):
+                measured.error = "打ち切った後もデータベースのサーバープロセスが1分以上終了しませんでした"
+            event = None
+        if event is not None and event["event"] == "error":
+            measured.error, measured.peak_kb = event["message"], event.get("peak_kb", 0)
+            event = None
+        if event is None:
+            self.live = False
+        return event
+
+    def ready(self) -> None:
+        event = self._next()
+        if event is not None:
+            self.measured.rss_kb = event["rss_kb"]
+
+    def request(self, *, timed: bool) -> float | None:
+        """One request; its seconds, or None when the row is over."""
+        if not self.live or not self.child.turn():
+            self.live = False
+            return None
+        event = self._next()
+        if event is None:
+            return None
+        if timed:
+            self.measured.seconds.append(event["seconds"])
+            self.measured.queries.append(event["queries"])
+            self.turns_left -= 1
+        return event["seconds"]
+
+    def finish(self) -> None:
+        if self.live:
+            self.child.close()
+            while (event := self._next()) is not None:
+                if event["event"] == "done":
+                    self.measured.peak_kb = event["peak_kb"]
+        if not self.measured.failed and not self.measured.peak_kb:
+            self.measured.error = self.child.failure()
+
+
+def measure_in_step(rows: list[PageTurns], *, runs: int, quick: bool) -> None:
+    """Measure one page at several scales in turns: one request at the first scale, one at the next, and so on,
+    the order reversed every round.
+
+    Why in turns: on a shared two-core machine the same page, measured alone, has answered 30 % slower a minute
+    later (the host's other work, the page cache). A page measured at each scale minutes apart showed that as
+    growth; requests taken in turns share those minutes, so x10 ÷ prefecture shows what the data changes.
+
+    The first round is the untimed warm-up (unless ``quick``); a row whose warm-up took longer than ``SLOW_AFTER``
+    is timed only ``SLOW_RUNS`` times, the others go on to ``runs``."""
+    for row in rows:
+        row.ready()
+    for row in rows:
+        row.turns_left = runs
+    if not quick:
+        for row in rows:
+            warm = row.request(timed=False)
+            if warm is not None and warm > SLOW_AFTER and runs > SLOW_RUNS:
+                row.turns_left, row.measured.slow = SLOW_RUNS, True
+    turn = 0
+    while waiting := [row for row in rows if row.live and row.turns_left > 0]:
+        for row in waiting if turn % 2 == 0 else waiting[::-1]:
+            row.request(timed=True)
+        turn += 1
+    for row in rows:
+        row.finish()
+
+
+def measure_scales(scale_runs: list[ScaleRun]) -> list[ScaleResult]:
+    """Every page and admin changelist at every prepared scale, the scales in turns (``measure_in_step``); then
+    each scale's table and, with ``--batch``, its batch."""
+    results = [ScaleResult(run.scale, run.database) for run in scale_runs]
+    if not scale_runs:
+        return results
+    rows = [("pages", spec.key, spec.label, spec.username) for spec in PAGES]
+    rows += [("admin", key, label, "") for key, label in ADMIN.items()]
+    for kind, key, label_format, username in rows:
+        turns = []
+        for run, result in zip(scale_runs, results, strict=True):
+            planned = run.planned
+            label = label_format.format(**planned["counts"])
+            skipped = planned.get("skipped", {}).get(key) if kind == "pages" else ""
+            if skipped:
+                result.pages[key] = Measured(label, skipped=skipped)
+                continue
+            url = planned["urls" if kind == "pages" else "admin_urls"][key]
+            args = ["bench", "--inside", "--task", "page", "--user", username or planned["admin_user"], "--url", url]
+            page = PageTurns(run, label, Child(args, run.env, lambda _line: None))
+            getattr(result, kind)[key] = page.measured
+            turns.append(page)
+        measure_in_step(turns, runs=scale_runs[0].runs, quick=scale_runs[0].quick)
+    scales = "・".join(run.scale for run in scale_runs)
+    for run, result in zip(scale_runs, results, strict=True):
+        together = f"（{scales} を1回ずつ交互に計測）" if len(scale_runs) > 1 else ""
+        run.write(f"--- 規模 {run.scale}、{run.database}{together} ---")
+        run.table(result)
+        if run.batch:
+            result.batch = run.run_batch()
+    return results
 
 
 def row_cells(measured: Measured, admin: Measured | None) -> list[str]:

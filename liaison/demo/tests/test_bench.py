@@ -8,6 +8,7 @@ import io
 import os
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -97,3 +98,47 @@ def test_database_urls_go_one_to_each_scale_of_one_database():
         call_command(
             "bench", "--scale", "tiny", "--database", "sqlite", "--database", "postgres", "--database-url", "sqlite://"
         )
+
+
+STAND_IN_PAGE = """
+import json, sys
+name, log, warm_seconds = {name!r}, {log!r}, {warm_seconds!r}
+print('BENCH {{"event": "ready", "rss_kb": 1}}', flush=True)
+for number, _turn in enumerate(sys.stdin):
+    with open(log, "a") as file:
+        file.write(name)
+    seconds = warm_seconds if number == 0 else 0.01
+    print("BENCH " + json.dumps({{"event": "run", "seconds": seconds, "queries": 7}}), flush=True)
+print('BENCH {{"event": "done", "peak_kb": 2}}', flush=True)
+"""
+
+
+def _stand_in(name: str, log, warm_seconds: float = 0.01) -> scalebench.PageTurns:
+    """A page child that answers each turn at once and writes its name to ``log`` (what it would request is not the
+    point here: the order is)."""
+    script = STAND_IN_PAGE.format(name=name, log=str(log), warm_seconds=warm_seconds)
+    child = scalebench.Child(["shell", "-c", script], dict(os.environ), echo=lambda _line: None)
+    run = SimpleNamespace(timeout=30.0, url="sqlite://")
+    return scalebench.PageTurns(run, name, child)
+
+
+def test_issue8_the_scales_are_measured_in_turns_the_order_reversed_every_round(tmp_path):
+    """x10 ÷ prefecture compares requests made in the same minutes: after a warm-up round, one request at each scale
+    in turn, the order reversed every round; every turn after the warm-up is timed."""
+    log = tmp_path / "order"
+    rows = [_stand_in("A", log), _stand_in("B", log)]
+    scalebench.measure_in_step(rows, runs=3, quick=False)
+    assert log.read_text() == "AB" + "AB" + "BA" + "AB"
+    for row in rows:
+        assert row.measured.seconds == [0.01] * 3 and row.measured.queries == [7] * 3
+        assert (row.measured.rss_kb, row.measured.peak_kb, row.measured.failed) == (1, 2, False)
+
+
+def test_issue8_a_scale_whose_warm_up_is_slow_is_timed_fewer_times_and_the_other_goes_on(tmp_path):
+    log = tmp_path / "order"
+    fast, slow = _stand_in("A", log), _stand_in("B", log, warm_seconds=scalebench.SLOW_AFTER + 1)
+    scalebench.measure_in_step([fast, slow], runs=5, quick=False)
+    assert log.read_text() == "AB" + "AB" + "BA" + "AB" + "A" + "A"
+    assert (len(fast.measured.seconds), fast.measured.slow) == (5, False)
+    assert (len(slow.measured.seconds), slow.measured.slow) == (scalebench.SLOW_RUNS, True)
+    assert not slow.measured.failed and slow.measured.peak_kb == 2

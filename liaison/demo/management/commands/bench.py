@@ -207,33 +207,34 @@ class Command(BaseCommand):
         url_of = dict(zip(scales, urls, strict=True)) if urls else {}
         failed = False
         for database in databases:
-            with self.server(database, bool(urls)) as cluster_url:
-                results = []
+            with self.server(database, bool(urls)) as cluster_url, contextlib.ExitStack() as stack:
+                prepared = []
                 for scale in scales:
                     if scale == "demo":
                         self.spawn(
                             runs, quick, url_of.get(scale) or self.demo_database(cluster_url), options["export_cases"]
                         )
                         continue
+                    run = scalebench.ScaleRun(
+                        scale=scale,
+                        database=database,
+                        database_url=url_of.get(scale),
+                        cluster_url=cluster_url,
+                        runs=runs,
+                        quick=quick,
+                        batch=options["batch"],
+                        timeout=options["timeout"],
+                        seed=options["seed"],
+                        out=self.line,
+                    )
                     try:
-                        results.append(
-                            scalebench.ScaleRun(
-                                scale=scale,
-                                database=database,
-                                database_url=url_of.get(scale),
-                                cluster_url=cluster_url,
-                                runs=runs,
-                                quick=quick,
-                                batch=options["batch"],
-                                timeout=options["timeout"],
-                                seed=options["seed"],
-                                out=self.line,
-                            ).run()
-                        )
+                        stack.enter_context(run).prepare()
+                        prepared.append(run)
                     except RuntimeError as exc:
                         failed = True
                         self.line(f"規模 {scale}（{database}）を計測できませんでした: {exc}")
-                scalebench.growth_table(results, self.line)
+                # Every scale is built before any is measured, so that the scales are measured in turns.
+                scalebench.growth_table(scalebench.measure_scales(prepared), self.line)
         if failed:
             raise CommandError("一部の規模を計測できませんでした（上の行を参照）。")
 
@@ -274,14 +275,7 @@ class Command(BaseCommand):
             planned = scalebench.plan(today_tokyo())
             scalebench.emit(self.line, "plan", plan=planned)
         elif task == "page":
-            scalebench.measure_page(
-                self.line,
-                username=options["user"],
-                url=options["url"],
-                runs=runs,
-                quick=quick,
-                slow_after=scalebench.SLOW_AFTER,
-            )
+            scalebench.measure_page(self.line, username=options["user"], url=options["url"])
         else:
             scalebench.measure_batch(
                 self.line, today=today_tokyo(), letters=options["letters"], timeout=options["timeout"]
