@@ -10,6 +10,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from liaison.cases.rules import fiscal_year_of, fiscal_year_range
+from liaison.lib.wareki import to_wareki_month
 from liaison.org.models import Koban
 
 from . import findings
@@ -75,13 +76,17 @@ def exchanges_by_officer_month(station_id: int, period: Period) -> dict:
             "total": sum(counts),
         }
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-    for officer in officers.values():  # (month, count) pairs: each table cell labelled with its month
-        officer["cells"] = list(zip(months, officer["counts"], strict=True))
+    # (month label, count) pairs: each table cell is labelled with its month (for the cards a tablet shows), and
+    # the labels are made once here, not once per officer and month in the template.
+    labels = [to_wareki_month(month) for month in months]
+    for officer in officers.values():
+        officer["cells"] = list(zip(labels, officer["counts"], strict=True))
     return {
         "months": months,
+        "month_labels": labels,
         "rows": list(officers.values()),
         "totals": totals,
-        "total_cells": list(zip(months, totals, strict=True)),
+        "total_cells": list(zip(labels, totals, strict=True)),
         "total": sum(totals),
     }
 
