@@ -27,6 +27,22 @@ def test_escapes_labels_and_reads_another_attribute():
     assert render(people, "", label="full_name") == '<option value="3">&lt;b&gt;&quot;髙橋&quot;&lt;/b&gt;</option>'
 
 
+def test_issue8_escapes_as_django_does_and_keeps_what_is_already_safe():
+    """The options are written in one pass without ``format_html``: the same escaping as Django's (quotes, ampersands,
+    apostrophes), lazy labels translated, labels already marked safe kept."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    labels = ["A&B 'x' \"y\" <z>", mark_safe("<em>安全</em>"), gettext_lazy("警察署"), 7]
+    objects = [SimpleNamespace(pk=f"{n}&'", name=label) for n, label in enumerate(labels)]
+    expected = "".join(
+        f'<option value="{conditional_escape(o.pk)}">{conditional_escape(o.name)}</option>' for o in objects
+    )
+    assert render(objects, None) == expected
+    assert "<em>安全</em>" in expected and "&amp;#x27;" not in expected
+
+
 @pytest.mark.django_db
 def test_a_queryset_is_read_as_two_columns_in_its_order_without_a_model_per_option(django_assert_num_queries):
     from liaison.org.models import Station
