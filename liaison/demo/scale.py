@@ -2,7 +2,8 @@
 
 The demo (``load_demo``) goes through the actions, one row at a time, so that it is what a station would have typed
 in; at 150,000 people that would take hours. This module writes the same kinds of rows straight into the tables
-with ``bulk_create``, station by station, and holds only one station's rows in memory at a time:
+as plain rows (``RowWriter``: ``COPY`` / multi-row INSERTs, written by a thread of their own while the next station's
+rows are made), station by station, and holds only a few stations' rows in memory at a time:
 
 * HQ divisions and their officers (from ``builders``);
 * per station: the station, its five sections, 交番・駐在所, officers with ranks, titles and roles, councils (most
@@ -25,9 +26,8 @@ with ``bulk_create``, station by station, and holds only one station's rows in m
   rest new people with readings; and a year of information exchanges with them (about 1,000,000 at ``prefecture``),
   their contact persons (the M2M rows), ミニ広報紙・交番速報 handed out, and for 2 % a request, which is a case with
   its history. ``last_exchange_on`` is each contact person's latest exchange; a few consenting ones have not been
-  met for more than 90 days. The exchanges and their M2M and material rows are written as plain rows (``COPY`` on
-  PostgreSQL, ``executemany`` on SQLite): at ``x10`` they are ten million, not capped, and model instances for
-  each would cost more than the writing.
+  met for more than 90 days. The exchanges and their M2M and material rows are made as tuples, not model instances:
+  at ``x10`` they are ten million, not capped; on SQLite their indexes are built once they are all written.
 
 It writes no audit entries, no reviews, no print jobs, no election periods, no problem-solving activities, and of the
 network no referrals, safety information, distributions, 地域安全の会 or 巡回連絡強化日.
@@ -46,9 +46,14 @@ per council on any first or last day) and the actions' rules (no person holds tw
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime
+import itertools
 import math
+import queue
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -57,7 +62,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.fields import AutoFieldMixin
 from faker import Faker
 from faker.providers.address.ja_JP import Provider as FakerAddress
 
@@ -104,7 +110,6 @@ from liaison.network.models import (
     Exchange,
     ExchangeCase,
     ExchangeMaterial,
-    ExchangeTally,
 )
 from liaison.network.tally import tally_rows
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
@@ -254,13 +259,211 @@ class Ids:
         return self.last[table]
 
 
+SQLITE_PARAMETERS = 32766  # at most this many values in one SQLite statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
+
+
+class RowWriter:
+    """Rows written plainly: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+
+    Django's ``bulk_create`` composes an INSERT per batch with a placeholder and a prepared value per field: at ``x10``
+    (tens of millions of rows) that took most of the run, more than the database's own work. ``write`` takes tuples
+    (the exchanges, built as tuples); ``write_objects`` takes unsaved model instances and gives each field's value as
+    ``Model.save`` would store it (``pre_save``, then ``get_db_prep_save``).
+
+    Inside ``in_background()`` the rows are written by a thread of their own while the caller makes the next ones:
+    the database drivers let go of Python while the database works, so on two cores the making and the writing
+    overlap. The thread and the caller's queries take turns on the one connection (and so the one transaction).
+    """
+
+    def __init__(self):
+        self.written: Counter[str] = Counter()
+        self._dates: dict[datetime.date, object] = {}
+        self._pending: queue.Queue | None = None  # (statement, rows) for the writing thread; None: written here
+        self._turn = threading.Lock()  # the connection, taken by the writing thread and by the caller's queries
+        self._failed: BaseException | None = None
+        self._stopping = False
+
+    def date(self, day: datetime.date):
+        value = self._dates.get(day)
+        if value is None:
+            value = self._dates[day] = connection.ops.adapt_datefield_value(day)
+        return value
+
+    def write(self, model, columns: list[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        if connection.vendor == "postgresql":
+            statement = f"COPY {table} ({names}) FROM STDIN"
+        else:
+            # Table and column names come from the models and are quoted; the values go as parameters.
+            statement = f"INSERT INTO {table} ({names}) VALUES "  # nosec B608
+        self.written[model._meta.label] += len(rows)
+        if self._pending is None:
+            connection.ensure_connection()
+            self._write(connection.connection, statement, rows)
+        else:
+            self._raise_if_failed()
+            self._pending.put((statement, rows))
+
+    @staticmethod
+    def _write(raw, statement: str, rows: list[tuple]) -> None:
+        if statement.startswith("COPY"):
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            # Many rows a statement: SQLite then works on thousands of rows each time it has the connection, not one
+            # (and the writing thread takes Python back once per statement, not once per row).
+            width = len(rows[0])
+            per_statement = SQLITE_PARAMETERS // width
+            row_marks = "(" + ", ".join(["?"] * width) + ")"
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                marks = ", ".join([row_marks] * len(chunk))
+                raw.execute(statement + marks, list(itertools.chain.from_iterable(chunk)))
+
+    @contextlib.contextmanager
+    def in_background(self):
+        """Write in a thread until the block ends; everything is written when it ends without an error."""
+        connection.ensure_connection()
+        raw = connection.connection  # the driver's connection: Django's wrapper belongs to this thread
+        self._pending = queue.Queue(maxsize=8)  # a few stations' rows at most wait in memory
+        self._failed, self._stopping = None, False
+        writer = threading.Thread(target=self._write_pending, args=(raw,), name="scale-row-writer", daemon=True)
+        writer.start()
+        try:
+            with connection.execute_wrapper(self._in_turn):
+                yield self
+                self.wait()
+        except BaseException:
+            self._stopping = True  # what is still queued would be rolled back anyway
+            raise
+        finally:
+            self._pending.put(None)
+            writer.join()
+            self._pending = None
+
+    @contextlib.contextmanager
+    def indexes_built_after(self, models: list):
+        """SQLite: the tables' indexes are dropped while the block writes their rows and built again after it, from
+        all rows at once, which is faster than keeping them in step row by row. A unique index built again still
+        refuses duplicates. (PostgreSQL keeps its indexes: some of them belong to constraints.)"""
+        if connection.vendor != "sqlite":
+            yield
+            return
+        tables = [model._meta.db_table for model in models]
+        marks = ", ".join(["%s"] * len(tables))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"  # nosec B608
+                f" AND tbl_name IN ({marks}) ORDER BY name",
+                tables,
+            )
+            indexes = cursor.fetchall()
+            for name, _sql in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        self.wait()
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
+
+    def wait(self) -> None:
+        """Until every row handed over so far is written (before reading them back, or committing)."""
+        if self._pending is not None:
+            self._pending.join()
+        self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        if self._failed is not None:
+            raise RuntimeError("行の書き込みに失敗しました。") from self._failed
+
+    def _in_turn(self, execute, sql, params, many, context):
+        with self._turn:
+            return execute(sql, params, many, context)
+
+    def _write_pending(self, raw) -> None:
+        while (item := self._pending.get()) is not None:
+            try:
+                if self._failed is None and not self._stopping:
+                    with self._turn:
+                        self._write(raw, *item)
+            except BaseException as error:  # handed to the caller at its next write or wait
+                self._failed = error
+            finally:
+                self._pending.task_done()
+        self._pending.task_done()
+
+    def write_objects(self, objs: list) -> None:
+        """Insert ``objs``, all of one model; their ids are all given, or all left to the database."""
+        if not objs:
+            return
+        model = type(objs[0])
+        fields = list(model._meta.concrete_fields)
+        if objs[0].pk is None:
+            fields.remove(model._meta.pk)
+        if any((obj.pk is None) != (objs[0].pk is None) for obj in objs):  # pragma: no cover - guards the callers
+            raise ValueError(f"{model._meta.label}: some ids given, some not")
+        db = connections[DEFAULT_DB_ALIAS]  # once: every use of the ``connection`` proxy is a lookup
+        plan = [(field, field.attname, _stored_as_is(field)) for field in fields]
+        rows = []
+        for obj in objs:
+            values = obj.__dict__
+            row = []
+            for column, attname, as_is in plan:
+                value = values[attname] if as_is else None
+                if as_is and (value is None or type(value) is as_is):
+                    row.append(value)
+                else:
+                    row.append(column.get_db_prep_save(column.pre_save(obj, True), db))
+            rows.append(tuple(row))
+        self.write(model, [f.column for f in fields], rows)
+
+
+# The type whose values each of Django's preparations (``get_prep_value``) passes unchanged.
+_PREPARED_AS_IS = {
+    models.CharField.get_prep_value: str,
+    models.TextField.get_prep_value: str,
+    models.IntegerField.get_prep_value: int,
+    models.BooleanField.get_prep_value: bool,
+}
+_PLAIN_DB_PREP = {
+    models.Field.get_db_prep_value,
+    models.IntegerField.get_db_prep_value,
+    AutoFieldMixin.get_db_prep_value,
+}
+
+
+def _stored_as_is(field) -> type | None:
+    """The Python type of the values that ``field`` stores unchanged (``get_db_prep_save`` returns them as they are),
+    or None: most columns are strings, numbers and ids, and preparing tens of millions of them one by one through
+    Django took longer than writing them. Fields that prepare their values in any other way (dates, times, custom
+    fields) are prepared as ``Model.save`` would."""
+    target = field.target_field if field.is_relation else field
+    if type(field).pre_save is not models.Field.pre_save:
+        return None
+    if field.is_relation and type(field).get_db_prep_save is not models.ForeignKey.get_db_prep_save:
+        return None
+    if type(target).get_db_prep_save is not models.Field.get_db_prep_save:
+        return None
+    if type(target).get_db_prep_value not in _PLAIN_DB_PREP:
+        return None
+    return _PREPARED_AS_IS.get(type(target).get_prep_value)
+
+
 @dataclass
 class Sink:
-    """Rows waiting to be written, by model label; ``flush`` writes them with ``bulk_create`` in ``WRITE_ORDER``."""
+    """Rows waiting to be written, by model label; ``flush`` writes them as plain rows (``RowWriter.write_objects``)
+    in ``WRITE_ORDER``."""
 
-    batch_size: int
+    writer: RowWriter = field(default_factory=lambda: RowWriter())
     rows: dict[str, list] = field(default_factory=dict)
-    written: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def written(self) -> Counter[str]:
+        return self.writer.written
 
     def add(self, obj) -> None:
         self.rows.setdefault(obj._meta.label, []).append(obj)
@@ -269,8 +472,7 @@ class Sink:
         for label in WRITE_ORDER:
             objs = self.rows.pop(label, None)
             if objs:
-                type(objs[0]).objects.bulk_create(objs, batch_size=self.batch_size)
-                self.written[label] += len(objs)
+                self.writer.write_objects(objs)
         if self.rows:  # pragma: no cover - guards WRITE_ORDER
             raise RuntimeError(f"no write order for {sorted(self.rows)}")
 
@@ -305,7 +507,6 @@ class Generator:
         *,
         today: datetime.date,
         progress: Callable[[str], None] | None = None,
-        batch_size: int | None = None,
         network: bool = True,
     ):
         self.scale = scale
@@ -313,8 +514,7 @@ class Generator:
         self.seed = seed
         self.today = today
         self.progress = progress or (lambda _line: None)
-        # SQLite takes at most 999 parameters per statement (Django splits batches itself); PostgreSQL takes more.
-        self.sink = Sink(batch_size or (2000 if connection.vendor == "postgresql" else 500))
+        self.sink = Sink()
         self.ids = Ids()
         self.settings = PrefectureSettings.current()
         self.term_years = self.settings.term_years
@@ -332,6 +532,14 @@ class Generator:
     # --- the whole run ----------------------------------------------------------------------------------------
 
     def run(self) -> Counter[str]:
+        with self.sink.writer.in_background():  # the rows of one station are written while the next is made
+            self.stations()
+            if self.network:
+                NetworkPass(self).run()
+            self.finish()
+        return self.sink.written
+
+    def stations(self) -> None:
         started = time.perf_counter()
         places = station_places(self.seed, self.scale.stations)
         self.hq()
@@ -347,10 +555,6 @@ class Generator:
                     f"会議 {written['meetings.Meeting']:,}  意見・要望 {written['cases.Case']:,}  "
                     f"（{time.perf_counter() - started:.0f} 秒）"
                 )
-        if self.network:
-            NetworkPass(self).run()
-        self.finish()
-        return self.sink.written
 
     def finish(self) -> None:
         if connection.vendor == "postgresql":
@@ -1023,38 +1227,10 @@ def _cumulative(weights: dict) -> tuple[list, list[float]]:
 
 
 def _pick(rng: random.Random, table: tuple[list, list[float]]):
-    return rng.choices(table[0], cum_weights=table[1])[0]
-
-
-class RowWriter:
-    """Plain rows for the network's big tables (exchanges, their contacts and materials): ``COPY`` on PostgreSQL,
-    ``executemany`` on SQLite. Ten million model instances would cost more than writing the rows themselves."""
-
-    def __init__(self):
-        self.written: Counter[str] = Counter()
-        self._dates: dict[datetime.date, object] = {}
-
-    def date(self, day: datetime.date):
-        value = self._dates.get(day)
-        if value is None:
-            value = self._dates[day] = connection.ops.adapt_datefield_value(day)
-        return value
-
-    def write(self, model, columns: list[str], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                # Table and column names come from the models and are quoted; the values go as parameters.
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # nosec B608
-        self.written[model._meta.label] += len(rows)
+    """``rng.choices(values, cum_weights=cumulative)[0]``, the same draw, without the list it builds: once per
+    exchange, ten million times at ``x10``."""
+    values, cumulative = table
+    return values[bisect.bisect(cumulative, rng.random() * cumulative[-1], 0, len(values) - 1)]
 
 
 @dataclass
@@ -1081,7 +1257,7 @@ class NetworkPass:
 
     def __init__(self, generator: Generator):
         self.g = generator
-        self.rows = RowWriter()
+        self.rows = generator.sink.writer
         self.today = generator.today
         self.year_ago = generator.today - 365 * DAY
         self.created = connection.ops.adapt_datetimefield_value(generator.joined)
@@ -1090,19 +1266,21 @@ class NetworkPass:
         self.sources = _cumulative(CONTACT_SOURCES)
 
     def run(self) -> None:
+        self.rows.wait()  # it reads what the stations' pass wrote
         stations = list(Station.objects.order_by("pk").values_list("pk", flat=True))
         started = time.perf_counter()
         step = max(1, len(stations) // 20)
-        for index, station_id in enumerate(stations):
-            self.station(index, station_id)
-            if (index + 1) % step == 0 or index + 1 == len(stations):
-                self.g.progress(
-                    f"  地域安全連絡員 警察署 {index + 1:,}/{len(stations):,}  "
-                    f"連絡員 {self.g.sink.written['network.ContactPerson']:,}  "
-                    f"情報交換 {self.rows.written['network.Exchange']:,}  "
-                    f"（{time.perf_counter() - started:.0f} 秒）"
-                )
-        self.g.sink.written.update(self.rows.written)
+        with self.rows.indexes_built_after([Exchange, Exchange.contacts.through, ExchangeMaterial]):
+            for index, station_id in enumerate(stations):
+                self.station(index, station_id)
+                if (index + 1) % step == 0 or index + 1 == len(stations):
+                    self.g.progress(
+                        f"  地域安全連絡員 警察署 {index + 1:,}/{len(stations):,}  "
+                        f"連絡員 {self.g.sink.written['network.ContactPerson']:,}  "
+                        f"情報交換 {self.rows.written['network.Exchange']:,}  "
+                        f"（{time.perf_counter() - started:.0f} 秒）"
+                    )
+        self.g.progress(f"  地域安全連絡員 索引の作成まで（{time.perf_counter() - started:.0f} 秒）")
 
     def station(self, index: int, station_id: int) -> None:
         rng, today = random.Random(f"{self.g.seed}:network:{index}"), self.today
@@ -1185,12 +1363,12 @@ class NetworkPass:
         self.rows.write(Exchange.contacts.through, ["id", "exchange_id", "contactperson_id"], links)
         self.rows.write(ExchangeMaterial, ["id", "exchange_id", "kind", "title"], materials)
         # The chief's view reads the monthly tally, which the exchange action keeps; rows written here count too.
-        ExchangeTally.objects.bulk_create(tally_rows(tallied), batch_size=self.g.sink.batch_size)
-        ExchangeCase.objects.bulk_create(
-            [ExchangeCase(id=self.g.ids("network.ExchangeCase"), exchange_id=e, case_id=c) for e, c in requests],
-            batch_size=self.g.sink.batch_size,
+        self.rows.write_objects(tally_rows(tallied))
+        self.rows.write(
+            ExchangeCase,
+            ["id", "exchange_id", "case_id"],
+            [(self.g.ids("network.ExchangeCase"), e, c) for e, c in requests],
         )
-        self.rows.written["network.ExchangeCase"] += len(requests)
 
     def contact(self, rng, station_id, koban: Koban, koban_officers, clerk, known: list) -> _Contact:
         sink, today = self.g.sink, self.today

@@ -185,6 +185,37 @@ def test_new_rows_after_generation_get_fresh_ids():
     assert step.pk > ConsentChange.objects.exclude(pk=step.pk).order_by("-pk").values_list("pk", flat=True)[0]
 
 
+def test_issue8_rows_written_plainly_read_back_as_the_orm_would_store_them():
+    """The generator writes its rows plainly (``RowWriter.write_objects``: COPY / executemany), not through
+    ``bulk_create``: dates, aware datetimes, empty values, nulls and the ``auto_now_add`` stamps read back as the
+    same row saved by the ORM."""
+    from liaison.demo.scale import RowWriter
+
+    _generate()
+    kept = [Notice.objects.exclude(read_at=None).first()]
+    kept += [Council.objects.exclude(operation_manager_confirmed_at=None).first()]
+    kept += [Person.objects.exclude(email="").first(), Person.objects.filter(email="").first()]
+    kept += [Case.objects.exclude(settled_on=None).first(), Case.objects.filter(settled_on=None).first()]
+    kept += [ConsentChange.objects.exclude(method="").first()]
+    assert None not in kept
+    stamps = ("id", "created_at", "updated_at")
+    writer = RowWriter()
+    for obj in kept:
+        model = type(obj)
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in stamps]
+        by_orm, plain = (model(**{f: getattr(obj, f) for f in fields}) for _ in range(2))
+        by_orm.save(force_insert=True)
+        plain.pk = by_orm.pk + 1000  # the generator gives the ids itself (past the sequence, which goes on)
+        writer.write_objects([plain])
+        stored_orm = model.objects.filter(pk=by_orm.pk).values(*fields).get()
+        assert model.objects.filter(pk=plain.pk).values(*fields).get() == stored_orm, model
+        assert stored_orm == {f: getattr(obj, f) for f in fields}, model
+        made = [f.attname for f in model._meta.concrete_fields if f.attname in stamps[1:]]
+        for row in model.objects.filter(pk__in=[by_orm.pk, plain.pk]).values(*made):
+            assert all(stamp is not None and stamp.tzinfo is not None for stamp in row.values()), model
+    assert writer.written[Person._meta.label] == 2
+
+
 def test_refuses_a_database_that_holds_data():
     Station.objects.create(name="既存警察署", code="X01")
     with pytest.raises(CommandError, match="空ではありません"):
