@@ -2,8 +2,8 @@
 
 The demo (``load_demo``) goes through the actions, one row at a time, so that it is what a station would have typed
 in; at 150,000 people that would take hours. This module writes the same kinds of rows straight into the tables
-as plain rows (``RowWriter``: ``COPY`` / multi-row INSERTs, written by a thread of their own while the next station's
-rows are made), station by station, and holds only a few stations' rows in memory at a time:
+as plain rows (``RowWriter``: ``COPY`` / INSERTs of thousands of rows), station by station, and holds only one
+station's rows in memory at a time:
 
 * HQ divisions and their officers (from ``builders``);
 * per station: the station, its five sections, 交番・駐在所, officers with ranks, titles and roles, councils (most
@@ -51,9 +51,8 @@ import contextlib
 import datetime
 import itertools
 import math
-import queue
 import random
-import threading
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -113,7 +112,16 @@ from liaison.network.models import (
 )
 from liaison.network.tally import tally_rows
 from liaison.org.models import HQDivision, Koban, Officer, PrefectureSettings, Rank, Section, Station
-from liaison.people.models import Person, PublicOfficeRecord, search_index_for
+from liaison.people.models import (
+    GRAM_COLUMNS,
+    PREFIX_COLUMNS,
+    Person,
+    PersonNameGram,
+    PersonReadingPrefix,
+    PublicOfficeRecord,
+    gram_values,
+    reading_prefix_values,
+)
 
 Role = Officer.Role
 Post = Membership.Post
@@ -259,29 +267,21 @@ class Ids:
         return self.last[table]
 
 
-SQLITE_PARAMETERS = 32766  # at most this many values in one SQLite statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
+SQLITE_PARAMETERS = 32766  # values in one SQLite statement, at most (and at most what the library allows)
 
 
 class RowWriter:
-    """Rows written plainly: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+    """Rows written plainly: ``COPY`` on PostgreSQL, INSERTs of thousands of rows each on SQLite.
 
     Django's ``bulk_create`` composes an INSERT per batch with a placeholder and a prepared value per field: at ``x10``
     (tens of millions of rows) that took most of the run, more than the database's own work. ``write`` takes tuples
     (the exchanges, built as tuples); ``write_objects`` takes unsaved model instances and gives each field's value as
     ``Model.save`` would store it (``pre_save``, then ``get_db_prep_save``).
-
-    Inside ``in_background()`` the rows are written by a thread of their own while the caller makes the next ones:
-    the database drivers let go of Python while the database works, so on two cores the making and the writing
-    overlap. The thread and the caller's queries take turns on the one connection (and so the one transaction).
     """
 
     def __init__(self):
         self.written: Counter[str] = Counter()
         self._dates: dict[datetime.date, object] = {}
-        self._pending: queue.Queue | None = None  # (statement, rows) for the writing thread; None: written here
-        self._turn = threading.Lock()  # the connection, taken by the writing thread and by the caller's queries
-        self._failed: BaseException | None = None
-        self._stopping = False
 
     def date(self, day: datetime.date):
         value = self._dates.get(day)
@@ -294,56 +294,23 @@ class RowWriter:
             return
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        connection.ensure_connection()
+        raw = connection.connection  # the driver's own connection, in the transaction Django opened
         if connection.vendor == "postgresql":
-            statement = f"COPY {table} ({names}) FROM STDIN"
-        else:
-            # Table and column names come from the models and are quoted; the values go as parameters.
-            statement = f"INSERT INTO {table} ({names}) VALUES "  # nosec B608
-        self.written[model._meta.label] += len(rows)
-        if self._pending is None:
-            connection.ensure_connection()
-            self._write(connection.connection, statement, rows)
-        else:
-            self._raise_if_failed()
-            self._pending.put((statement, rows))
-
-    @staticmethod
-    def _write(raw, statement: str, rows: list[tuple]) -> None:
-        if statement.startswith("COPY"):
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            # Many rows a statement: SQLite then works on thousands of rows each time it has the connection, not one
-            # (and the writing thread takes Python back once per statement, not once per row).
-            width = len(rows[0])
-            per_statement = SQLITE_PARAMETERS // width
+            # Thousands of rows a statement: SQLite then does its work for many rows at a time, not row by row.
+            width = len(columns)
+            per_statement = min(SQLITE_PARAMETERS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) // width
             row_marks = "(" + ", ".join(["?"] * width) + ")"
             for start in range(0, len(rows), per_statement):
                 chunk = rows[start : start + per_statement]
-                marks = ", ".join([row_marks] * len(chunk))
-                raw.execute(statement + marks, list(itertools.chain.from_iterable(chunk)))
-
-    @contextlib.contextmanager
-    def in_background(self):
-        """Write in a thread until the block ends; everything is written when it ends without an error."""
-        connection.ensure_connection()
-        raw = connection.connection  # the driver's connection: Django's wrapper belongs to this thread
-        self._pending = queue.Queue(maxsize=8)  # a few stations' rows at most wait in memory
-        self._failed, self._stopping = None, False
-        writer = threading.Thread(target=self._write_pending, args=(raw,), name="scale-row-writer", daemon=True)
-        writer.start()
-        try:
-            with connection.execute_wrapper(self._in_turn):
-                yield self
-                self.wait()
-        except BaseException:
-            self._stopping = True  # what is still queued would be rolled back anyway
-            raise
-        finally:
-            self._pending.put(None)
-            writer.join()
-            self._pending = None
+                # Table and column names come from the models and are quoted; the values go as parameters.
+                statement = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_marks] * len(chunk))  # nosec B608
+                raw.execute(statement, list(itertools.chain.from_iterable(chunk)))
+        self.written[model._meta.label] += len(rows)
 
     @contextlib.contextmanager
     def indexes_built_after(self, models: list):
@@ -364,37 +331,10 @@ class RowWriter:
             indexes = cursor.fetchall()
             for name, _sql in indexes:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        yield
-        self.wait()
+        yield  # an error here leaves them dropped, but the transaction it rolls back brings them back
         with connection.cursor() as cursor:
             for _name, sql in indexes:
                 cursor.execute(sql)
-
-    def wait(self) -> None:
-        """Until every row handed over so far is written (before reading them back, or committing)."""
-        if self._pending is not None:
-            self._pending.join()
-        self._raise_if_failed()
-
-    def _raise_if_failed(self) -> None:
-        if self._failed is not None:
-            raise RuntimeError("行の書き込みに失敗しました。") from self._failed
-
-    def _in_turn(self, execute, sql, params, many, context):
-        with self._turn:
-            return execute(sql, params, many, context)
-
-    def _write_pending(self, raw) -> None:
-        while (item := self._pending.get()) is not None:
-            try:
-                if self._failed is None and not self._stopping:
-                    with self._turn:
-                        self._write(raw, *item)
-            except BaseException as error:  # handed to the caller at its next write or wait
-                self._failed = error
-            finally:
-                self._pending.task_done()
-        self._pending.task_done()
 
     def write_objects(self, objs: list) -> None:
         """Insert ``objs``, all of one model; their ids are all given, or all left to the database."""
@@ -460,6 +400,7 @@ class Sink:
 
     writer: RowWriter = field(default_factory=lambda: RowWriter())
     rows: dict[str, list] = field(default_factory=dict)
+    values: dict[str, tuple] = field(default_factory=dict)  # label → (model, columns, rows as tuples)
 
     @property
     def written(self) -> Counter[str]:
@@ -468,13 +409,25 @@ class Sink:
     def add(self, obj) -> None:
         self.rows.setdefault(obj._meta.label, []).append(obj)
 
+    def add_values(self, model, columns: list[str], rows: list[tuple]) -> None:
+        """Rows as tuples (no model instance each: the people's search index is millions of rows at ``x10``)."""
+        self.values.setdefault(model._meta.label, (model, columns, []))[2].extend(rows)
+
     def flush(self) -> None:
         for label in WRITE_ORDER:
             objs = self.rows.pop(label, None)
             if objs:
                 self.writer.write_objects(objs)
-        if self.rows:  # pragma: no cover - guards WRITE_ORDER
-            raise RuntimeError(f"no write order for {sorted(self.rows)}")
+            plain = self.values.pop(label, None)
+            if plain:
+                self.writer.write(*plain)
+        if self.rows or self.values:  # pragma: no cover - guards WRITE_ORDER
+            raise RuntimeError(f"no write order for {sorted(self.rows) + sorted(self.values)}")
+
+    def add_search_index(self, person: Person) -> None:
+        """The search's index of ``person``, which Person.save would write."""
+        self.add_values(PersonNameGram, GRAM_COLUMNS, gram_values(person))
+        self.add_values(PersonReadingPrefix, PREFIX_COLUMNS, reading_prefix_values(person))
 
 
 @dataclass
@@ -532,11 +485,10 @@ class Generator:
     # --- the whole run ----------------------------------------------------------------------------------------
 
     def run(self) -> Counter[str]:
-        with self.sink.writer.in_background():  # the rows of one station are written while the next is made
-            self.stations()
-            if self.network:
-                NetworkPass(self).run()
-            self.finish()
+        self.stations()
+        if self.network:
+            NetworkPass(self).run()
+        self.finish()
         return self.sink.written
 
     def stations(self) -> None:
@@ -1003,8 +955,7 @@ class Generator:
             created_by_id=clerk.user_id,
         )
         self.sink.add(person)
-        for row in search_index_for(person):  # the search's index, which Person.save would write
-            self.sink.add(row)
+        self.sink.add_search_index(person)
         return person
 
     def public_office(self, rng, person_id: int, office: str, day: datetime.date) -> None:
@@ -1266,7 +1217,6 @@ class NetworkPass:
         self.sources = _cumulative(CONTACT_SOURCES)
 
     def run(self) -> None:
-        self.rows.wait()  # it reads what the stations' pass wrote
         stations = list(Station.objects.order_by("pk").values_list("pk", flat=True))
         started = time.perf_counter()
         step = max(1, len(stations) // 20)
@@ -1464,8 +1414,7 @@ class NetworkPass:
             created_by_id=clerk[1],
         )
         self.g.sink.add(person)
-        for row in search_index_for(person):
-            self.g.sink.add(row)
+        self.g.sink.add_search_index(person)
         return person.id
 
     def request(self, rng, station_id, koban: Koban, day, officer, found: _Contact, sections) -> int:

@@ -213,10 +213,15 @@ class PersonNameGram(models.Model):
 
 def grams_for(person: Person) -> list[PersonNameGram]:
     """Unsaved gram rows of ``person`` (who must have an id), for bulk inserts."""
-    return [
-        PersonNameGram(person_id=person.pk, gram=g, sort_key=person.sort_key)
-        for g in sorted(name_grams(person.family_name, person.given_name))
-    ]
+    return [PersonNameGram(person_id=p, gram=g, sort_key=k) for p, g, k in gram_values(person)]
+
+
+GRAM_COLUMNS = ["person_id", "gram", "sort_key"]
+
+
+def gram_values(person: Person) -> list[tuple[int, str, str]]:
+    """The values (``GRAM_COLUMNS``) of ``person``'s gram rows, for writers that take plain rows."""
+    return [(person.pk, g, person.sort_key) for g in sorted(name_grams(person.family_name, person.given_name))]
 
 
 class PersonReadingPrefix(models.Model):
@@ -256,10 +261,15 @@ class PersonReadingPrefix(models.Model):
 
 def reading_prefixes_for(person: Person) -> list[PersonReadingPrefix]:
     """Unsaved prefix rows of ``person`` (who must have an id), for bulk inserts."""
-    return [
-        PersonReadingPrefix(person_id=person.pk, prefix=prefix, sort_key=person.sort_key)
-        for prefix in sorted(reading_prefixes(person.family_kana, person.given_kana))
-    ]
+    return [PersonReadingPrefix(person_id=p, prefix=x, sort_key=k) for p, x, k in reading_prefix_values(person)]
+
+
+PREFIX_COLUMNS = ["person_id", "prefix", "sort_key"]
+
+
+def reading_prefix_values(person: Person) -> list[tuple[int, str, str]]:
+    """The values (``PREFIX_COLUMNS``) of ``person``'s prefix rows, for writers that take plain rows."""
+    return [(person.pk, x, person.sort_key) for x in sorted(reading_prefixes(person.family_kana, person.given_kana))]
 
 
 def search_index_for(person: Person) -> list[PersonNameGram | PersonReadingPrefix]:

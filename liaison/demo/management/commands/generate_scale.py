@@ -108,10 +108,16 @@ class Command(BaseCommand):
         started = time.perf_counter()
         generator = Generator(spec, seed, today=today_tokyo(), progress=self.progress, network=not without_network)
         if connection.vendor == "sqlite":
-            # SQLite keeps 2 MB of the database in memory by default; the load's indexes are far larger, and each
-            # row written to a page no longer held is a read and a write more. For this connection only.
             with connection.cursor() as cursor:
+                # SQLite keeps 2 MB of the database in memory by default; the load's indexes are far larger, and
+                # each row written to a page no longer held is a read and a write more. For this connection only.
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                # The load is one transaction into an empty database: in WAL mode every page is written twice
+                # (to the log, then into the database). A rollback journal in memory writes it once and still
+                # rolls back on an error. The app's next connection sets WAL again (settings.py). (Inside a caller's
+                # transaction, as in tests, the mode cannot change and stays.)
+                if not connection.in_atomic_block:
+                    cursor.execute("PRAGMA journal_mode = MEMORY")
         with transaction.atomic():
             written = generator.run()
         generator.analyze()
