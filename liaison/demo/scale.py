@@ -100,6 +100,7 @@ from liaison.demo.meetings import (
 from liaison.demo.meetings import at as meeting_time
 from liaison.demo.names import full_name
 from liaison.lib.kana import family_given_key, reading_sort_key
+from liaison.lib.planner import gather_statistics
 from liaison.lib.wareki import TOKYO, to_wareki
 from liaison.meetings.models import Attendance, Guest, Meeting, MeetingCase, PoliceAttendee
 from liaison.network.models import (
@@ -521,12 +522,14 @@ class Generator:
                     cursor.execute(sql)
 
     def analyze(self) -> None:
-        """PostgreSQL only: the planner's statistics now, as autovacuum would gather them soon after on a live
-        database, so that pages measured straight after the load are planned as they would be there. (A SQLite
-        database has statistics only where someone runs ANALYZE, so it gets none here either.)"""
+        """The planner's statistics now, as a live database would have them soon after (PostgreSQL's autovacuum,
+        SQLite's daily ``gather_statistics``), so that pages measured straight after the load are planned as they
+        would be there."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        else:
+            gather_statistics()
 
     # --- officers ----------------------------------------------------------------------------------------------
 

@@ -4,11 +4,14 @@ Without options every source's findings are rebuilt, in batches (memory stays fl
 ``--date-driven`` only what the days since the last refresh may have changed is recomputed (terms ending within the
 notice period, long-tenure anniversaries, birthdays, terms starting or ending); run it daily, e.g. from cron just
 after midnight. Running it twice the same day does nothing the second time.
+
+On SQLite it then refreshes the query planner's statistics (``liaison.lib.planner``), which PostgreSQL keeps itself.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.lib.dates import parse_date_input, today_tokyo
+from liaison.lib.planner import gather_statistics
 
 from ...store import refresh_all, refresh_date_driven
 
@@ -27,3 +30,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         count = refresh_date_driven(day) if date_driven else refresh_all(day=day)
         self.stdout.write(f"確認事項を更新しました：{count}件の対象（基準日 {day:%Y-%m-%d}）。")
+        if gather_statistics():
+            self.stdout.write("データベースの統計情報を更新しました。")
