@@ -31,6 +31,7 @@ from liaison.lib.ids import parse_id, parse_ids
 from liaison.lib.pagination import CappedPaginator
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, PrefectureSettings, Station
+from liaison.org.picker import station_filter
 from liaison.people.models import Person
 from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
@@ -100,8 +101,11 @@ def council_list(request):
     a fixed number of queries whatever the number of councils.
     """
     councils = visible_to(request.user, Council).filter(status=Council.Status.ACTIVE)
-    params = {k: request.GET.get(k, "") for k in ("station", "koban", "kind", "finding")}
-    station_id, koban_id = parse_id(params["station"]), parse_id(params["koban"])
+    params = {k: request.GET.get(k, "") for k in ("koban", "kind", "finding")}
+    stations = visible_to(request.user, Station).filter(active=True)
+    by_station = station_filter(request, stations) if sees_all_stations(request.user) else None
+    station_id = by_station.chosen_id if by_station else parse_id(request.GET.get("station"))
+    koban_id = parse_id(params["koban"])
     if station_id is not None:
         councils = councils.filter(station_id=station_id)
     if koban_id is not None:
@@ -126,7 +130,6 @@ def council_list(request):
     found = council_findings.stored(ids, hidden=hidden)
     sizes = queries.member_counts(ids, today_tokyo())
     rows = [{"council": c, "findings": found.get(c.pk, []), "size": sizes.get(c.pk, 0)} for c in page.object_list]
-    stations = visible_to(request.user, Station).filter(active=True)
     kobans = visible_to(request.user, Koban).filter(active=True)
     if station_id is not None:
         kobans = kobans.filter(station_id=station_id)
@@ -148,8 +151,7 @@ def council_list(request):
             "page": page,
             "rows": rows,
             "params": params,
-            "stations": stations,
-            "station_filter": sees_all_stations(request.user),
+            "station_filter": by_station,
             "kobans": kobans.select_related("station") if one_station else Koban.objects.none(),
             "kinds": Council.Kind.choices,
             "finding_codes": FINDING_FILTERS,

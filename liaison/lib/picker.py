@@ -94,6 +94,7 @@ class Source:
     url_name: str = ""  # the search endpoint (a GET taking ``q``, answering ``lib/picker_options.html``)
     hint = _("読みまたは氏名の一部を入力してください。")
     no_script_hint = _("入力して「検索」を押すと、候補が表示されます。")
+    cleared_text = _("選択を取り消しました。探す人を入力してください。")  # announced when the choice is undone
 
     def find(self, user, queryset: models.QuerySet, query: str) -> Found:
         raise NotImplementedError
@@ -166,6 +167,7 @@ class PickerWidget(forms.Widget):
                 "search_url": self.source.search_url() if self.source else "",
                 "hint": self.source.hint if self.source else "",
                 "no_script_hint": self.source.no_script_hint if self.source else "",
+                "cleared_text": self.source.cleared_text if self.source else Source.cleared_text,
             }
         )
         return context
@@ -175,10 +177,13 @@ class PickerBoundField(BoundField):
     """Hands the widget a :class:`PickerState` (chosen row, results) instead of the bare id."""
 
     def value(self):
-        data = self.initial
-        if self.form.is_bound:
-            data = self.field.bound_data(self.data, data)
-        return self.field.state(data)
+        # Kept: the state reads the chosen row (and a no-JS search's rows), and a template asks for it more than once.
+        if not hasattr(self, "_state"):
+            data = self.initial
+            if self.form.is_bound:
+                data = self.field.bound_data(self.data, data)
+            self._state = self.field.state(data)
+        return self._state
 
 
 class PickerField(IdChoiceField):

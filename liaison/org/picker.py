@@ -1,4 +1,6 @@
-"""Picking an officer (警察職員) in a form: the picker's source for officers, and the field forms declare.
+"""Picking an officer (警察職員) in a form: the picker's source for officers, and the field forms declare; and the
+source of the station filter's picker (``station_filter``), shown when a prefecture has more stations than a select
+can list.
 
 A form that picks an officer declares ``officer = OfficerPickerField(label=...)`` and scopes it in ``__init__``
 (``self.fields["officer"].scope(officers_queryset, user)``, e.g. ``visible_to(user, Officer).filter(active=True)``).
@@ -10,11 +12,20 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lib import picker
+from liaison.lib.filters import OneOfMany, one_of_many
 
-from .models import Officer
-from .queries import search_officers
+from .models import Officer, Station
+from .queries import search_officers, search_stations
 
-__all__ = ["OfficerPickerField", "OfficerSource", "describe", "find"]
+__all__ = [
+    "OfficerPickerField",
+    "OfficerSource",
+    "StationSource",
+    "describe",
+    "find",
+    "find_stations",
+    "station_filter",
+]
 
 
 def describe(user, officers: list[Officer]) -> list[picker.Choice]:
@@ -54,3 +65,45 @@ class OfficerPickerField(picker.PickerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Officer.objects.none())
         super().__init__(source=OfficerSource(), **kwargs)
+
+
+def find_stations(user, queryset, query: str, limit: int = picker.LIMIT) -> picker.Found:
+    """Up to ``limit`` stations of ``queryset`` for ``query`` (serving ones first), and whether more matched. One query."""
+    if not query:
+        return picker.Found()
+    stations = list(search_stations(queryset, query).order_by("-active", "order", "code", "pk")[: limit + 1])
+    return picker.Found(query=query, choices=tuple(describe_stations(stations[:limit])), more=len(stations) > limit)
+
+
+def describe_stations(stations: list[Station]) -> list[picker.Choice]:
+    """A station as the picker shows it: its name, its code, and whether it has been merged into another."""
+    choices = []
+    for station in stations:
+        details = [str(_("署コード %(code)s") % {"code": station.code})]
+        if not station.active:
+            details.append(str(_("統合済み")))
+        choices.append(picker.Choice(value=station.pk, label=station.name, details=tuple(details)))
+    return choices
+
+
+class StationSource(picker.Source):
+    url_name = "org:station_pick"
+    hint = _("警察署名の一部または署コードで探せます。")
+    cleared_text = _("選択を取り消しました。警察署名を入力してください。")
+
+    def find(self, user, queryset, query):
+        return find_stations(user, queryset, query)
+
+    def describe(self, user, rows):
+        return describe_stations(rows)
+
+
+ALL_STATIONS = _("すべて")
+
+
+def station_filter(request, stations, *, empty_label=ALL_STATIONS) -> OneOfMany:
+    """A list's 警察署 filter (``?station=<id>``) over ``stations`` (those the user may see, in the order to show):
+    a select, or the picker when the prefecture has more stations than a select can list."""
+    return one_of_many(
+        request, stations, name="station", label=_("警察署"), source=StationSource(), empty_label=empty_label
+    )

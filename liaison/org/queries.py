@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from liaison.lib.kana import normalize_reading
 
-__all__ = ["search_officers"]
+__all__ = ["search_officers", "search_stations"]
 
 
 def _officer_term(term: str) -> Q:
@@ -25,4 +25,12 @@ def search_officers(queryset: QuerySet, query: str) -> QuerySet:
     start); every word must match, so 「さとう いち」 finds 佐藤 一郎."""
     for term in query.split():
         queryset = queryset.filter(_officer_term(term))
+    return queryset
+
+
+def search_stations(queryset: QuerySet, query: str) -> QuerySet:
+    """Stations by any part of the name (「中央」 finds 中央警察署 and 中央南警察署) or by code from its start; every word
+    must match."""
+    for term in query.split():
+        queryset = queryset.filter(Q(name__contains=term) | Q(code__startswith=term))
     return queryset

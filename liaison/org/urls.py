@@ -9,6 +9,7 @@ urlpatterns = [
     path("kobans/<int:pk>/", views.koban_detail, name="koban"),
     path("officers/", views.officer_list, name="officers"),
     path("officers/pick/", views.officer_pick, name="pick"),
+    path("stations/pick/", views.station_pick, name="station_pick"),
     path("settings/", views.settings_edit, name="settings"),
     path("reorganisations/", views.reorganisation_list, name="reorganisations"),
     path("reorganisations/new/", views.reorganisation_create, name="reorganisation_new"),

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from liaison.access.permissions import Perm
-from liaison.access.policy import get_visible_or_404, require, visible_to
+from liaison.access.policy import get_visible_or_404, logged_in, require, visible_to
 from liaison.access.second_factor import is_enrolled
 from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
@@ -108,9 +108,9 @@ def koban_detail(request, pk):
 @require(Perm.VIEW_STATION)
 def officer_list(request):
     officers = visible_to(request.user, Officer).select_related("station", "section", "koban", "hq_division")
-    station_id = request.GET.get("station")
-    if parse_id(station_id):
-        officers = officers.filter(station_id=parse_id(station_id))
+    by_station = picker.station_filter(request, visible_to(request.user, Station))
+    if by_station.chosen_id is not None:
+        officers = officers.filter(station_id=by_station.chosen_id)
     query = search_text(request.GET.get("q"))
     if query:
         officers = officers.filter(
@@ -126,9 +126,8 @@ def officer_list(request):
         "org/officer_list.html",
         {
             "page": page,
-            "stations": visible_to(request.user, Station),
+            "station_filter": by_station,
             "query": query,
-            "station_id": station_id,
             "retired": request.GET.get("retired") == "1",
         },
     )
@@ -140,6 +139,13 @@ def officer_pick(request):
     query = search_text(request.GET.get("q"))
     officers = visible_to(request.user, Officer).filter(active=True)
     found = picker.find(request.user, officers, query)
+    return render(request, "lib/picker_options.html", {"found": found, "message": found_message(found)})
+
+
+@logged_in
+def station_pick(request):
+    """The station filter's search (HQ's lists when the stations are many): up to 20 stations the user may see."""
+    found = picker.find_stations(request.user, visible_to(request.user, Station), search_text(request.GET.get("q")))
     return render(request, "lib/picker_options.html", {"found": found, "message": found_message(found)})
 
 

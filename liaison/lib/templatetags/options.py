@@ -6,7 +6,7 @@ from a queryset reads only the two columns it shows, without building a model pe
 
 ``{% options stations params.station %}`` — value ``pk``, label ``name``, ``selected`` on the one whose pk equals the
 selected value (a string from the query string, an int or ``None``). ``label="full_name"`` names another attribute
-(of the objects when it is not a column).
+(of the objects when it is not a column). A list of ``(value, label)`` pairs already read is taken as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ register = template.Library()
 
 
 def _pairs(objects, label):
+    """(value, label) of each option: read from a queryset's two columns, or from objects, or given as pairs."""
     if isinstance(objects, QuerySet):
         try:
             objects.model._meta.get_field(label)
@@ -29,7 +30,7 @@ def _pairs(objects, label):
             pass
         else:
             return objects.values_list("pk", label)
-    return ((obj.pk, getattr(obj, label)) for obj in objects)
+    return (obj if isinstance(obj, tuple) else (obj.pk, getattr(obj, label)) for obj in objects)
 
 
 @register.simple_tag
