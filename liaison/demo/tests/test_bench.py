@@ -73,6 +73,10 @@ def test_scale_bench_measures_each_page_beside_the_admin_and_the_batch():
         rf"一括印刷（様式第1号）: {number}枚、1件、{number} 秒、{number} 枚/秒、ワーカーの最大RSS \d+ MB", text
     )
     assert re.search(r"その間の協議会一覧（本部管理者）: \d+回", text)
+    # The batch twice: the list asked for as users would, then back to back.
+    assert len(re.findall("一括印刷（様式第1号）: ", text)) == len(scalebench.BATCH_PAGE_PAUSES) == 2
+    for label in scalebench.BATCH_PAGE_PAUSES:
+        assert f"一括印刷、その間の協議会一覧は{label}:" in text
     notes = [line for line in text.splitlines() if line.startswith("注:")]
     assert all(line.endswith("がないため計測しませんでした") for line in notes), notes
     assert "計測できません" not in text

@@ -188,6 +188,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help=argparse.SUPPRESS)
         parser.add_argument("--url", help=argparse.SUPPRESS)
         parser.add_argument("--letters", type=int, default=scalebench.BATCH_LETTERS, help=argparse.SUPPRESS)
+        parser.add_argument("--pause", type=float, default=0.0, help=argparse.SUPPRESS)
 
     def handle(self, *args, runs=DEFAULT_RUNS, quick=False, database_url=None, inside=False, **options):
         if runs < 1:
@@ -278,7 +279,11 @@ class Command(BaseCommand):
             scalebench.measure_page(self.line, username=options["user"], url=options["url"])
         else:
             scalebench.measure_batch(
-                self.line, today=today_tokyo(), letters=options["letters"], timeout=options["timeout"]
+                self.line,
+                today=today_tokyo(),
+                letters=options["letters"],
+                timeout=options["timeout"],
+                pause=options["pause"],
             )
 
     # --- outer process: a child with its own database -------------------------------------------------------
