@@ -633,8 +633,12 @@ class ScaleRun:
         url = self.database_url
         self._created = None
         if not url and self.cluster_url:
+            try:
+                url = database_in_cluster(self.cluster_url, f"bench_{self.scale}")
+            except BaseException:
+                self._tmp.cleanup()  # __exit__ is not called when __enter__ fails
+                raise
             self._created = f"bench_{self.scale}"
-            url = database_in_cluster(self.cluster_url, self._created)
         self.url = url or f"sqlite:///{Path(self._tmp.name) / 'bench.sqlite3'}"
         self.env = dict(
             os.environ,

@@ -8,6 +8,7 @@ import io
 import os
 import re
 import time
+import tempfile
 from types import SimpleNamespace
 
 import pytest
@@ -146,3 +147,23 @@ def test_issue8_a_scale_whose_warm_up_is_slow_is_timed_fewer_times_and_the_other
     assert (len(fast.measured.seconds), fast.measured.slow) == (5, False)
     assert (len(slow.measured.seconds), slow.measured.slow) == (scalebench.SLOW_RUNS, True)
     assert not slow.measured.failed and slow.measured.peak_kb == 2
+
+
+def test_a_scale_run_whose_database_cannot_be_made_leaves_no_folder(tmp_path, monkeypatch):
+    """When the PostgreSQL database of a scale cannot be created, the run's temporary folder goes with the error."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    run = scalebench.ScaleRun(
+        scale="tiny",
+        database="postgres",
+        database_url=None,
+        cluster_url=f"postgres://postgres@/koban?host={tmp_path}&port=1",  # no server listens there
+        runs=1,
+        quick=True,
+        batch=False,
+        timeout=5,
+        seed=1,
+        out=lambda _line: None,
+    )
+    with pytest.raises(Exception, match="connect|socket|connection"):
+        run.__enter__()
+    assert list(tmp_path.iterdir()) == []
