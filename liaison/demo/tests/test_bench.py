@@ -7,8 +7,8 @@ in child processes on a throw-away database of its own.
 import io
 import os
 import re
-import time
 import tempfile
+import time
 from types import SimpleNamespace
 
 import pytest
