@@ -25,6 +25,7 @@ from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, Officer, Section, Station
+from liaison.org.picker import station_filter
 
 from . import actions, queries
 from . import findings as case_findings
@@ -36,13 +37,17 @@ PAGE = 50
 
 
 def _station_scope(request):
-    """The station the list is of: the user's own, or for HQ the one picked (None: every station)."""
-    from liaison.lib.ids import parse_id
+    """The station the list is of and HQ's station filter: the user's own station and no filter, or for HQ the one
+    chosen in the filter (None: every station, also for an id that is not a station HQ sees).
 
+    The list and both exports read the station from the filter, so the station picked from the picker's results
+    (without JavaScript) is the one exported too."""
     if not sees_all_stations(request.user):
-        return officer_of(request.user).station
-    station_id = parse_id(request.GET.get("station", ""))
-    return visible_to(request.user, Station).filter(pk=station_id).first() if station_id else None
+        return officer_of(request.user).station, None
+    stations = visible_to(request.user, Station)
+    by_station = station_filter(request, stations.filter(active=True))
+    station_id = by_station.chosen_id
+    return (stations.filter(pk=station_id).first() if station_id else None), by_station
 
 
 def _filter_form(request, station):
@@ -64,7 +69,7 @@ def _filter_form(request, station):
 def case_list(request):
     """A station's opinions and requests, newest first, filtered and paged in the database (a fixed number of
     queries whatever the number of cases); each row with its stored findings."""
-    station = _station_scope(request)
+    station, by_station = _station_scope(request)
     cases, form = _filter_form(request, station)
     filters = form.filters()
     selected = queries.for_list(queries.filtered(cases, filters))
@@ -81,9 +86,7 @@ def case_list(request):
             "page": page,
             "rows": rows,
             "station": station,
-            "stations": visible_to(request.user, Station).filter(active=True)
-            if sees_all_stations(request.user)
-            else [],
+            "station_filter": by_station,
             "show_names": has_perm(request.user, Perm.VIEW_PEOPLE),
             "can_create": has_perm(request.user, Perm.MANAGE_CASES) and not sees_all_stations(request.user),
             "query": request.GET.urlencode(),
@@ -94,7 +97,7 @@ def case_list(request):
 @require(Perm.VIEW_STATION)
 def case_export(request):
     """The filtered list as a file (Excel unless ``?format=csv``): the list's own export, at its older address."""
-    station = _station_scope(request)
+    station, _by_station = _station_scope(request)
     cases, form = _filter_form(request, station)
     selected = queries.for_list(queries.filtered(cases, form.filters()))
     return _export(request, selected, station, back=reverse("cases:list"))

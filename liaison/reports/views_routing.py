@@ -33,6 +33,7 @@ from liaison.lib.downloads import download_response
 from liaison.lib.ids import parse_id
 from liaison.meetings.models import Meeting
 from liaison.org.models import Station
+from liaison.org.picker import station_filter
 
 from . import actions, routing
 from .excel import GOOD_PRACTICE_TABLE
@@ -177,7 +178,10 @@ def decisions(request):
 
 
 def _practice_list(request):
-    """The good-practice reports the user may see, filtered by station and fiscal year, with each one's state."""
+    """The good-practice reports the user may see, filtered by station and fiscal year, with each one's state, and
+    HQ's station filter (None for a station's user, whose reports are their station's anyway).
+
+    HQ's filter lists every station it sees, merged ones too: their reports stay on the list."""
     practices = visible_to(request.user, GoodPractice).select_related("station", "koban")
     latest = Submission.objects.filter(kind=routing.GOOD_PRACTICE.code, object_id=OuterRef("pk"), latest=True)
     practices = practices.annotate(
@@ -186,7 +190,12 @@ def _practice_list(request):
         attachment_count=Count("attachments"),
     )
     params = {"station": "", "year": ""}
-    station_id = parse_id(request.GET.get("station"))
+    by_station = None
+    if sees_all_stations(request.user):
+        by_station = station_filter(request, visible_to(request.user, Station).order_by("order", "code"))
+        station_id = by_station.chosen_id
+    else:
+        station_id = parse_id(request.GET.get("station"))
     if station_id:
         practices = practices.filter(station_id=station_id)
         params["station"] = str(station_id)
@@ -194,13 +203,13 @@ def _practice_list(request):
     if year and 1989 <= year <= 2200:
         practices = practices.filter(occurred_on__range=fiscal_year_range(year))
         params["year"] = str(year)
-    return practices.order_by("-occurred_on", "-pk"), params
+    return practices.order_by("-occurred_on", "-pk"), params, by_station
 
 
 @require_any(*GOOD_PRACTICE_READERS)
 def good_practice_list(request):
     """C11.1(2): good-practice reports: HQ sees every station's, a station its own; by station and fiscal year."""
-    practices, params = _practice_list(request)
+    practices, params, by_station = _practice_list(request)
     if wants_export(request):
         return _export_practices(request, practices)
     page = Paginator(practices, 50).get_page(request.GET.get("page"))
@@ -213,7 +222,7 @@ def good_practice_list(request):
             "page": page,
             "rows": rows,
             "params": params,
-            "stations": list(Station.objects.order_by("order", "code")) if sees_all_stations(request.user) else [],
+            "station_filter": by_station,
             "years": _years(),
             "can_create": has_perm(request.user, Perm.REPORT_GOOD_PRACTICE),
         },
@@ -230,7 +239,7 @@ def _years() -> list[int]:
 @require_any(*GOOD_PRACTICE_READERS)
 def good_practice_xlsx_view(request):
     """The good-practice list's export at its older address (Excel unless ``?format=csv``): the same file."""
-    practices, _params = _practice_list(request)
+    practices, _params, _by_station = _practice_list(request)
     return _export_practices(request, practices, back=reverse("reports:good_practice_list"))
 
 

@@ -515,6 +515,7 @@ URLS: dict[str, tuple] = {
     "org:koban": (lambda w: {"pk": w.koban_a.pk}, STATION_READERS, True),
     "org:officers": (_none, STATION_READERS, False),
     "org:pick": (_none, STATION_READERS, False),  # the officer picker's search
+    "org:station_pick": (_none, ALL, False),  # the station filter's search: any logged-in user, within their stations
     "org:settings": (_none, {"hq_admin"}, False),
     "org:reorganisations": (_none, {"hq_admin"}, False),
     "org:reorganisation_new": (_none, {"hq_admin"}, False),

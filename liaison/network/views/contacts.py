@@ -33,6 +33,7 @@ from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.versioning import StaleEdit, show_conflict
 from liaison.org.models import Koban, Officer, Station
+from liaison.org.picker import station_filter
 from liaison.people.models import Person
 from liaison.people.queries import current as current_people
 from liaison.people.queries import likely_duplicates
@@ -47,15 +48,31 @@ from ..models import ContactPerson
 PAGE = 50
 
 
+def _listed(request):
+    """HQ's station filter (None for a station's user) and ``queries.listed`` of the request.
+
+    For HQ the station is the filter's choice, written back as ``station`` into the parameters the list reads: the
+    station picked from the picker's results (without JavaScript) is then the one listed, exported and, through the
+    page's link, printed as PDF."""
+    if not sees_all_stations(request.user):
+        return None, request.GET, queries.listed(request.user, request.GET)
+    stations = visible_to(request.user, Station).filter(active=True).order_by("order", "pk")
+    by_station = station_filter(request, stations)
+    params = request.GET.copy()
+    if params:  # an empty query string leaves the filter form unbound, with its defaults
+        params["station"] = by_station.selected
+    return by_station, params, queries.listed(request.user, params)
+
+
 @require(Perm.VIEW_CONTACTS)
 def contact_list(request):
     """N2.4: the station's contact persons in 五十音順, filtered and paged in the database (a fixed number of queries
     whatever their number)."""
-    station, form, filters, contacts = queries.listed(request.user, request.GET)
+    by_station, params, (station, form, filters, contacts) = _listed(request)
     if wants_export(request):
         return _export(request, station, contacts)
     page = Paginator(contacts, PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
     return render(
         request,
@@ -64,9 +81,7 @@ def contact_list(request):
             "form": form,
             "page": page,
             "station": station,
-            "stations": visible_to(request.user, Station).filter(active=True).order_by("order", "pk")
-            if sees_all_stations(request.user)
-            else [],
+            "station_filter": by_station,
             "may_see": may_see(request.user),
             "can_create": has_perm(request.user, Perm.MANAGE_CONTACTS) and not sees_all_stations(request.user),
             "query": query.urlencode(),
@@ -77,7 +92,7 @@ def contact_list(request):
 @require(Perm.VIEW_CONTACTS)
 def contact_export(request):
     """The filtered list as a file (Excel unless ``?format=csv``): the list's own export, at its older address."""
-    station, _form, _filters, contacts = queries.listed(request.user, request.GET)
+    _by_station, _params, (station, _form, _filters, contacts) = _listed(request)
     return _export(request, station, contacts, back=reverse("network:contact_list"))
 
 

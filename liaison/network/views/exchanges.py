@@ -20,8 +20,8 @@ from liaison.audit.exports import export_list, wants_export
 from liaison.lib import once
 from liaison.lib.dates import today_tokyo
 from liaison.lib.exports import Column, Table
-from liaison.lib.ids import parse_id
 from liaison.org.models import Koban, Officer, Section, Station
+from liaison.org.picker import station_filter
 
 from .. import queries_exchanges as queries
 from ..actions.exchanges import exchange_create as log_exchange
@@ -47,17 +47,20 @@ EXCHANGE_TABLE = Table(
 
 
 def _station_scope(request):
-    """The station the list is of: the user's own, or for HQ the one picked (None: every station)."""
+    """The station the list is of and HQ's station filter: the user's own station and no filter, or for HQ the one
+    chosen in the filter (None: every station, also for an id that is not a station HQ sees)."""
     if not sees_all_stations(request.user):
-        return officer_of(request.user).station
-    station_id = parse_id(request.GET.get("station", ""))
-    return visible_to(request.user, Station).filter(pk=station_id).first() if station_id else None
+        return officer_of(request.user).station, None
+    stations = visible_to(request.user, Station)
+    by_station = station_filter(request, stations.filter(active=True))
+    station_id = by_station.chosen_id
+    return (stations.filter(pk=station_id).first() if station_id else None), by_station
 
 
 @require(Perm.VIEW_CONTACTS)
 def exchange_list(request):
     """A station's exchanges, newest first, filtered and paged in the database (a fixed number of queries)."""
-    station = _station_scope(request)
+    station, by_station = _station_scope(request)
     exchanges = visible_to(request.user, Exchange)
     if station is not None:
         exchanges = exchanges.filter(station=station)
@@ -81,9 +84,7 @@ def exchange_list(request):
             "form": form,
             "page": page,
             "station": station,
-            "stations": visible_to(request.user, Station).filter(active=True)
-            if sees_all_stations(request.user)
-            else [],
+            "station_filter": by_station,
             "can_create": has_perm(request.user, Perm.LOG_EXCHANGES) and not sees_all_stations(request.user),
         },
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.access.permissions import Perm
@@ -24,9 +25,9 @@ from liaison.audit.log import record_export
 from liaison.lib import charts
 from liaison.lib.dates import today_tokyo
 from liaison.lib.downloads import download_response
-from liaison.lib.ids import parse_id
 from liaison.lib.wareki import to_wareki_month
 from liaison.org.models import Koban, Station
+from liaison.org.picker import station_filter
 
 from .. import findings, queries_figures, queries_referrals
 from ..actions import visit_days as visit_day_actions
@@ -37,12 +38,19 @@ from ..models import VisitDay
 PAGE = 50
 
 
+# HQ sees no figures until it has chosen a station, so the filter's empty choice asks for one.
+CHOOSE_STATION = gettext_lazy("選んでください")
+
+
 def _station(request):
-    """The station shown: the user's own; HQ picks one (None until it has)."""
+    """The station shown and HQ's station filter: the user's own station and no filter; HQ chooses one in the filter
+    (None until it has, or when the id is not a station HQ sees). The page and its export read the same filter."""
     if not sees_all_stations(request.user):
-        return officer_of(request.user).station
-    station_id = parse_id(request.GET.get("station", ""))
-    return visible_to(request.user, Station).filter(pk=station_id).first() if station_id else None
+        return officer_of(request.user).station, None
+    stations = visible_to(request.user, Station)
+    by_station = station_filter(request, stations.filter(active=True), empty_label=CHOOSE_STATION)
+    station_id = by_station.chosen_id
+    return (stations.filter(pk=station_id).first() if station_id else None), by_station
 
 
 def _period(request):
@@ -105,13 +113,13 @@ def _charts(period, figures_: dict, by_consent: list[tuple[str, int]]) -> dict:
 def figures(request):
     """The chief's view of the network for a station and a period (default: this fiscal year). Every figure is an SQL
     aggregate or a page of the stored findings: a fixed number of queries whatever the data."""
-    station = _station(request)
+    station, by_station = _station(request)
     form, year, month, period = _period(request)
     context = {
         "station": station,
         "form": form,
         "period": period,
-        "stations": visible_to(request.user, Station).filter(active=True) if sees_all_stations(request.user) else [],
+        "station_filter": by_station,
         "query": request.GET.urlencode(),
     }
     if station is not None:
@@ -137,7 +145,7 @@ def figures(request):
 def figures_export(request):
     """The figures of the page as an Excel workbook (with the names of the contact persons not contacted): an
     audited export."""
-    station = _station(request)
+    station, _by_station = _station(request)
     if station is None:  # HQ has not picked a station yet: the page asks for one
         return figures(request)
     _form, _year, _month, period = _period(request)
