@@ -92,3 +92,15 @@ def test_searches_are_answered_from_indexes(people):
             assert "index" in plan and "seq scan" not in plan, (query, plan)
     plan = _plan(queries.search(base, "田中太郎"))
     assert "personnamegram" in plan or "person_name_gram" in plan, plan
+
+
+def test_issue8_a_stations_search_by_reading_reads_only_that_stations_rows(world, people):
+    """Issue 8: a station's picker searches its people by reading through (station, key) indexes, so its cost does
+    not grow with the rest of the prefecture (with the keys' own indexes PostgreSQL read the prefecture's range)."""
+    station_people = queries.current(Person.objects.filter(station=world.station_a))
+    plan = _plan(queries.for_picker(station_people, "サ", one_station=True))
+    # The station's rows through its (station, key) indexes, never the prefecture's keys (people_person_sort_key_…).
+    assert "person_station_sort_key" in plan or "person_station_given_key" in plan, plan
+    assert "people_person_sort_key" not in plan and "people_person_given_key" not in plan, plan
+    if connection.vendor == "sqlite":  # both halves of the reading's OR, each from its station's range
+        assert "person_station_sort_key" in plan and "person_station_given_key" in plan, plan
